@@ -1,0 +1,25 @@
+import type { KeyObject } from 'node:crypto';
+import { SignetError } from '../errors.ts';
+import type { AsymmetricKey, Curve } from './types.ts';
+
+const NAMED_CURVES: Record<string, Curve> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+/** Reads type, size and curve off a KeyObject; refuses key types Signet does not handle. */
+export function describeKeyObject(key: KeyObject): Pick<AsymmetricKey, 'type' | 'size' | 'curve'> {
+  const details = key.asymmetricKeyDetails ?? {};
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return { type: 'rsa', size: details.modulusLength };
+    case 'ec': {
+      const curve = details.namedCurve ? NAMED_CURVES[details.namedCurve] : undefined;
+      if (!curve) throw new SignetError('ERR_KEY_FORMAT', `unsupported EC curve ${details.namedCurve ?? '(unnamed)'}; use P-256, P-384 or P-521`);
+      return { type: 'ec', curve };
+    }
+    case 'ed25519':
+      return { type: 'ed25519' };
+    case 'x25519':
+      return { type: 'x25519' };
+    default:
+      throw new SignetError('ERR_KEY_FORMAT', `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}; Signet handles RSA, EC (P-256/384/521), Ed25519 and X25519`);
+  }
+}

@@ -1,0 +1,55 @@
+import type { KeyObject } from 'node:crypto';
+
+export type KeyType = 'rsa' | 'ec' | 'ed25519' | 'x25519' | 'hmac';
+export type Curve = 'P-256' | 'P-384' | 'P-521';
+export type KeyUse = 'sig' | 'enc';
+
+export const RSA_SIZES = [2048, 3072, 4096] as const;
+export const CURVES: readonly Curve[] = ['P-256', 'P-384', 'P-521'];
+
+/** What to generate. `bits` is for RSA (and the HMAC secret length), `curve` for EC. */
+export interface KeySpec {
+  type: KeyType;
+  bits?: number;
+  curve?: Curve;
+}
+
+/** An asymmetric key as parsed or generated: the public half always, the private half when held. */
+export interface AsymmetricKey {
+  type: Exclude<KeyType, 'hmac'>;
+  /** RSA modulus length in bits. */
+  size?: number;
+  curve?: Curve;
+  publicKey: KeyObject;
+  privateKey?: KeyObject;
+}
+
+/** Details of an X.509 certificate, as shown to users and in `--json` output (ISO times). */
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 fingerprint of the DER, colon-separated upper-case hex as openssl prints it. */
+  sha256: string;
+  selfSigned: boolean;
+  subjectAltNames: string[];
+}
+
+/** One key found in an imported file (a JWKS or a PKCS#12 can hold several). */
+export interface ParsedKey extends AsymmetricKey {
+  /** DER certificates belonging to this key, leaf first. */
+  certificates: Buffer[];
+  /** From a JWK, when it carried them. */
+  kid?: string;
+  alg?: string;
+  use?: KeyUse;
+}
+
+/** The result of reading a key file: asymmetric keys, or (from an `oct` JWK) HMAC secrets. */
+export interface ParsedKeyFile {
+  format: 'pem' | 'der' | 'jwk' | 'jwks' | 'pkcs12';
+  keys: ParsedKey[];
+  secrets: { secret: Buffer; kid?: string; alg?: string }[];
+}

@@ -1,0 +1,4 @@
+import keystore from './001-keystore.ts';
+
+/** Numbered migrations, applied in order inside one transaction each; index + 1 = schema version. */
+export const migrations: readonly string[] = [keystore];
