@@ -34,6 +34,8 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = FULL');
+    // Deleted rows are overwritten on disk, not just unlinked.
+    db.pragma('secure_delete = ON');
     migrate(db, options.readonly ?? false);
     return db;
   } catch (error) {

@@ -17,7 +17,7 @@ export interface KdfParams {
 /** OWASP's recommendation for scrypt (2^17, 8, 1): about 128 MiB and a few hundred ms per unlock. */
 export const DEFAULT_KDF: KdfParams = { N: 2 ** 17, r: 8, p: 1 };
 
-interface WrappedMasterKey {
+export interface WrappedMasterKey {
   version: 1;
   kdf: 'scrypt';
   params: KdfParams;
@@ -83,18 +83,22 @@ export function vaultExists(db: Db): boolean {
   return readWrap(db) !== undefined;
 }
 
-function checkPassphrase(passphrase: string): void {
-  if (passphrase.length < 8) throw new SignetError('ERR_BAD_INPUT', 'a passphrase needs at least 8 characters');
+export function newMasterKey(): MasterKey {
+  return new MasterKey(randomBytes(32));
 }
 
-/** Creates the master key and stores it wrapped. The caller runs this inside its own transaction. */
-export async function createVault(db: Db, passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<MasterKey> {
-  checkPassphrase(passphrase);
-  if (vaultExists(db)) throw new SignetError('ERR_STORE_EXISTS', 'this keystore is already initialised');
-  const master = randomBytes(32);
-  const wrapped = await wrap(master, passphrase, params);
-  db.prepare("INSERT INTO meta (name, value) VALUES ('vault', ?)").run(JSON.stringify(wrapped));
-  return new MasterKey(master);
+/** Wraps the master key under a passphrase (slow: scrypt). Store the result with `saveWrappedKey`. */
+export async function wrapMasterKey(master: MasterKey, passphrase: string, params: KdfParams = DEFAULT_KDF): Promise<WrappedMasterKey> {
+  if (passphrase.length < 8) throw new SignetError('ERR_BAD_INPUT', 'a passphrase needs at least 8 characters');
+  return wrap(master.bytes, passphrase, params);
+}
+
+/**
+ * Writes the wrapped master key (first time, or replacing the old wrap on a passphrase change).
+ * Synchronous, so callers can put it in one transaction with its audit row.
+ */
+export function saveWrappedKey(db: Db, wrapped: WrappedMasterKey): void {
+  db.prepare("INSERT INTO meta (name, value) VALUES ('vault', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value").run(JSON.stringify(wrapped));
 }
 
 export async function unlockVault(db: Db, passphrase: string): Promise<MasterKey> {
@@ -110,13 +114,6 @@ export async function unlockVault(db: Db, passphrase: string): Promise<MasterKey
   } finally {
     kek.fill(0);
   }
-}
-
-/** Re-wraps the same master key under a new passphrase; sealed rows are untouched. */
-export async function changePassphrase(db: Db, master: MasterKey, newPassphrase: string, params: KdfParams = DEFAULT_KDF): Promise<void> {
-  checkPassphrase(newPassphrase);
-  const wrapped = await wrap(master.bytes, newPassphrase, params);
-  db.prepare("UPDATE meta SET value = ? WHERE name = 'vault'").run(JSON.stringify(wrapped));
 }
 
 /** version(1) ‖ iv(12) ‖ tag(16) ‖ ciphertext, AES-256-GCM with `aad` bound in. */

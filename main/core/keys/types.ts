@@ -1,8 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 
-export type KeyType = 'rsa' | 'ec' | 'ed25519' | 'x25519' | 'hmac';
-export type Curve = 'P-256' | 'P-384' | 'P-521';
-export type KeyUse = 'sig' | 'enc';
+export type { CertificateInfo } from './certificate-info.ts';
+
+import type { Curve, KeyType, KeyUse } from './names.ts';
+
+export type { Curve, KeyType, KeyUse } from './names.ts';
 
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 export const CURVES: readonly Curve[] = ['P-256', 'P-384', 'P-521'];
@@ -22,19 +24,6 @@ export interface AsymmetricKey {
   curve?: Curve;
   publicKey: KeyObject;
   privateKey?: KeyObject;
-}
-
-/** Details of an X.509 certificate, as shown to users and in `--json` output (ISO times). */
-export interface CertificateInfo {
-  subject: string;
-  issuer: string;
-  serial: string;
-  notBefore: string;
-  notAfter: string;
-  /** SHA-256 fingerprint of the DER, colon-separated upper-case hex as openssl prints it. */
-  sha256: string;
-  selfSigned: boolean;
-  subjectAltNames: string[];
 }
 
 /** One key found in an imported file (a JWKS or a PKCS#12 can hold several). */

@@ -28,7 +28,7 @@ CREATE TABLE keys (
   public_der        BLOB,           -- SPKI DER; NULL for HMAC secrets
   private_sealed    BLOB,           -- vault-sealed PKCS#8 DER or secret bytes; NULL for trust-store entries
   certificate_der   BLOB,
-  chain_der         BLOB,           -- further certificates of an imported chain, concatenated DER
+  chain             TEXT,           -- JSON array of base64 DER: the rest of an imported chain
   created_at        TEXT NOT NULL,
   not_before        TEXT,
   expires_at        TEXT,

@@ -1,0 +1,53 @@
+import type { ParseArgsConfig } from 'node:util';
+import { SignetError } from '../../core/errors.ts';
+import type { MethodName, Output, Input } from '../../api/contract.ts';
+import type { Artifact } from '../../services/views.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** What a command gets: the contract (through the one dispatch), and ways to read and print. */
+export interface CliContext {
+  call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>>;
+  json: boolean;
+  /** Reads a file argument, or standard input for "-". */
+  readInput(path: string, what: string): Promise<Buffer>;
+  /** A secret from a file (first line, trailing newline removed). */
+  readSecretFile(path: string, what: string): Promise<string>;
+  print(text: string): void;
+  printJson(value: unknown): void;
+  /** Writes an artifact to --out, or prints it (text) / refuses to dump binary on a terminal. */
+  emitArtifact(artifact: Artifact, out: string | undefined): Promise<void>;
+  /** The passphrase for a new keystore or a new passphrase (asked twice on a terminal). */
+  newPassphrase(fileOption: string | undefined, envName: string): Promise<string>;
+  currentPassphrase(): Promise<string>;
+}
+
+export interface Command {
+  /** Words as typed: "keys generate". */
+  name: string;
+  summary: string;
+  /** The usage line after the name, e.g. "ID --reason R [--at TIME]". */
+  usage: string;
+  options?: OptionSpec;
+  positionals?: { min: number; max: number; names: string };
+  run(ctx: CliContext, values: Values, positionals: string[]): Promise<number | void>;
+}
+
+export function str(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function list(values: Values, name: string): string[] | undefined {
+  const value = values[name];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return typeof value === 'string' ? [value] : undefined;
+}
+
+export function int(values: Values, name: string): number | undefined {
+  const value = str(values, name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new SignetError('ERR_BAD_INPUT', `--${name} takes a whole number, not "${value}"`);
+  return Number(value);
+}

@@ -1,0 +1,203 @@
+import { SignetError } from '../../../core/errors.ts';
+import { int, list, str, type Command, type Values } from '../command.ts';
+import { keyDetail, keySummary, keyTable } from '../format.ts';
+
+const labelOptions = { name: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' } } as const;
+
+function labels(values: Values) {
+  const name = str(values, 'name');
+  const owner = str(values, 'owner');
+  const environment = str(values, 'env');
+  return { ...(name !== undefined && { name }), ...(owner !== undefined && { owner }), ...(environment !== undefined && { environment }) };
+}
+
+function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {
+  const value = str(values, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) throw new SignetError('ERR_BAD_INPUT', `--${name} is one of ${allowed.join(', ')}, not "${value}"`);
+  return value as T;
+}
+
+const KEY_TYPES = ['rsa', 'ec', 'ed25519', 'x25519', 'hmac'] as const;
+const CURVES = ['P-256', 'P-384', 'P-521'] as const;
+const USES = ['sig', 'enc'] as const;
+const STATUSES = ['pending', 'active', 'revoked', 'expired'] as const;
+const FORMATS = ['pem', 'der', 'jwk', 'jwks', 'p12', 'cert'] as const;
+
+export const keysCommands: Command[] = [
+  {
+    name: 'keys generate',
+    summary: 'generate a key pair (RSA, EC, Ed25519, X25519) or an HMAC secret',
+    usage:
+      '--type rsa|ec|ed25519|x25519|hmac [--bits N] [--curve P-256|P-384|P-521] [--name N] [--owner O] [--env E] [--use sig|enc] [--alg ALG] [--kid K] [--expires 2y|90d|DATE] [--not-before DATE] [--pending] [--cert --subject "CN=…"] [--san dns:host]… [--app-id ID]',
+    options: {
+      type: { type: 'string' },
+      bits: { type: 'string' },
+      curve: { type: 'string' },
+      ...labelOptions,
+      use: { type: 'string' },
+      alg: { type: 'string' },
+      kid: { type: 'string' },
+      expires: { type: 'string' },
+      'not-before': { type: 'string' },
+      pending: { type: 'boolean' },
+      cert: { type: 'boolean' },
+      subject: { type: 'string' },
+      san: { type: 'string', multiple: true },
+      'app-id': { type: 'string' },
+    },
+    async run(ctx, values) {
+      const type = oneOf(values, 'type', KEY_TYPES);
+      if (!type) throw new SignetError('ERR_BAD_INPUT', '--type is required (rsa, ec, ed25519, x25519 or hmac)');
+      const subject = str(values, 'subject');
+      if (values.cert && !subject) throw new SignetError('ERR_BAD_INPUT', '--cert needs --subject "CN=…,O=…"');
+      if (subject && !values.cert) throw new SignetError('ERR_BAD_INPUT', '--subject goes with --cert');
+      const bits = int(values, 'bits');
+      const curve = oneOf(values, 'curve', CURVES);
+      const use = oneOf(values, 'use', USES);
+      const optional = {
+        alg: str(values, 'alg'),
+        kid: str(values, 'kid'),
+        expires: str(values, 'expires'),
+        notBefore: str(values, 'not-before'),
+        appId: str(values, 'app-id'),
+      };
+      const sans = list(values, 'san');
+      const key = await ctx.call('keys.generate', {
+        type,
+        ...labels(values),
+        ...(bits !== undefined && { bits }),
+        ...(curve && { curve }),
+        ...(use && { use }),
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+        ...(values.pending === true && { pending: true }),
+        ...(subject && { certificate: { subject, ...(sans && { sans }) } }),
+      });
+      if (ctx.json) ctx.printJson(key);
+      else ctx.print(keySummary(key));
+    },
+  },
+  {
+    name: 'keys list',
+    summary: 'list keys and trust-store entries',
+    usage: '[--owner O] [--type T] [--use sig|enc] [--status active|pending|revoked|expired] [--expiring] [--search TEXT] [--at TIME]',
+    options: { owner: { type: 'string' }, type: { type: 'string' }, use: { type: 'string' }, status: { type: 'string' }, expiring: { type: 'boolean' }, search: { type: 'string' }, at: { type: 'string' } },
+    async run(ctx, values) {
+      const type = oneOf(values, 'type', KEY_TYPES);
+      const use = oneOf(values, 'use', USES);
+      const status = oneOf(values, 'status', STATUSES);
+      const filter = { owner: str(values, 'owner'), search: str(values, 'search'), at: str(values, 'at') };
+      const keys = await ctx.call('keys.list', {
+        ...Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)),
+        ...(type && { type }),
+        ...(use && { use }),
+        ...(status && { status }),
+        ...(values.expiring === true && { expiringSoon: true }),
+      });
+      if (ctx.json) ctx.printJson(keys);
+      else ctx.print(keyTable(keys));
+    },
+  },
+  {
+    name: 'keys show',
+    summary: 'one key: details, public JWK and PEM, certificate, history',
+    usage: 'ID|KID',
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, _values, [ref = '']) {
+      const detail = await ctx.call('keys.show', { ref });
+      if (ctx.json) ctx.printJson(detail);
+      else ctx.print(keyDetail(detail));
+    },
+  },
+  {
+    name: 'keys import',
+    summary: 'import keys from PEM, DER, JWK, JWKS or PKCS#12 (format detected)',
+    usage: 'FILE|- [--name N] [--owner O] [--env E] [--kid K] [--expires …] [--use sig|enc] [--alg ALG] [--password-file F]',
+    options: { ...labelOptions, kid: { type: 'string' }, expires: { type: 'string' }, use: { type: 'string' }, alg: { type: 'string' }, 'password-file': { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'FILE' },
+    async run(ctx, values, [path = '']) {
+      const content = await ctx.readInput(path, 'key file');
+      const passwordFile = str(values, 'password-file');
+      const password = passwordFile ? await ctx.readSecretFile(passwordFile, 'password file') : undefined;
+      const use = oneOf(values, 'use', USES);
+      const optional = { kid: str(values, 'kid'), expires: str(values, 'expires'), alg: str(values, 'alg'), password };
+      const keys = await ctx.call('keys.import', {
+        contentBase64: content.toString('base64'),
+        ...labels(values),
+        ...(use && { use }),
+        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+      });
+      if (ctx.json) ctx.printJson(keys);
+      else ctx.print(`Imported ${keys.length} key${keys.length === 1 ? '' : 's'}.\n${keyTable(keys)}`);
+    },
+  },
+  {
+    name: 'keys import-secret',
+    summary: 'import an HMAC secret issued by a partner portal (stored sealed)',
+    usage: '--app-id ID --secret-file F [--name N] [--owner O] [--env E] [--expires …]',
+    options: { 'app-id': { type: 'string' }, 'secret-file': { type: 'string' }, ...labelOptions, expires: { type: 'string' }, alg: { type: 'string' } },
+    async run(ctx, values) {
+      const appId = str(values, 'app-id');
+      const secretFile = str(values, 'secret-file');
+      if (!appId || !secretFile) throw new SignetError('ERR_BAD_INPUT', '--app-id and --secret-file are required');
+      const secret = Buffer.from(await ctx.readSecretFile(secretFile, 'secret file'), 'utf8');
+      const expires = str(values, 'expires');
+      const alg = str(values, 'alg');
+      const key = await ctx.call('keys.importSecret', { appId, secretBase64: secret.toString('base64'), ...labels(values), ...(expires && { expires }), ...(alg && { alg }) });
+      secret.fill(0);
+      if (ctx.json) ctx.printJson(key);
+      else ctx.print(keySummary(key));
+    },
+  },
+  {
+    name: 'keys export',
+    summary: 'export the public part, or (explicitly, audited) the private part',
+    usage: 'ID --public|--private --format pem|der|jwk|jwks|p12|cert [--password-file F] [--out FILE]',
+    options: { public: { type: 'boolean' }, private: { type: 'boolean' }, format: { type: 'string' }, 'password-file': { type: 'string' }, out: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, values, [ref = '']) {
+      if (Boolean(values.public) === Boolean(values.private)) throw new SignetError('ERR_BAD_INPUT', 'say which part: --public or --private');
+      const format = oneOf(values, 'format', FORMATS) ?? 'pem';
+      const passwordFile = str(values, 'password-file');
+      const password = passwordFile ? await ctx.readSecretFile(passwordFile, 'password file') : undefined;
+      const artifact = await ctx.call('keys.export', { ref, part: values.private ? 'private' : 'public', format, ...(password && { password }) });
+      await ctx.emitArtifact(artifact, str(values, 'out'));
+    },
+  },
+  {
+    name: 'keys revoke',
+    summary: 'revoke a key; a past --at records a compromise since then',
+    usage: 'ID [--reason R] [--at TIME]',
+    options: { reason: { type: 'string' }, at: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, values, [ref = '']) {
+      const reason = str(values, 'reason');
+      const at = str(values, 'at');
+      const key = await ctx.call('keys.revoke', { ref, ...(reason && { reason }), ...(at && { at }) });
+      if (ctx.json) ctx.printJson(key);
+      else ctx.print(`Revoked ${key.id} (${key.kid}) since ${key.revokedAt}: ${key.revocationReason}.`);
+    },
+  },
+  {
+    name: 'keys activate',
+    summary: 'activate a pending key',
+    usage: 'ID',
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, _values, [ref = '']) {
+      const key = await ctx.call('keys.activate', { ref });
+      if (ctx.json) ctx.printJson(key);
+      else ctx.print(`Activated ${key.id} (${key.kid}).`);
+    },
+  },
+  {
+    name: 'keys delete',
+    summary: 'delete a key and its sealed private part (recorded in the audit log)',
+    usage: 'ID',
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, _values, [ref = '']) {
+      const deleted = await ctx.call('keys.delete', { ref });
+      if (ctx.json) ctx.printJson(deleted);
+      else ctx.print(`Deleted ${deleted.id} (${deleted.kid}).`);
+    },
+  },
+];

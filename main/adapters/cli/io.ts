@@ -1,0 +1,92 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { SignetError } from '../../core/errors.ts';
+import type { Artifact } from '../../services/views.ts';
+
+const MAX_INPUT = 64 * 1024 * 1024;
+
+export async function readInput(path: string, what: string): Promise<Buffer> {
+  if (path === '-') return readStdin(what);
+  try {
+    const bytes = await readFile(path);
+    if (bytes.length > MAX_INPUT) throw new SignetError('ERR_TOO_LARGE', `${what} ${path} is larger than 64 MiB`);
+    return bytes;
+  } catch (error) {
+    if (error instanceof SignetError) throw error;
+    throw new SignetError('ERR_UNREADABLE', `cannot read ${what} ${path}: ${describeFsError(error)}`);
+  }
+}
+
+async function readStdin(what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_INPUT) throw new SignetError('ERR_TOO_LARGE', `${what} on standard input is larger than 64 MiB`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function readSecretFile(path: string, what: string): Promise<string> {
+  const text = (await readInput(path, what)).toString('utf8');
+  const firstLine = text.split(/\r?\n/)[0] ?? '';
+  if (!firstLine) throw new SignetError('ERR_BAD_INPUT', `${what} ${path} is empty`);
+  return firstLine;
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ?? 'unreadable';
+}
+
+/** Writes to a temporary name first and renames, so a failed write never leaves half a file. */
+export async function writeOutput(path: string, bytes: Buffer, mode = 0o644): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, bytes, { mode, flag: 'wx' });
+    await rename(temporary, path);
+  } catch (error) {
+    throw new SignetError('ERR_UNREADABLE', `cannot write ${path}: ${describeFsError(error)}`);
+  }
+}
+
+export async function emitArtifact(artifact: Artifact, out: string | undefined, private_: boolean): Promise<void> {
+  const bytes = Buffer.from(artifact.contentBase64, 'base64');
+  if (out) return writeOutput(out, bytes, private_ ? 0o600 : 0o644);
+  if (!artifact.text && process.stdout.isTTY) {
+    throw new SignetError('ERR_BAD_INPUT', `${artifact.fileName} is binary: write it to a file with --out FILE`);
+  }
+  process.stdout.write(bytes);
+}
+
+/** Reads a line from the terminal without echoing it. */
+export function promptHidden(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return Promise.reject(new SignetError('ERR_PASSPHRASE_REQUIRED', 'a passphrase is needed: set SIGNET_PASSPHRASE or use --passphrase-file FILE'));
+  process.stderr.write(question);
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\r' || char === '\n') return finish(() => resolve(answer));
+        if (char === '\u0003') return finish(() => reject(new SignetError('ERR_CANCELLED', 'cancelled')));
+        if (char === '\u007f' || char === '\b') answer = answer.slice(0, -1);
+        else answer += char;
+      }
+    };
+    const finish = (then: () => void) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write('\n');
+      then();
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { exitCodeFor, SignetError, toErrorBody } from '../../core/errors.ts';
+import { parseInstant } from '../../core/time.ts';
+import { dispatch } from '../../api/dispatch.ts';
+import type { Input, MethodName, Output } from '../../api/contract.ts';
+import { resolveStorePath } from '../../services/paths.ts';
+import { Session } from '../../services/session.ts';
+import type { CliContext, Command, OptionSpec } from './command.ts';
+import { commands } from './commands/index.ts';
+import { emitArtifact, promptHidden, readInput, readSecretFile } from './io.ts';
+
+const GLOBAL_OPTIONS: OptionSpec = {
+  store: { type: 'string' },
+  json: { type: 'boolean' },
+  'passphrase-file': { type: 'string' },
+  now: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const VERSION = '0.1.0';
+
+/** Finds the command named by the leading words of argv ("keys generate …"), longest name first. */
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  for (const command of [...commands].sort((a, b) => b.name.length - a.name.length)) {
+    const parts = command.name.split(' ');
+    if (parts.every((part, index) => words[index] === part)) {
+      const rest = [...argv];
+      for (const part of parts) rest.splice(rest.indexOf(part), 1);
+      return { command, rest };
+    }
+  }
+  return undefined;
+}
+
+function usage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  return [
+    'Usage: signet <command> [options]   (signet <command> --help for its options)',
+    '',
+    ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Every command takes --store PATH (or SIGNET_STORE), --json, --passphrase-file F (or SIGNET_PASSPHRASE), --now TIME.',
+    'Exit codes: 0 all valid, 1 something checked is invalid, 2 bad usage or unreadable input.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return `Usage: signet ${command.name} ${command.usage}\n\n${command.summary}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    process.stdout.write(`signet ${VERSION}\n`);
+    return 0;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+      process.stdout.write(`${usage()}\n`);
+      return 0;
+    }
+    process.stderr.write(`signet: unknown command "${argv.filter((arg) => !arg.startsWith('-')).slice(0, 2).join(' ')}" (signet --help lists them)\n`);
+    return 2;
+  }
+  const { command, rest } = found;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    process.stderr.write(`signet ${command.name}: ${(error as Error).message.split('\n')[0]}\n${commandHelp(command)}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return 0;
+  }
+  const expected = command.positionals ?? { min: 0, max: 0, names: '' };
+  if (positionals.length < expected.min || positionals.length > expected.max) {
+    process.stderr.write(`signet ${command.name}: expected ${expected.names || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}\n${commandHelp(command)}\n`);
+    return 2;
+  }
+
+  const json = values.json === true;
+  let session: Session | undefined;
+  try {
+    const now = typeof values.now === 'string' ? parseInstant(values.now) : undefined;
+    const storePath = resolveStorePath(typeof values.store === 'string' ? values.store : undefined);
+    const passphraseFile = typeof values['passphrase-file'] === 'string' ? values['passphrase-file'] : undefined;
+    const currentPassphrase = async (): Promise<string> => {
+      if (passphraseFile) return readSecretFile(passphraseFile, 'passphrase file');
+      if (process.env.SIGNET_PASSPHRASE) return process.env.SIGNET_PASSPHRASE;
+      return promptHidden('Keystore passphrase: ');
+    };
+    const open = (): Session => {
+      session ??= Session.open(storePath, { create: command.name === 'init', ...(now && { clock: () => now }) });
+      return session;
+    };
+    const ctx: CliContext = {
+      json,
+      async call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>> {
+        const active = open();
+        try {
+          return await dispatch(active, name, input);
+        } catch (error) {
+          // Unlock lazily: commands that touch no private material never pay for scrypt or a prompt.
+          if (!(error instanceof SignetError) || error.code !== 'ERR_LOCKED') throw error;
+          await dispatch(active, 'keystore.unlock', { passphrase: await currentPassphrase() });
+          return dispatch(active, name, input);
+        }
+      },
+      readInput,
+      readSecretFile,
+      print: (text) => process.stdout.write(`${text}\n`),
+      printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+      emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true),
+      currentPassphrase,
+      async newPassphrase(fileOption, envName) {
+        const file = fileOption ?? (envName === 'SIGNET_PASSPHRASE' ? passphraseFile : undefined);
+        if (file) return readSecretFile(file, 'passphrase file');
+        const fromEnv = process.env[envName];
+        if (fromEnv) return fromEnv;
+        const first = await promptHidden('New passphrase: ');
+        if ((await promptHidden('Repeat it: ')) !== first) throw new SignetError('ERR_BAD_INPUT', 'the two passphrases differ (nothing was changed)');
+        return first;
+      },
+    };
+    return (await command.run(ctx, values, positionals)) ?? 0;
+  } catch (error) {
+    const body = toErrorBody(error);
+    if (json) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    process.stderr.write(`signet ${command.name}: ${body.message}\n`);
+    return exitCodeFor(body.code);
+  } finally {
+    session?.close();
+  }
+}

@@ -1,0 +1,150 @@
+import { SignetError } from '../core/errors.ts';
+import {
+  certificateToPem,
+  createCsr,
+  csrToPem,
+  describeCertificate,
+  exportJwks,
+  exportPkcs12,
+  exportPrivateKey,
+  exportPublicKey,
+  exportSecretJwk,
+  selfSignCertificate,
+} from '../core/keys/index.ts';
+import { addDuration, parseDuration } from '../core/time.ts';
+import type { KeyRecord } from '../store/keys.ts';
+import { asymmetricOf, privateKeyOf, publicKeyOf, resolveKey, secretOf, toKeyView } from './key-records.ts';
+import type { Session } from './session.ts';
+import { readSettings } from './settings.ts';
+import type { Artifact, CertificateInfo, KeyView } from './views.ts';
+
+export type ExportFormat = 'pem' | 'der' | 'jwk' | 'jwks' | 'p12' | 'cert';
+
+const MIME: Record<ExportFormat, string> = {
+  pem: 'application/x-pem-file',
+  der: 'application/pkix-cert',
+  jwk: 'application/jwk+json',
+  jwks: 'application/jwk-set+json',
+  p12: 'application/x-pkcs12',
+  cert: 'application/x-pem-file',
+};
+
+function artifact(fileName: string, format: ExportFormat, bytes: Buffer): Artifact {
+  return { fileName, mimeType: MIME[format], contentBase64: bytes.toString('base64'), text: format !== 'der' && format !== 'p12' };
+}
+
+function jwkMeta(record: KeyRecord) {
+  return { kid: record.kid, ...(record.alg && { alg: record.alg }), ...(record.use && { use: record.use }) };
+}
+
+export interface ExportInput {
+  ref: string;
+  part: 'public' | 'private';
+  format: ExportFormat;
+  /** PKCS#12 only. */
+  password?: string;
+}
+
+/**
+ * Public parts export freely. Private material leaves only when asked for by name, with the keystore
+ * unlocked, and every such export is written to the audit log.
+ */
+export async function exportKey(session: Session, input: ExportInput): Promise<Artifact> {
+  const record = resolveKey(session, input.ref);
+  const base = (record.kid.length <= 48 ? record.kid : record.id).replace(/[^\w.-]/g, '_');
+  if (input.part === 'public') return exportPublic(record, input.format, base);
+
+  if (input.format === 'jwks' || input.format === 'cert') throw new SignetError('ERR_BAD_INPUT', `--private exports as pem, der, jwk or p12, not ${input.format}`);
+  let bytes: Buffer;
+  if (record.type === 'hmac') {
+    if (input.format !== 'jwk') throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret exports only as a JWK (--format jwk)');
+    const secret = secretOf(session, record);
+    bytes = exportSecretJwk(secret, jwkMeta(record));
+    secret.fill(0);
+  } else if (input.format === 'p12') {
+    if (!input.password || input.password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (--password-file)');
+    const certificates = record.certificateDer ? [record.certificateDer, ...record.chain] : [await transientCertificate(session, record)];
+    bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password: input.password, friendlyName: record.name });
+  } else {
+    bytes = exportPrivateKey(privateKeyOf(session, record), input.format, jwkMeta(record));
+  }
+  session.transaction(() => {
+    session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format }, session.clock());
+  });
+  return artifact(`${base}.private.${input.format === 'pem' ? 'key.pem' : input.format}`, input.format, bytes);
+}
+
+function exportPublic(record: KeyRecord, format: ExportFormat, base: string): Artifact {
+  if (record.type === 'hmac') throw new SignetError('ERR_KEY_UNSUITABLE', `${record.kid} is an HMAC secret: it has no public part (export it with --private --format jwk)`);
+  const publicKey = publicKeyOf(record);
+  switch (format) {
+    case 'jwks':
+      return artifact(`${base}.jwks.json`, format, exportJwks([{ publicKey, ...jwkMeta(record) }]));
+    case 'cert':
+      if (!record.certificateDer) throw new SignetError('ERR_NOT_FOUND', `key ${record.kid} has no certificate (make one with "signet cert self-sign")`);
+      return artifact(`${base}.crt.pem`, format, certificateToPem([record.certificateDer, ...record.chain]));
+    case 'p12':
+      throw new SignetError('ERR_BAD_INPUT', 'PKCS#12 holds a private key: use --private --format p12');
+    default:
+      return artifact(`${base}.public.${format === 'jwk' ? 'jwk.json' : format}`, format, exportPublicKey(publicKey, format, jwkMeta(record)));
+  }
+}
+
+/** PKCS#12 needs a certificate; a key without one travels with a short-lived self-signed one. */
+async function transientCertificate(session: Session, record: KeyRecord): Promise<Buffer> {
+  const now = session.clock();
+  return selfSignCertificate({
+    key: asymmetricOf(session, record, true),
+    subject: `CN=${record.name.replace(/[,+="<>#;\\]/g, ' ')}`,
+    notBefore: now,
+    notAfter: record.expiresAt ?? addDuration(now, parseDuration('1y')),
+  });
+}
+
+export interface CertificateInput {
+  ref: string;
+  subject: string;
+  sans?: string[];
+  usage?: 'client' | 'server' | 'signing';
+}
+
+/** Makes a self-signed certificate for a held key and attaches it: its validity becomes the key's. */
+export async function selfSign(session: Session, input: CertificateInput & { days?: number }): Promise<{ key: KeyView; certificate: CertificateInfo; artifact: Artifact }> {
+  const now = session.clock();
+  const record = resolveKey(session, input.ref);
+  const notAfter = input.days
+    ? addDuration(now, { amount: input.days, unit: 'd' })
+    : record.expiresAt && record.expiresAt > now
+      ? record.expiresAt
+      : addDuration(now, parseDuration(readSettings(session).policy.keyExpiry));
+  const der = await selfSignCertificate({
+    key: asymmetricOf(session, record, true),
+    subject: input.subject,
+    ...(input.sans && { sans: input.sans }),
+    ...(input.usage && { keyUsage: input.usage }),
+    notBefore: now,
+    notAfter,
+  });
+  const certificate = describeCertificate(der);
+  session.transaction(() => {
+    session.keys.setCertificate(record.id, der, new Date(certificate.notBefore), new Date(certificate.notAfter));
+    session.audit.append('key.certificate-added', record.id, { kid: record.kid, subject: certificate.subject, serial: certificate.serial, notAfter: certificate.notAfter }, now);
+  });
+  const updated = resolveKey(session, record.id);
+  return { key: toKeyView(session, updated, now), certificate, artifact: artifact(`${record.kid.slice(0, 48)}.crt.pem`, 'cert', certificateToPem([der])) };
+}
+
+/** A PKCS#10 request for a held key, e.g. for a partner CA issuing two-way TLS client certificates. */
+export async function certificateRequest(session: Session, input: CertificateInput): Promise<Artifact> {
+  const record = resolveKey(session, input.ref);
+  const der = await createCsr({
+    key: asymmetricOf(session, record, true),
+    subject: input.subject,
+    ...(input.sans && { sans: input.sans }),
+    ...(input.usage && { keyUsage: input.usage }),
+  });
+  session.transaction(() => {
+    session.audit.append('key.csr-created', record.id, { kid: record.kid, subject: input.subject }, session.clock());
+  });
+  return { fileName: `${record.kid.slice(0, 48)}.csr.pem`, mimeType: 'application/pkcs10', contentBase64: csrToPem(der).toString('base64'), text: true };
+}

@@ -1,0 +1,108 @@
+import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { SignetError } from '../core/errors.ts';
+import { describeCertificate, jwkThumbprint } from '../core/keys/index.ts';
+import { daysUntilExpiry, keyStatusAt } from '../core/keys/lifecycle.ts';
+import type { AsymmetricKey } from '../core/keys/types.ts';
+import type { AuditEntry } from '../store/audit.ts';
+import type { KeyRecord } from '../store/keys.ts';
+import { seal, unseal } from '../store/vault.ts';
+import type { Session } from './session.ts';
+import { readSettings } from './settings.ts';
+import type { AuditEntryView, KeyView } from './views.ts';
+
+// Helpers shared by the key services: finding a key, opening its sealed half, shaping it for output.
+
+export function newKeyId(): string {
+  return `k_${randomBytes(8).toString('hex')}`;
+}
+
+/** A key is named by its id, its kid, or (for HMAC secrets) its AppId. */
+export function resolveKey(session: Session, ref: string): KeyRecord {
+  const record = session.keys.get(ref) ?? session.keys.byKid(ref) ?? session.keys.byAppId(ref);
+  if (!record) throw new SignetError('ERR_KEY_NOT_FOUND', `no key with id, kid or AppId "${ref}" in this keystore`);
+  return record;
+}
+
+export function publicKeyOf(record: KeyRecord): KeyObject {
+  if (!record.publicDer) throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.id} is an HMAC secret and has no public part`);
+  return createPublicKey({ key: record.publicDer, format: 'der', type: 'spki' });
+}
+
+/** Opens the sealed private half (needs the keystore unlocked). The id is the seal's additional data. */
+export function privateKeyOf(session: Session, record: KeyRecord): KeyObject {
+  if (record.type === 'hmac') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.id} is an HMAC secret, not a key pair`);
+  if (!record.privateSealed) throw new SignetError('ERR_KEY_NO_PRIVATE', `key ${record.id} (${record.kid}) is a verification key: its private part is not held`);
+  const der = unseal(session.master, record.id, record.privateSealed);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } finally {
+    der.fill(0);
+  }
+}
+
+export function secretOf(session: Session, record: KeyRecord): Buffer {
+  if (record.type !== 'hmac' || !record.privateSealed) throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.id} is not an HMAC secret`);
+  return unseal(session.master, record.id, record.privateSealed);
+}
+
+export function asymmetricOf(session: Session, record: KeyRecord, withPrivate: boolean): AsymmetricKey {
+  if (record.type === 'hmac') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.id} is an HMAC secret, not a key pair`);
+  return {
+    type: record.type,
+    ...(record.size !== null && { size: record.size }),
+    ...(record.curve !== null && { curve: record.curve }),
+    publicKey: publicKeyOf(record),
+    ...(withPrivate && { privateKey: privateKeyOf(session, record) }),
+  };
+}
+
+export function sealPrivateKey(session: Session, id: string, privateKey: KeyObject): Buffer {
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+  try {
+    return seal(session.master, id, der);
+  } finally {
+    der.fill(0);
+  }
+}
+
+export function sealSecret(session: Session, id: string, secret: Buffer): Buffer {
+  return seal(session.master, id, secret);
+}
+
+export function thumbprintOf(publicKey: KeyObject): string {
+  return jwkThumbprint(publicKey);
+}
+
+export function toKeyView(session: Session, record: KeyRecord, at: Date = session.clock()): KeyView {
+  const status = keyStatusAt(record, at);
+  const days = daysUntilExpiry(record.expiresAt, at);
+  const soonDays = readSettings(session).policy.expiringSoonDays;
+  return {
+    id: record.id,
+    kid: record.kid,
+    name: record.name,
+    owner: record.owner,
+    environment: record.environment,
+    type: record.type,
+    size: record.size,
+    curve: record.curve,
+    alg: record.alg,
+    use: record.use,
+    status,
+    expiringSoon: status === 'active' && days !== null && days < soonDays,
+    source: record.source,
+    appId: record.appId,
+    createdAt: record.createdAt.toISOString(),
+    notBefore: record.notBefore?.toISOString() ?? null,
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    revokedAt: record.revokedAt?.toISOString() ?? null,
+    revocationReason: record.revocationReason,
+    hasPrivate: record.privateSealed !== null,
+    thumbprint: record.thumbprint,
+    ...(record.certificateDer && { certificate: describeCertificate(record.certificateDer) }),
+  };
+}
+
+export function toAuditView(entry: AuditEntry): AuditEntryView {
+  return { seq: entry.seq, at: entry.at.toISOString(), action: entry.action, keyId: entry.keyId, detail: entry.detail, hash: entry.hash };
+}

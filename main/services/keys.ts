@@ -1,0 +1,315 @@
+import { SignetError } from '../core/errors.ts';
+import { generateAsymmetric, generateSecret, parseKeyFile, selfSignCertificate, describeCertificate } from '../core/keys/index.ts';
+import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
+import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
+import type { KeyFilter, KeyRecord } from '../store/keys.ts';
+import { keyAlgorithms } from './algorithms.ts';
+import {
+  newKeyId,
+  resolveKey,
+  sealPrivateKey,
+  sealSecret,
+  thumbprintOf,
+  toAuditView,
+  toKeyView,
+  publicKeyOf,
+} from './key-records.ts';
+import { exportPublicKey } from '../core/keys/index.ts';
+import type { Session } from './session.ts';
+import { readSettings } from './settings.ts';
+import type { KeyDetail, KeyStatus, KeyView } from './views.ts';
+
+export interface LabelInput {
+  name?: string;
+  owner?: string;
+  environment?: string;
+}
+
+export interface GenerateInput extends LabelInput {
+  type: KeyType;
+  bits?: number;
+  curve?: Curve;
+  use?: KeyUse;
+  alg?: string;
+  kid?: string;
+  expires?: string;
+  notBefore?: string;
+  pending?: boolean;
+  appId?: string;
+  certificate?: { subject: string; sans?: string[] };
+}
+
+function defaultUse(type: KeyType): KeyUse {
+  return type === 'x25519' ? 'enc' : 'sig';
+}
+
+/** Checks (or picks) the key's intended algorithm against the explicit allow-list for its type. */
+function chooseAlg(type: KeyType, curve: Curve | null, use: KeyUse, alg: string | undefined): string {
+  const allowed = keyAlgorithms(type, curve, use);
+  const first = allowed[0];
+  if (alg === undefined) {
+    if (first === undefined) throw new SignetError('ERR_KEY_UNSUITABLE', `a ${type} key cannot be used for ${use === 'sig' ? 'signing' : 'encryption'}`);
+    return first;
+  }
+  if (!allowed.includes(alg)) {
+    throw new SignetError('ERR_ALG_NOT_ALLOWED', `${alg} does not fit a ${curve ?? type} key for use "${use}"; use one of ${allowed.join(', ') || '(none)'}`);
+  }
+  return alg;
+}
+
+function expiryFor(session: Session, type: KeyType, requested: string | undefined, from: Date): Date {
+  const { policy } = readSettings(session);
+  if (type !== 'hmac') return requested ? parseExpiry(requested, from) : addDuration(from, parseDuration(policy.keyExpiry));
+  const expiresAt = requested ? parseExpiry(requested, from) : addDuration(from, parseDuration(policy.hmacDefaultExpiry));
+  const limit = addDuration(from, parseDuration(policy.hmacMaxExpiry));
+  if (expiresAt.getTime() > limit.getTime()) {
+    throw new SignetError('ERR_POLICY', `HMAC secrets may be valid for at most ${policy.hmacMaxExpiry} (until ${limit.toISOString()}); ${expiresAt.toISOString()} is later`);
+  }
+  return expiresAt;
+}
+
+function checkExpiryAfter(notBefore: Date, expiresAt: Date): void {
+  if (expiresAt.getTime() <= notBefore.getTime()) throw new SignetError('ERR_BAD_INPUT', `the expiry ${expiresAt.toISOString()} is not after ${notBefore.toISOString()}`);
+}
+
+function checkKidFree(session: Session, kid: string): void {
+  const existing = session.keys.byKid(kid);
+  if (existing) throw new SignetError('ERR_KEY_EXISTS', `a key with kid "${kid}" is already in the keystore (${existing.id}, "${existing.name}")`);
+}
+
+function baseRecord(id: string, now: Date, labels: LabelInput, fallbackName: string): Pick<KeyRecord, 'id' | 'name' | 'owner' | 'environment' | 'createdAt' | 'revokedAt' | 'revocationReason'> {
+  return {
+    id,
+    name: labels.name?.trim() || fallbackName,
+    owner: labels.owner?.trim() ?? '',
+    environment: labels.environment?.trim() ?? '',
+    createdAt: now,
+    revokedAt: null,
+    revocationReason: null,
+  };
+}
+
+export async function generateKey(session: Session, input: GenerateInput): Promise<KeyView> {
+  const now = session.clock();
+  const notBefore = input.notBefore ? parseExpiry(input.notBefore, now) : now;
+  const expiresAt = expiryFor(session, input.type, input.expires, notBefore);
+  checkExpiryAfter(notBefore, expiresAt);
+  const id = newKeyId();
+  const use = input.use ?? defaultUse(input.type);
+
+  let record: KeyRecord;
+  if (input.type === 'hmac') {
+    const appId = input.appId?.trim();
+    if (!appId) throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret needs an AppId (--app-id)');
+    if (session.keys.byAppId(appId)) throw new SignetError('ERR_KEY_EXISTS', `a secret for AppId "${appId}" is already in the keystore`);
+    const kid = input.kid ?? appId;
+    checkKidFree(session, kid);
+    const secret = generateSecret(input.bits ?? 256);
+    record = {
+      ...baseRecord(id, now, input, `HMAC ${appId}`),
+      kid, type: 'hmac', size: secret.length * 8, curve: null, use: 'sig', alg: chooseAlg('hmac', null, 'sig', input.alg),
+      status: input.pending ? 'pending' : 'active', source: 'generated', appId, thumbprint: null,
+      publicDer: null, privateSealed: sealSecret(session, id, secret), certificateDer: null, chain: [],
+      notBefore, expiresAt,
+    };
+    secret.fill(0);
+  } else {
+    if (input.appId) throw new SignetError('ERR_BAD_INPUT', '--app-id is for HMAC secrets only');
+    const key = await generateAsymmetric({ type: input.type, ...(input.bits && { bits: input.bits }), ...(input.curve && { curve: input.curve }) });
+    const thumbprint = thumbprintOf(key.publicKey);
+    const kid = input.kid ?? thumbprint;
+    checkKidFree(session, kid);
+    const certificateDer = input.certificate
+      ? await selfSignCertificate({ key, subject: input.certificate.subject, ...(input.certificate.sans && { sans: input.certificate.sans }), notBefore, notAfter: expiresAt })
+      : null;
+    record = {
+      ...baseRecord(id, now, input, `${input.type.toUpperCase()} ${key.size ?? key.curve ?? ''}`.trim()),
+      kid, type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, alg: chooseAlg(key.type, key.curve ?? null, use, input.alg),
+      status: input.pending ? 'pending' : 'active', source: 'generated', appId: null, thumbprint,
+      publicDer: key.publicKey.export({ format: 'der', type: 'spki' }), privateSealed: sealPrivateKey(session, id, privateOf(key)),
+      certificateDer, chain: [], notBefore, expiresAt,
+    };
+  }
+  session.transaction(() => {
+    checkKidFree(session, record.kid);
+    session.keys.insert(record);
+    session.audit.append('key.created', id, auditSummary(record), now);
+  });
+  return toKeyView(session, record, now);
+}
+
+function privateOf(key: AsymmetricKey) {
+  if (!key.privateKey) throw new SignetError('ERR_INTERNAL', 'generated key without private half');
+  return key.privateKey;
+}
+
+/** What the audit log says about a key: labels and validity, never material. */
+function auditSummary(record: KeyRecord): Record<string, unknown> {
+  return {
+    kid: record.kid,
+    name: record.name,
+    owner: record.owner,
+    type: record.type,
+    ...(record.size !== null && { size: record.size }),
+    ...(record.curve !== null && { curve: record.curve }),
+    ...(record.appId !== null && { appId: record.appId }),
+    alg: record.alg,
+    hasPrivate: record.privateSealed !== null,
+    notBefore: record.notBefore?.toISOString() ?? null,
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    ...(record.certificateDer && { certificate: describeCertificate(record.certificateDer).subject }),
+  };
+}
+
+export interface ImportInput extends LabelInput {
+  content: Buffer;
+  password?: string;
+  kid?: string;
+  expires?: string;
+  use?: KeyUse;
+  alg?: string;
+}
+
+/**
+ * Imports every key in a file (PEM, DER, JWK, JWKS, PKCS#12), all or none. A public-only key becomes a
+ * trust-store entry (a partner's, an auth service's, a callback signer's verification key).
+ */
+export async function importKeys(session: Session, input: ImportInput): Promise<KeyView[]> {
+  const now = session.clock();
+  const parsed = await parseKeyFile(input.content, input.password === undefined ? {} : { password: input.password });
+  const total = parsed.keys.length + parsed.secrets.length;
+  if (total === 0) throw new SignetError('ERR_KEY_FORMAT', 'the file holds no key');
+  if (input.kid && total > 1) throw new SignetError('ERR_BAD_INPUT', `--kid names one key, but the file holds ${total}`);
+  if (parsed.secrets.length > 0) {
+    throw new SignetError('ERR_BAD_INPUT', 'the file holds a symmetric (oct) JWK: import HMAC secrets with "keys import-secret --app-id"');
+  }
+
+  const records = parsed.keys.map((key, index) => importedRecord(session, key, input, now, total > 1 ? `${input.name ?? 'Imported key'} ${index + 1}` : undefined));
+  const seen = new Set<string>();
+  for (const record of records) {
+    if (seen.has(record.kid)) throw new SignetError('ERR_KEY_EXISTS', `the file holds two keys with kid "${record.kid}"`);
+    seen.add(record.kid);
+  }
+  session.transaction(() => {
+    for (const record of records) {
+      checkKidFree(session, record.kid);
+      session.keys.insert(record);
+      session.audit.append('key.imported', record.id, { ...auditSummary(record), format: parsed.format }, now);
+    }
+  });
+  return records.map((record) => toKeyView(session, record, now));
+}
+
+function importedRecord(session: Session, key: ParsedKey, input: ImportInput, now: Date, numberedName: string | undefined): KeyRecord {
+  const id = newKeyId();
+  const thumbprint = thumbprintOf(key.publicKey);
+  const [leaf, ...chain] = key.certificates;
+  const certificate = leaf ? describeCertificate(leaf) : undefined;
+  const notBefore = certificate ? new Date(certificate.notBefore) : null;
+  const expiresAt = input.expires ? parseExpiry(input.expires, now) : certificate ? new Date(certificate.notAfter) : null;
+  const use = input.use ?? key.use ?? defaultUse(key.type);
+  const alg = chooseAlg(key.type, key.curve ?? null, use, input.alg ?? key.alg);
+  const labels = { ...input, ...(numberedName && { name: numberedName }) };
+  return {
+    ...baseRecord(id, now, labels, certificate?.subject ?? `${key.type.toUpperCase()} ${key.kid ?? thumbprint.slice(0, 8)}`),
+    kid: input.kid ?? key.kid ?? thumbprint,
+    type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, alg,
+    status: 'active', source: 'imported', appId: null, thumbprint,
+    publicDer: key.publicKey.export({ format: 'der', type: 'spki' }),
+    privateSealed: key.privateKey ? sealPrivateKey(session, id, key.privateKey) : null,
+    certificateDer: leaf ?? null, chain, notBefore, expiresAt,
+  };
+}
+
+export interface ImportSecretInput extends LabelInput {
+  appId: string;
+  secret: Buffer;
+  expires?: string;
+  alg?: string;
+}
+
+/** An HMAC secret issued by a partner portal (OnePoint: AppId + secret, valid at most a year). */
+export function importSecret(session: Session, input: ImportSecretInput): KeyView {
+  const now = session.clock();
+  const appId = input.appId.trim();
+  if (!appId) throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret needs an AppId (--app-id)');
+  if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: check the file (is it empty?)');
+  if (input.secret.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the secret is longer than 4096 bytes: is this the right file?');
+  const expiresAt = expiryFor(session, 'hmac', input.expires, now);
+  if (session.keys.byAppId(appId)) throw new SignetError('ERR_KEY_EXISTS', `a secret for AppId "${appId}" is already in the keystore`);
+  const id = newKeyId();
+  const record: KeyRecord = {
+    ...baseRecord(id, now, input, `HMAC ${appId}`),
+    kid: appId, type: 'hmac', size: input.secret.length * 8, curve: null, use: 'sig', alg: chooseAlg('hmac', null, 'sig', input.alg),
+    status: 'active', source: 'imported', appId, thumbprint: null, publicDer: null,
+    privateSealed: sealSecret(session, id, input.secret), certificateDer: null, chain: [], notBefore: now, expiresAt,
+  };
+  session.transaction(() => {
+    checkKidFree(session, record.kid);
+    session.keys.insert(record);
+    session.audit.append('key.imported', id, auditSummary(record), now);
+  });
+  return toKeyView(session, record, now);
+}
+
+export interface ListInput extends KeyFilter {
+  status?: KeyStatus;
+  expiringSoon?: boolean;
+  at?: string;
+}
+
+export function listKeys(session: Session, input: ListInput = {}): KeyView[] {
+  const at = input.at ? parseExpiry(input.at, session.clock()) : session.clock();
+  const { status, expiringSoon, at: _at, ...filter } = input;
+  return session.keys
+    .list(filter)
+    .map((record) => toKeyView(session, record, at))
+    .filter((view) => (status === undefined || view.status === status) && (!expiringSoon || view.expiringSoon));
+}
+
+export function showKey(session: Session, ref: string): KeyDetail {
+  const record = resolveKey(session, ref);
+  const publicKey = record.publicDer ? publicKeyOf(record) : null;
+  const jwkMeta = { kid: record.kid, ...(record.alg && { alg: record.alg }), ...(record.use && { use: record.use }) };
+  return {
+    ...toKeyView(session, record),
+    publicJwk: publicKey ? (JSON.parse(exportPublicKey(publicKey, 'jwk', jwkMeta).toString('utf8')) as Record<string, unknown>) : null,
+    publicPem: publicKey ? exportPublicKey(publicKey, 'pem', jwkMeta).toString('utf8') : null,
+    chain: record.chain.map((der) => describeCertificate(der)),
+    audit: session.audit.list({ keyId: record.id, limit: 200 }).map(toAuditView),
+  };
+}
+
+export function revokeKey(session: Session, input: { ref: string; reason?: string; at?: string }): KeyView {
+  const now = session.clock();
+  const record = resolveKey(session, input.ref);
+  if (record.status === 'revoked') throw new SignetError('ERR_BAD_INPUT', `key ${record.id} was already revoked (${record.revokedAt?.toISOString() ?? 'unknown time'})`);
+  // A past --at records a compromise: signatures made after that moment verify as revoked-key.
+  const revokedAt = input.at ? parseExpiry(input.at, now) : now;
+  const reason = input.reason?.trim() || 'unspecified';
+  session.transaction(() => {
+    session.keys.setStatus(record.id, 'revoked', revokedAt, reason);
+    session.audit.append('key.revoked', record.id, { kid: record.kid, reason, effectiveAt: revokedAt.toISOString() }, now);
+  });
+  return toKeyView(session, { ...record, status: 'revoked', revokedAt, revocationReason: reason }, now);
+}
+
+export function activateKey(session: Session, ref: string): KeyView {
+  const now = session.clock();
+  const record = resolveKey(session, ref);
+  if (record.status !== 'pending') throw new SignetError('ERR_BAD_INPUT', `key ${record.id} is ${toKeyView(session, record, now).status}, not pending`);
+  session.transaction(() => {
+    session.keys.setStatus(record.id, 'active', null, null);
+    session.audit.append('key.activated', record.id, { kid: record.kid }, now);
+  });
+  return toKeyView(session, { ...record, status: 'active' }, now);
+}
+
+export function deleteKey(session: Session, ref: string): { id: string; kid: string } {
+  const record = resolveKey(session, ref);
+  session.transaction(() => {
+    session.audit.append('key.deleted', record.id, auditSummary(record), session.clock());
+    session.keys.delete(record.id);
+  });
+  return { id: record.id, kid: record.kid };
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { SignetError } from '../core/errors.ts';
+import { auditLog, type AuditLog } from '../store/audit.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { keysRepository, type KeysRepository } from '../store/keys.ts';
+import { settingsRepository } from '../store/settings.ts';
+import { MasterKey, vaultExists } from '../store/vault.ts';
+
+export type Clock = () => Date;
+
+/**
+ * An open keystore: the database, its repositories, the clock, and — once unlocked — the master key.
+ * Every adapter (CLI run, HTTP server, Electron window) holds exactly one.
+ */
+export class Session {
+  readonly keys: KeysRepository;
+  readonly audit: AuditLog;
+  readonly settings: ReturnType<typeof settingsRepository>;
+  #master: MasterKey | undefined;
+
+  private constructor(
+    readonly path: string,
+    readonly db: Db,
+    readonly clock: Clock,
+  ) {
+    this.keys = keysRepository(db);
+    this.audit = auditLog(db);
+    this.settings = settingsRepository(db);
+  }
+
+  /** Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. */
+  static open(path: string, options: { create?: boolean; clock?: Clock } = {}): Session {
+    if (!options.create && path !== ':memory:' && !existsSync(path)) {
+      throw new SignetError('ERR_STORE_NOT_INITIALIZED', `no keystore at ${path} (run "signet init" to create one)`);
+    }
+    return new Session(path, openDb(path, { create: options.create ?? false }), options.clock ?? (() => new Date()));
+  }
+
+  get initialized(): boolean {
+    return vaultExists(this.db);
+  }
+
+  get unlocked(): boolean {
+    return this.#master !== undefined;
+  }
+
+  /** The master key, or ERR_LOCKED: services call this only where private material is touched. */
+  get master(): MasterKey {
+    if (!this.#master) {
+      throw new SignetError(
+        this.initialized ? 'ERR_LOCKED' : 'ERR_STORE_NOT_INITIALIZED',
+        this.initialized ? 'the keystore is locked: unlock it with its passphrase' : 'this keystore has no passphrase yet (run "signet init")',
+      );
+    }
+    return this.#master;
+  }
+
+  setMaster(master: MasterKey): void {
+    this.#master?.destroy();
+    this.#master = master;
+  }
+
+  lock(): void {
+    this.#master?.destroy();
+    this.#master = undefined;
+  }
+
+  /** Runs `work` in one immediate transaction: it all lands, or nothing does. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  close(): void {
+    this.lock();
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,75 @@
+// What services hand to adapters and the renderer: plain JSON (ISO 8601 times), no Node types, so
+// the renderer can import these through the contract.
+import type { CertificateInfo } from '../core/keys/certificate-info.ts';
+import type { Curve, KeyType, KeyUse } from '../core/keys/names.ts';
+
+export type { CertificateInfo, Curve, KeyType, KeyUse };
+
+export type KeyStatus = 'pending' | 'active' | 'revoked' | 'expired';
+
+export interface KeyView {
+  id: string;
+  kid: string;
+  name: string;
+  owner: string;
+  environment: string;
+  type: KeyType;
+  size: number | null;
+  curve: Curve | null;
+  alg: string | null;
+  use: KeyUse | null;
+  /** Effective status now (or at the time asked for). */
+  status: KeyStatus;
+  expiringSoon: boolean;
+  source: 'generated' | 'imported';
+  appId: string | null;
+  createdAt: string;
+  notBefore: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  hasPrivate: boolean;
+  thumbprint: string | null;
+  certificate?: CertificateInfo;
+}
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  action: string;
+  keyId: string | null;
+  detail: Record<string, unknown>;
+  hash: string;
+}
+
+export interface KeyDetail extends KeyView {
+  /** The public part, ready to copy (absent for HMAC secrets). */
+  publicJwk: Record<string, unknown> | null;
+  publicPem: string | null;
+  chain: CertificateInfo[];
+  audit: AuditEntryView[];
+}
+
+/** A file produced for the user; `content` is base64 so it crosses IPC/HTTP unchanged. */
+export interface Artifact {
+  fileName: string;
+  mimeType: string;
+  contentBase64: string;
+  /** True when the bytes are text (PEM, JSON) and may be printed. */
+  text: boolean;
+}
+
+export interface AuditChainView {
+  ok: boolean;
+  rows: number;
+  /** The first row whose link does not hold, and why. */
+  brokenAt?: { seq: number; reason: string };
+}
+
+export interface KeystoreStatusView {
+  path: string;
+  initialized: boolean;
+  unlocked: boolean;
+  schemaVersion: number;
+  keyCount: number;
+}

@@ -1,0 +1,180 @@
+import type { Curve, KeyType, KeyUse } from '../core/keys/types.ts';
+import type { Db } from './db.ts';
+
+export type StoredStatus = 'pending' | 'active' | 'revoked';
+
+/** One row of `keys`, with times as Dates. `privateSealed` is vault-sealed; nothing here is clear. */
+export interface KeyRecord {
+  id: string;
+  kid: string;
+  name: string;
+  owner: string;
+  environment: string;
+  type: KeyType;
+  size: number | null;
+  curve: Curve | null;
+  use: KeyUse | null;
+  alg: string | null;
+  status: StoredStatus;
+  source: 'generated' | 'imported';
+  appId: string | null;
+  thumbprint: string | null;
+  publicDer: Buffer | null;
+  privateSealed: Buffer | null;
+  certificateDer: Buffer | null;
+  /** DER certificates after the leaf, issuer order. */
+  chain: Buffer[];
+  createdAt: Date;
+  notBefore: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  revocationReason: string | null;
+}
+
+interface KeyRow {
+  id: string;
+  kid: string;
+  name: string;
+  owner: string;
+  environment: string;
+  type: string;
+  size: number | null;
+  curve: string | null;
+  use: string | null;
+  alg: string | null;
+  status: string;
+  source: string;
+  app_id: string | null;
+  thumbprint: string | null;
+  public_der: Buffer | null;
+  private_sealed: Buffer | null;
+  certificate_der: Buffer | null;
+  chain: string | null;
+  created_at: string;
+  not_before: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
+const text = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+
+function toRecord(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    kid: row.kid,
+    name: row.name,
+    owner: row.owner,
+    environment: row.environment,
+    type: row.type as KeyType,
+    size: row.size,
+    curve: row.curve as Curve | null,
+    use: row.use as KeyUse | null,
+    alg: row.alg,
+    status: row.status as StoredStatus,
+    source: row.source as KeyRecord['source'],
+    appId: row.app_id,
+    thumbprint: row.thumbprint,
+    publicDer: row.public_der,
+    privateSealed: row.private_sealed,
+    certificateDer: row.certificate_der,
+    chain: row.chain ? (JSON.parse(row.chain) as string[]).map((b64) => Buffer.from(b64, 'base64')) : [],
+    createdAt: new Date(row.created_at),
+    notBefore: date(row.not_before),
+    expiresAt: date(row.expires_at),
+    revokedAt: date(row.revoked_at),
+    revocationReason: row.revocation_reason,
+  };
+}
+
+function toRow(record: KeyRecord): KeyRow {
+  return {
+    id: record.id,
+    kid: record.kid,
+    name: record.name,
+    owner: record.owner,
+    environment: record.environment,
+    type: record.type,
+    size: record.size,
+    curve: record.curve,
+    use: record.use,
+    alg: record.alg,
+    status: record.status,
+    source: record.source,
+    app_id: record.appId,
+    thumbprint: record.thumbprint,
+    public_der: record.publicDer,
+    private_sealed: record.privateSealed,
+    certificate_der: record.certificateDer,
+    chain: record.chain.length ? JSON.stringify(record.chain.map((der) => der.toString('base64'))) : null,
+    created_at: record.createdAt.toISOString(),
+    not_before: text(record.notBefore),
+    expires_at: text(record.expiresAt),
+    revoked_at: text(record.revokedAt),
+    revocation_reason: record.revocationReason,
+  };
+}
+
+export interface KeyFilter {
+  owner?: string;
+  type?: KeyType;
+  use?: KeyUse;
+  search?: string;
+}
+
+export function keysRepository(db: Db) {
+  const insert = db.prepare(`INSERT INTO keys (id, kid, name, owner, environment, type, size, curve, use, alg, status, source,
+      app_id, thumbprint, public_der, private_sealed, certificate_der, chain, created_at, not_before, expires_at, revoked_at,
+      revocation_reason)
+    VALUES (@id, @kid, @name, @owner, @environment, @type, @size, @curve, @use, @alg, @status, @source, @app_id, @thumbprint,
+      @public_der, @private_sealed, @certificate_der, @chain, @created_at, @not_before, @expires_at, @revoked_at,
+      @revocation_reason)`);
+  const byId = db.prepare('SELECT * FROM keys WHERE id = ?');
+  const byKid = db.prepare('SELECT * FROM keys WHERE kid = ?');
+  const byAppId = db.prepare('SELECT * FROM keys WHERE app_id = ?');
+  const list = db.prepare(`SELECT * FROM keys
+    WHERE (@owner IS NULL OR owner = @owner) AND (@type IS NULL OR type = @type) AND (@use IS NULL OR use = @use)
+      AND (@search IS NULL OR instr(lower(name || ' ' || kid || ' ' || id || ' ' || owner || ' ' || environment || ' ' || coalesce(app_id, '')), lower(@search)) > 0)
+    ORDER BY created_at, id`);
+  const setStatus = db.prepare('UPDATE keys SET status = @status, revoked_at = @revoked_at, revocation_reason = @revocation_reason WHERE id = @id');
+  const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = NULL, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
+  const remove = db.prepare('DELETE FROM keys WHERE id = ?');
+  const count = db.prepare('SELECT count(*) AS n FROM keys');
+
+  const one = (row: unknown): KeyRecord | undefined => (row ? toRecord(row as KeyRow) : undefined);
+
+  return {
+    insert(record: KeyRecord): void {
+      insert.run(toRow(record));
+    },
+    get(id: string): KeyRecord | undefined {
+      return one(byId.get(id));
+    },
+    byKid(kid: string): KeyRecord | undefined {
+      return one(byKid.get(kid));
+    },
+    byAppId(appId: string): KeyRecord | undefined {
+      return one(byAppId.get(appId));
+    },
+    list(filter: KeyFilter = {}): KeyRecord[] {
+      const rows = list.all({ owner: filter.owner ?? null, type: filter.type ?? null, use: filter.use ?? null, search: filter.search ?? null });
+      return (rows as KeyRow[]).map(toRecord);
+    },
+    setStatus(id: string, status: StoredStatus, revokedAt: Date | null, reason: string | null): void {
+      setStatus.run({ id, status, revoked_at: text(revokedAt), revocation_reason: reason });
+    },
+    /** Attaches a (new, self-made) certificate; its validity becomes the key's. */
+    setCertificate(id: string, certificateDer: Buffer, notBefore: Date, expiresAt: Date): void {
+      setCertificate.run({ id, certificate_der: certificateDer, not_before: text(notBefore), expires_at: text(expiresAt) });
+    },
+    delete(id: string): void {
+      remove.run(id);
+    },
+    count(): number {
+      return (count.get() as { n: number }).n;
+    },
+  };
+}
+
+export type KeysRepository = ReturnType<typeof keysRepository>;
