@@ -29,11 +29,12 @@ export class Session {
   }
 
   /** Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. */
-  static open(path: string, options: { create?: boolean; clock?: Clock } = {}): Session {
+  static open(path: string, options: { create?: boolean; clock?: Clock; nativeBinding?: string } = {}): Session {
     if (!options.create && path !== ':memory:' && !existsSync(path)) {
       throw new SignetError('ERR_STORE_NOT_INITIALIZED', `no keystore at ${path} (run "signet init" to create one)`);
     }
-    return new Session(path, openDb(path, { create: options.create ?? false }), options.clock ?? (() => new Date()));
+    const db = openDb(path, { create: options.create ?? false, ...(options.nativeBinding && { nativeBinding: options.nativeBinding }) });
+    return new Session(path, db, options.clock ?? (() => new Date()));
   }
 
   get initialized(): boolean {

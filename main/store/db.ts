@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** Create the file (and its folder) when missing. Without it a missing store is an error. */
   create?: boolean;
   readonly?: boolean;
+  /** Path of a better-sqlite3 addon built for another runtime (Electron's ABI differs from Node's). */
+  nativeBinding?: string;
 }
 
 /**
@@ -22,7 +24,11 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
   if (options.create && path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: !options.create, readonly: options.readonly ?? false });
+    db = new Database(path, {
+      fileMustExist: !options.create,
+      readonly: options.readonly ?? false,
+      ...(options.nativeBinding && { nativeBinding: options.nativeBinding }),
+    });
   } catch (error) {
     if ((error as { code?: string }).code === 'SQLITE_CANTOPEN') {
       throw new SignetError('ERR_STORE_NOT_INITIALIZED', `no keystore at ${path} (run "signet init" to create one)`);

@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { SignetError } from '../../core/errors.ts';
 import type { MethodName, Output, Input } from '../../api/contract.ts';
+import type { Session } from '../../services/session.ts';
 import type { Artifact } from '../../services/views.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -9,6 +10,8 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 /** What a command gets: the contract (through the one dispatch), and ways to read and print. */
 export interface CliContext {
   call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>>;
+  /** The open keystore itself, for long-running adapters (serve). */
+  openSession(): Session;
   json: boolean;
   /** Reads a file argument, or standard input for "-". */
   readInput(path: string, what: string): Promise<Buffer>;

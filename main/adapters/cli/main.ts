@@ -99,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     const ctx: CliContext = {
       json,
+      openSession: open,
       async call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>> {
         const active = open();
         try {

@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { SignetError } from '../errors.ts';
 
@@ -112,5 +113,19 @@ export function checkPbeCost(algorithm: asn1js.BaseBlock | undefined, what: stri
 function checkIterations(iterations: bigint | undefined, what: string): void {
   if (iterations !== undefined && iterations > BigInt(MAX_PBE_ITERATIONS)) {
     throw new SignetError('ERR_KEY_FORMAT', `${what} asks for ${iterations} key-derivation iterations; Signet opens at most ${MAX_PBE_ITERATIONS}`);
+  }
+}
+
+/**
+ * Decrypts a PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3). OpenSSL's errors cannot tell a wrong
+ * password from a damaged file, and saying which would help a guesser, so both read "wrong password".
+ */
+export function decryptPkcs8(der: Buffer, password: string | undefined, what: string): KeyObject {
+  checkPbeCost(children(decodeDer(der, what))[0], what);
+  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs a password (--password-file)`);
+  try {
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: password });
+  } catch {
+    throw new SignetError('ERR_BAD_PASSWORD', `wrong password for ${what}`);
   }
 }

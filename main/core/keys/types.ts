@@ -9,6 +9,9 @@ export type { Curve, KeyType, KeyUse } from './names.ts';
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 export const CURVES: readonly Curve[] = ['P-256', 'P-384', 'P-521'];
 
+/** Key files are small; anything bigger is a mistake (or an attempt to make a parser work hard). */
+export const MAX_KEY_FILE_BYTES = 1024 * 1024;
+
 /** What to generate. `bits` is for RSA (and the HMAC secret length), `curve` for EC. */
 export interface KeySpec {
   type: KeyType;
@@ -34,6 +37,8 @@ export interface ParsedKey extends AsymmetricKey {
   kid?: string;
   alg?: string;
   use?: KeyUse;
+  /** From a PKCS#12 bag's friendlyName attribute, when it had one. */
+  friendlyName?: string;
 }
 
 /** The result of reading a key file: asymmetric keys, or (from an `oct` JWK) HMAC secrets. */

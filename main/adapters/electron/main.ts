@@ -1,0 +1,125 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dispatchResult } from '../../api/dispatch.ts';
+import { METHOD_NAMES } from '../../api/names.ts';
+import { Session } from '../../services/session.ts';
+
+/**
+ * The Electron host is thin: one window, the preload bridge, the menu, and OS integrations. All work
+ * goes through the same contract and dispatch as the CLI and browser mode.
+ */
+const rendererIndex = join(__dirname, '../renderer/index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+let mainWindow: BrowserWindow | undefined;
+let keystore: Session | undefined;
+
+function storePath(): string {
+  return process.env.SIGNET_STORE ?? join(app.getPath('userData'), 'keystore.db');
+}
+
+function openKeystore(): Session {
+  keystore ??= Session.open(storePath(), {
+    create: true,
+    ...(process.env.SIGNET_SQLITE_BINDING && { nativeBinding: process.env.SIGNET_SQLITE_BINDING }),
+  });
+  return keystore;
+}
+
+/** Only our own page may call the contract (not an iframe, not a page navigated elsewhere). */
+function fromOwnFrame(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && frame.url.split('#')[0] === rendererUrl && event.sender === mainWindow?.webContents;
+}
+
+function registerContract(): void {
+  for (const name of METHOD_NAMES) {
+    ipcMain.handle(`signet:${name}`, async (event, input: unknown) => {
+      if (!fromOwnFrame(event)) return { ok: false, error: { code: 'ERR_FORBIDDEN', message: 'not from the Signet window' } };
+      return dispatchResult(openKeystore(), name, input);
+    });
+  }
+}
+
+function send(channel: 'menu:open-capture' | 'menu:import-key', path: string): void {
+  mainWindow?.webContents.send(channel, path);
+}
+
+function buildMenu(): void {
+  const open = async (title: string, filters: Electron.FileFilter[], channel: 'menu:open-capture' | 'menu:import-key') => {
+    if (!mainWindow) return;
+    const result = await dialog.showOpenDialog(mainWindow, { title, filters, properties: ['openFile'] });
+    const path = result.filePaths[0];
+    if (!result.canceled && path) send(channel, path);
+  };
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => open('Open capture', [{ name: 'Captures', extensions: ['har', 'http', 'txt'] }], 'menu:open-capture') },
+        { label: 'Import key…', accelerator: 'CmdOrCtrl+I', click: () => open('Import key', [{ name: 'Keys', extensions: ['pem', 'der', 'crt', 'cer', 'key', 'jwk', 'json', 'p12', 'pfx'] }], 'menu:import-key') },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { label: 'View', submenu: [{ role: 'reload' }, { role: 'togglefullscreen' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }] },
+    { role: 'help', submenu: [{ label: 'About Signet', click: () => dialog.showMessageBox({ message: `Signet ${app.getVersion()}`, detail: 'Operator console for API message security.' }) }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Signet',
+    webPreferences: {
+      preload: join(__dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => (mainWindow = undefined));
+  void mainWindow.loadFile(rendererIndex);
+}
+
+// Electron security checklist: no navigation away, no new windows, no permissions, no remote content.
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (url.split('#')[0] !== rendererUrl) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.whenReady().then(() => {
+    electronSession.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+    electronSession.defaultSession.setPermissionCheckHandler(() => false);
+    registerContract();
+    buildMenu();
+    createWindow();
+  });
+  app.on('window-all-closed', () => {
+    keystore?.close();
+    app.quit();
+  });
+}

@@ -1,0 +1,95 @@
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { CompactEncrypt } from 'jose';
+import { SignetError } from '../errors.ts';
+import type { KeyType } from '../keys/types.ts';
+import {
+  DEFAULT_CONTENT_ENCRYPTION,
+  checkContentEncryptionAlg,
+  checkKeyManagementAlg,
+  checkSecretLength,
+  defaultKeyManagementAlg,
+  isKeyManagementAlg,
+  type ContentEncryptionAlg,
+  type KeyManagementAlg,
+} from './algorithms.ts';
+import { fromEncryptionFailure } from './failures.ts';
+import { describe, publicMaterial } from './key-material.ts';
+
+export interface EncryptCompactInput {
+  publicKey?: KeyObject;
+  secret?: Buffer;
+  keyType: KeyType;
+  /** Defaults: RSA-OAEP-256 for RSA, ECDH-ES+A256KW for EC/X25519, AES key wrap sized to a secret. */
+  alg?: string;
+  /** Defaults to A256GCM. */
+  enc?: string;
+  plaintext: Uint8Array;
+  kid?: string;
+  cty?: string;
+}
+
+/** Encrypts to a recipient's public key (or a shared secret) as a compact JWE (RFC 7516 §7.1). */
+export async function encryptCompact(input: EncryptCompactInput): Promise<string> {
+  const secretBytes = input.keyType === 'hmac' ? input.secret?.length : undefined;
+  const alg = input.alg === undefined ? defaultKeyManagementAlg(input.keyType, secretBytes) : checkKeyManagementAlg(input.alg, input.keyType, 'encrypt');
+  const enc = input.enc === undefined ? DEFAULT_CONTENT_ENCRYPTION : checkContentEncryptionAlg(input.enc);
+  if (secretBytes !== undefined) checkSecretLength(alg, enc, secretBytes);
+  const curve = input.publicKey ? describe(input.publicKey).curve : undefined;
+  const key = publicMaterial({ key: { type: input.keyType, curve }, publicKey: input.publicKey, secret: input.secret }, 'encryption');
+  const header: Record<string, unknown> = { alg, enc };
+  if (input.kid !== undefined) header.kid = input.kid;
+  if (input.cty !== undefined) header.cty = input.cty;
+  try {
+    return await new CompactEncrypt(input.plaintext).setProtectedHeader(header as { alg: KeyManagementAlg; enc: ContentEncryptionAlg }).encrypt(key);
+  } catch (error) {
+    throw fromEncryptionFailure(error, alg);
+  }
+}
+
+export interface EncryptForOptions {
+  alg?: string;
+  enc?: string;
+  /** Defaults to the JWK's own `kid`. */
+  kid?: string;
+  cty?: string;
+}
+
+/** JWK members that only a private (or symmetric) key has (RFC 7518 §6). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/**
+ * The third party's side of the ephemeral-key scheme, as a library call: encrypt `plaintext` to a
+ * public JWK that a browser sent. A JWK carrying private members is refused: whoever holds it should
+ * never have had it, and the sender must make a new key pair.
+ */
+export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint8Array, options: EncryptForOptions = {}): Promise<string> {
+  if (typeof publicJwk !== 'object' || publicJwk === null) throw new SignetError('ERR_KEY_FORMAT', 'expected a public JWK object');
+  const present = PRIVATE_MEMBERS.filter((member) => member in publicJwk);
+  if (present.length > 0) {
+    throw new SignetError('ERR_KEY_FORMAT', `this JWK holds private key material (${present.join(', ')}); encryptFor takes only the recipient's public key`);
+  }
+  if (publicJwk.use !== undefined && publicJwk.use !== 'enc') {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is marked "use": ${JSON.stringify(publicJwk.use)}; encryption needs a key for "enc"`);
+  }
+  let publicKey: KeyObject;
+  try {
+    publicKey = createPublicKey({ key: publicJwk, format: 'jwk' });
+  } catch {
+    throw new SignetError('ERR_KEY_FORMAT', 'the JWK is not a valid RSA, EC or OKP public key');
+  }
+  const { type } = describe(publicKey);
+  const jwkAlg = typeof publicJwk.alg === 'string' ? publicJwk.alg : undefined;
+  if (jwkAlg !== undefined && !isKeyManagementAlg(jwkAlg) && jwkAlg !== 'RSA1_5') {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is for ${JSON.stringify(jwkAlg)}, not for encryption`);
+  }
+  const kid = options.kid ?? (typeof publicJwk.kid === 'string' ? publicJwk.kid : undefined);
+  return encryptCompact({
+    publicKey,
+    keyType: type,
+    alg: options.alg ?? jwkAlg,
+    enc: options.enc,
+    plaintext: typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext,
+    kid,
+    cty: options.cty,
+  });
+}

@@ -1,0 +1,140 @@
+import { Buffer } from 'node:buffer';
+import type { Exchange, Header, HttpRequest, HttpResponse } from './exchange.ts';
+
+/**
+ * One HAR 1.2 entry (already `JSON.parse`d) to an Exchange, or the reason it cannot be one.
+ * Written against what real tools emit rather than the letter of the spec: Chrome and Playwright
+ * omit `postData` and `content.text`, write `status: 0` / `-1` for requests that got no answer,
+ * and add `_`-prefixed fields (never read here); Charles, Fiddler, Firefox and mitmproxy put
+ * binary bodies in base64. Hand-written checks rather than a schema library: this runs once per
+ * entry on gigabyte files.
+ */
+
+type Fields = Record<string, unknown>;
+
+class EntryProblem extends Error {}
+
+export function exchangeFromEntry(entry: unknown, index: number): Exchange | string {
+  try {
+    const fields = record(entry, 'entry');
+    const request = requestFrom(record(fields.request, 'request'));
+    const response = fields.response === undefined || fields.response === null ? null : responseFrom(record(fields.response, 'response'));
+    return { index, startedAt: instant(fields.startedDateTime), request, response };
+  } catch (error) {
+    if (error instanceof EntryProblem) return error.message;
+    throw error;
+  }
+}
+
+function requestFrom(fields: Fields): HttpRequest {
+  const request: HttpRequest = {
+    method: requiredString(fields.method, 'request.method'),
+    url: requiredString(fields.url, 'request.url'),
+    httpVersion: optionalString(fields.httpVersion, 'request.httpVersion') ?? '',
+    headers: headers(fields.headers, 'request.headers'),
+    body: null,
+  };
+  if (fields.postData === undefined || fields.postData === null) return request;
+  const postData = record(fields.postData, 'request.postData');
+  const mimeType = optionalString(postData.mimeType, 'request.postData.mimeType');
+  if (mimeType) request.bodyMimeType = mimeType;
+  const text = optionalString(postData.text, 'request.postData.text');
+  if (text !== undefined) {
+    request.body = bodyBytes(text, postData.encoding, 'request.postData');
+  } else if (postData.params !== undefined) {
+    request.body = formBody(postData.params, mimeType);
+  }
+  return request;
+}
+
+function responseFrom(fields: Fields): HttpResponse | null {
+  const status = fields.status;
+  if (typeof status !== 'number' || !Number.isInteger(status)) throw new EntryProblem('response.status is missing or not an integer');
+  // Chrome writes 0 and Playwright -1 for a request that was blocked, failed or aborted: no response.
+  if (status <= 0) return null;
+  const response: HttpResponse = {
+    status,
+    statusText: optionalString(fields.statusText, 'response.statusText') ?? '',
+    httpVersion: optionalString(fields.httpVersion, 'response.httpVersion') ?? '',
+    headers: headers(fields.headers, 'response.headers'),
+    body: null,
+  };
+  if (fields.content === undefined || fields.content === null) return response;
+  const content = record(fields.content, 'response.content');
+  const mimeType = optionalString(content.mimeType, 'response.content.mimeType');
+  if (mimeType) response.bodyMimeType = mimeType;
+  const text = optionalString(content.text, 'response.content.text');
+  if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content');
+  return response;
+}
+
+function bodyBytes(text: string, encoding: unknown, where: string): Uint8Array | null {
+  if (text === '') return null;
+  if (encoding === undefined || encoding === null || encoding === '') return Buffer.from(text, 'utf8');
+  if (typeof encoding !== 'string' || encoding.toLowerCase() !== 'base64') {
+    throw new EntryProblem(`${where}.encoding ${JSON.stringify(encoding)} is not supported (only base64)`);
+  }
+  // Node's decoder silently drops characters outside the alphabet; a body altered that way would
+  // later look like a bad signature, so refuse it here instead.
+  if (!BASE64.test(text)) throw new EntryProblem(`${where}.text is not valid base64`);
+  return Buffer.from(text, 'base64');
+}
+
+const BASE64 = /^[A-Za-z0-9+/\-_\s]*={0,2}\s*$/;
+
+/**
+ * Some tools record a form post as `params` only. The bytes sent are gone; the
+ * application/x-www-form-urlencoded serialisation of the params is the best reconstruction.
+ * For other types (multipart) there is nothing faithful to rebuild, so the body stays unknown.
+ */
+function formBody(params: unknown, mimeType: string | undefined): Uint8Array | null {
+  if (!Array.isArray(params)) throw new EntryProblem('request.postData.params is not an array');
+  if (mimeType !== undefined && mimeType !== '' && !mimeType.toLowerCase().startsWith('application/x-www-form-urlencoded')) return null;
+  const form = new URLSearchParams();
+  params.forEach((param: unknown, position) => {
+    const where = `request.postData.params[${position}]`;
+    const fields = record(param, where);
+    form.append(requiredString(fields.name, `${where}.name`), optionalString(fields.value, `${where}.value`) ?? '');
+  });
+  const text = form.toString();
+  return text === '' ? null : Buffer.from(text, 'utf8');
+}
+
+function headers(value: unknown, where: string): Header[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new EntryProblem(`${where} is not an array`);
+  const result: Header[] = new Array<Header>(value.length);
+  for (let position = 0; position < value.length; position++) {
+    const header: unknown = value[position];
+    if (typeof header !== 'object' || header === null) throw new EntryProblem(`${where}[${position}] is not a {name, value} object`);
+    const { name, value: headerText } = header as Fields;
+    if (typeof name !== 'string' || typeof headerText !== 'string') throw new EntryProblem(`${where}[${position}] needs a string name and value`);
+    result[position] = { name, value: headerText };
+  }
+  return result;
+}
+
+/** HAR `startedDateTime` is ISO 8601; anything else (or nothing) means the time is unknown. */
+function instant(value: unknown): Date | null {
+  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function record(value: unknown, where: string): Fields {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EntryProblem(`${where} is missing or not an object`);
+  return value as Fields;
+}
+
+function requiredString(value: unknown, where: string): string {
+  if (typeof value !== 'string') throw new EntryProblem(`${where} is missing or not a string`);
+  return value;
+}
+
+function optionalString(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new EntryProblem(`${where} is not a string`);
+  return value;
+}

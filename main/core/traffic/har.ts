@@ -1,0 +1,47 @@
+import type { CaptureItem, ReaderOptions } from './exchange.ts';
+import { DEFAULT_MAX_ENTRY_BYTES } from './exchange.ts';
+import { exchangeFromEntry } from './har-entry.ts';
+import type { EntrySlice } from './json-scan.ts';
+import { EntrySplitter } from './json-scan.ts';
+import { byteChunks, throwIfAborted } from './source.ts';
+
+/**
+ * Reads a HAR 1.2 capture entry by entry. Memory stays bounded by the largest entry (and
+ * `maxEntryBytes`), whatever the file size. A broken entry is yielded as `malformed` and reading
+ * goes on; a file that cannot be delimited (not JSON, truncated, no `log.entries`) throws
+ * ERR_HAR_MALFORMED naming the byte offset, after the entries read before the problem.
+ */
+export async function* readHar(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<CaptureItem> {
+  const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+  const splitter = new EntrySplitter({ maxEntryBytes });
+  for await (const chunk of byteChunks(source, options)) {
+    splitter.feed(chunk);
+    for (let slice = splitter.next(); slice !== null; slice = splitter.next()) {
+      throwIfAborted(options.signal);
+      yield itemFromSlice(slice, maxEntryBytes);
+    }
+  }
+  splitter.finish();
+}
+
+function itemFromSlice(slice: EntrySlice, maxEntryBytes: number): CaptureItem {
+  const { index, offset, length, bytes } = slice;
+  if (bytes === null) {
+    return { kind: 'malformed', entry: { index, offset, reason: `entry is ${length} bytes, over the ${maxEntryBytes}-byte limit; skipped` } };
+  }
+  let entry: unknown;
+  try {
+    entry = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    return { kind: 'malformed', entry: { index, offset, reason: `entry is not valid JSON${whereInEntry(error)}` } };
+  }
+  const exchange = exchangeFromEntry(entry, index);
+  if (typeof exchange === 'string') return { kind: 'malformed', entry: { index, offset, reason: exchange } };
+  return { kind: 'exchange', exchange, offset, length };
+}
+
+/** V8's message quotes the text around the error, which may be a token or a key: keep only the position. */
+function whereInEntry(error: unknown): string {
+  const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+  return position === undefined ? '' : ` (near character ${position} of the entry)`;
+}

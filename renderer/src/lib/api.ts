@@ -1,0 +1,73 @@
+import type { Input, MethodName, Output } from '../../../main/api/contract.ts';
+import type { ErrorBody } from '../../../main/core/errors.ts';
+
+/**
+ * The typed client of the contract. The transport is chosen once: the Electron preload bridge when
+ * present, otherwise HTTP to the loopback server of browser mode with its token.
+ */
+export class ApiError extends Error {
+  readonly code: string;
+
+  constructor(body: ErrorBody | { code: string; message: string }) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.code = body.code;
+  }
+}
+
+type Envelope = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+type Bridge = Record<string, (input: unknown) => Promise<Envelope>> & { host: 'electron' };
+
+declare global {
+  interface Window {
+    signet?: Bridge;
+  }
+}
+
+const TOKEN_KEY = 'signet.token';
+
+/** Browser mode: the token arrives once in the URL fragment; keep it for the tab, then clear the bar. */
+function takeToken(): string {
+  const match = /(?:^|[#&])token=([\w-]+)/.exec(window.location.hash);
+  if (match?.[1]) {
+    sessionStorage.setItem(TOKEN_KEY, match[1]);
+    history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+function httpTransport(): (name: string, input: unknown) => Promise<Envelope> {
+  const token = takeToken();
+  return async (name, input) => {
+    let response: Response;
+    try {
+      response = await fetch(`/api/${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Signet-Token': token },
+        body: JSON.stringify(input ?? {}),
+      });
+    } catch {
+      return { ok: false, error: { code: 'ERR_OFFLINE', message: 'the Signet server is not answering (was it stopped?)' } };
+    }
+    try {
+      return (await response.json()) as Envelope;
+    } catch {
+      return { ok: false, error: { code: 'ERR_INTERNAL', message: `unexpected answer from the server (HTTP ${response.status})` } };
+    }
+  };
+}
+
+const transport: (name: string, input: unknown) => Promise<Envelope> = window.signet
+  ? (name, input) => {
+      const method = window.signet?.[name];
+      return method ? method(input) : Promise.resolve({ ok: false, error: { code: 'ERR_UNKNOWN_METHOD', message: `no method ${name}` } });
+    }
+  : httpTransport();
+
+export const host: 'electron' | 'browser' = window.signet ? 'electron' : 'browser';
+
+export async function call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>> {
+  const envelope = await transport(name, input);
+  if (!envelope.ok) throw new ApiError(envelope.error);
+  return envelope.value as Output<M>;
+}
