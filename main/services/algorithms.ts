@@ -1,16 +1,18 @@
-import { allowedSigningAlgs } from '../core/jose/algorithms.ts';
+import { allowedKeyManagementAlgs, allowedSigningAlgs, defaultKeyManagementAlg, defaultSigningAlg } from '../core/jose/algorithms.ts';
 import type { Curve, KeyType, KeyUse } from '../core/keys/types.ts';
 
-const KEY_MANAGEMENT: Record<KeyType, string[]> = {
-  rsa: ['RSA-OAEP-256', 'RSA-OAEP', 'RSA-OAEP-384', 'RSA-OAEP-512'],
-  ec: ['ECDH-ES+A256KW', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW'],
-  x25519: ['ECDH-ES+A256KW', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW'],
-  ed25519: [],
-  hmac: [],
-};
-
-/** The algorithms a stored key may be labelled with, the default first. */
+/**
+ * The algorithms a stored key may be labelled with, its default first. Stored HMAC secrets are for
+ * signatures only (X-OPG-Signature, HS*): Signet does not label them for key wrapping.
+ */
 export function keyAlgorithms(type: KeyType, curve: Curve | null, use: KeyUse): string[] {
-  if (use === 'enc') return KEY_MANAGEMENT[type];
-  return type === 'x25519' ? [] : allowedSigningAlgs({ type, ...(curve && { curve }) });
+  if (use === 'enc') {
+    if (type === 'hmac' || type === 'ed25519') return [];
+    const first = defaultKeyManagementAlg(type);
+    return [first, ...allowedKeyManagementAlgs(type, 'encrypt').filter((alg) => alg !== first)];
+  }
+  if (type === 'x25519') return [];
+  const key = { type, ...(curve && { curve }) };
+  const first = defaultSigningAlg(key);
+  return [first, ...allowedSigningAlgs(key).filter((alg) => alg !== first)];
 }

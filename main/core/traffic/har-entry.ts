@@ -74,10 +74,23 @@ function bodyBytes(text: string, encoding: unknown, where: string): Uint8Array |
   if (typeof encoding !== 'string' || encoding.toLowerCase() !== 'base64') {
     throw new EntryProblem(`${where}.encoding ${JSON.stringify(encoding)} is not supported (only base64)`);
   }
-  // Node's decoder silently drops characters outside the alphabet; a body altered that way would
-  // later look like a bad signature, so refuse it here instead.
+  return decodeBase64(text, where);
+}
+
+/**
+ * Node's decoder silently skips characters outside the alphabet; a body altered that way would
+ * later look like a bad signature, so it is refused here instead. Fast path (the regex costs
+ * about 10% of the reader on base64-heavy captures): when nothing was skipped, the decoded length
+ * is exactly what the text length predicts, and skipping even one character changes it, except
+ * for lengths that valid base64 never has. Otherwise (line breaks, junk) the regex decides.
+ */
+export function decodeBase64(text: string, where: string): Buffer {
+  const decoded = Buffer.from(text, 'base64');
+  let unpadded = text.length;
+  while (unpadded > 0 && unpadded > text.length - 2 && text.charCodeAt(unpadded - 1) === 0x3d) unpadded--;
+  if (unpadded % 4 !== 1 && decoded.length === Math.floor((unpadded * 3) / 4)) return decoded;
   if (!BASE64.test(text)) throw new EntryProblem(`${where}.text is not valid base64`);
-  return Buffer.from(text, 'base64');
+  return decoded;
 }
 
 const BASE64 = /^[A-Za-z0-9+/\-_\s]*={0,2}\s*$/;

@@ -1,4 +1,5 @@
 import keystore from './001-keystore.ts';
+import captures from './002-captures.ts';
 
 /** Numbered migrations, applied in order inside one transaction each; index + 1 = schema version. */
-export const migrations: readonly string[] = [keystore];
+export const migrations: readonly string[] = [keystore, captures];
