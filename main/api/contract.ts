@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Settings } from '../services/settings.ts';
+import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import type { Artifact, AuditChainView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 
@@ -45,13 +45,8 @@ export const contract = {
 
   'settings.get': returns<Settings>()(empty, 'all settings, defaults filled in'),
   'settings.update': returns<Settings>()(
-    z.object({
-      policy: z
-        .object({ keyExpiry: z.string().max(20), hmacDefaultExpiry: z.string().max(20), hmacMaxExpiry: z.string().max(20), expiringSoonDays: z.number().int() })
-        .partial()
-        .optional(),
-    }),
-    'change settings',
+    settingsPatchSchema,
+    'change settings (only the values given)',
   ),
 
   'keys.list': returns<KeyView[]>()(

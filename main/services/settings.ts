@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SignetError } from '../core/errors.ts';
+import { HMAC_PROFILES } from '../core/opg/hmac.ts';
 import { parseDuration } from '../core/time.ts';
 import type { Session } from './session.ts';
 
@@ -12,41 +13,92 @@ const duration = z.string().refine((text) => {
   }
 }, 'a duration such as 90d or 2y');
 
+const hosts = z.array(z.string().min(1).max(253)).max(500);
+const headerNames = z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name')).max(50);
+
 /**
- * Every setting with its default. Policies live here (not as constants in code) so an operator can
- * change them; the defaults follow the partner documents (KLIX: 2 calendar years; OnePoint: HMAC
- * secrets at most 1 year).
+ * Every setting, and its default. Policies live here (not as constants in code) so an operator can
+ * change them; the defaults follow the partner documents (KLIX: 2 calendar years, X-KLIX-Api-Key;
+ * OnePoint: HMAC secrets at most 1 year, 5-minute replay window; OCEN: `Signature` header).
+ * Field schemas carry no defaults of their own, so a partial patch never resets what it does not name.
  */
-export const settingsSchema = z.object({
-  policy: z
-    .object({
-      /** Default validity of generated RSA/EC/OKP keys and of their certificates. */
-      keyExpiry: duration.default('2y'),
-      hmacDefaultExpiry: duration.default('1y'),
-      hmacMaxExpiry: duration.default('1y'),
-      /** A key counts as "expiring soon" this many days before it expires. */
-      expiringSoonDays: z.number().int().min(1).max(365).default(30),
-    })
-    .prefault({}),
+const groups = {
+  policy: z.object({
+    /** Default validity of generated RSA/EC/OKP keys and of their certificates. */
+    keyExpiry: duration,
+    hmacDefaultExpiry: duration,
+    hmacMaxExpiry: duration,
+    /** A key counts as "expiring soon" this many days before it expires. */
+    expiringSoonDays: z.number().int().min(1).max(365),
+  }),
+  inspection: z.object({
+    clockToleranceSec: z.number().int().min(0).max(86_400),
+    jwtIssuers: z.array(z.string().min(1).max(500)).max(50),
+    jwtAudiences: z.array(z.string().min(1).max(500)).max(50),
+    hmacProfile: z.enum(Object.keys(HMAC_PROFILES) as [keyof typeof HMAC_PROFILES]),
+    hmacWindowSec: z.number().int().min(1).max(86_400),
+    hmacCallbackPaths: z.array(z.string().startsWith('/').max(500)).max(50),
+    apiKeyHeaders: headerNames,
+    signatureHeaders: headerNames,
+    /** Hosts whose mutating requests must be JWS-signed and whose GETs must not be. */
+    signedRequestHosts: hosts,
+    /** Hosts whose responses must be signed. */
+    signedResponseHosts: hosts,
+  }),
+};
+
+export type Settings = { [G in keyof typeof groups]: z.infer<(typeof groups)[G]> };
+export type SettingsGroup = keyof Settings;
+export type SettingsPatch = { [G in SettingsGroup]?: Partial<Settings[G]> };
+
+export const DEFAULT_SETTINGS: Settings = {
+  policy: { keyExpiry: '2y', hmacDefaultExpiry: '1y', hmacMaxExpiry: '1y', expiringSoonDays: 30 },
+  inspection: {
+    clockToleranceSec: 60,
+    jwtIssuers: [],
+    jwtAudiences: [],
+    hmacProfile: 'opg-sha256',
+    hmacWindowSec: 300,
+    hmacCallbackPaths: [],
+    apiKeyHeaders: ['X-KLIX-Api-Key'],
+    signatureHeaders: ['Signature', 'X-JWS-Signature'],
+    signedRequestHosts: [],
+    signedResponseHosts: [],
+  },
+};
+
+export const settingsPatchSchema = z.object({
+  policy: groups.policy.partial().optional(),
+  inspection: groups.inspection.partial().optional(),
 });
 
-export type Settings = z.infer<typeof settingsSchema>;
-export const settingsPatchSchema = z.object({ policy: settingsSchema.shape.policy.unwrap().partial().optional() });
-export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+function validGroup<G extends SettingsGroup>(group: G, value: unknown): Settings[G] | undefined {
+  const parsed = groups[group].safeParse({ ...DEFAULT_SETTINGS[group], ...(value as object) });
+  return parsed.success ? (parsed.data as Settings[G]) : undefined;
+}
 
 export function readSettings(session: Session): Settings {
-  const parsed = settingsSchema.safeParse(session.settings.all());
-  // A hand-edited or older settings row must not lock users out: fall back to defaults for it.
-  return parsed.success ? parsed.data : settingsSchema.parse({});
+  const stored = session.settings.all();
+  // A hand-edited or older settings row must not lock users out: a group that fails falls back to defaults.
+  return {
+    policy: validGroup('policy', stored.policy) ?? DEFAULT_SETTINGS.policy,
+    inspection: validGroup('inspection', stored.inspection) ?? DEFAULT_SETTINGS.inspection,
+  };
 }
 
 export function updateSettings(session: Session, patch: SettingsPatch): Settings {
   const current = readSettings(session);
-  const next = settingsSchema.safeParse({ ...current, policy: { ...current.policy, ...patch.policy } });
-  if (!next.success) throw new SignetError('ERR_BAD_INPUT', `invalid setting: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const next = { ...current };
+  for (const group of Object.keys(patch) as SettingsGroup[]) {
+    const parsed = groups[group].safeParse({ ...current[group], ...patch[group] });
+    if (!parsed.success) {
+      throw new SignetError('ERR_BAD_INPUT', `invalid setting: ${parsed.error.issues.map((issue) => `${group}.${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    }
+    Object.assign(next, { [group]: parsed.data });
+  }
   session.transaction(() => {
-    for (const [name, value] of Object.entries(next.data)) session.settings.set(name, value);
-    session.audit.append('settings.changed', null, { changed: Object.keys(patch) }, session.clock());
+    for (const group of Object.keys(patch) as SettingsGroup[]) session.settings.set(group, next[group]);
+    session.audit.append('settings.changed', null, { changed: Object.entries(patch).flatMap(([group, values]) => Object.keys(values ?? {}).map((name) => `${group}.${name}`)) }, session.clock());
   });
-  return next.data;
+  return next;
 }

@@ -66,8 +66,9 @@ function loadCertificates(ders: Buffer[]): LoadedCertificate[] {
   return loaded;
 }
 
+/** A root (or a self-signed leaf): the chain ends here. Names are compared, not keyCertSign. */
 function isSelfIssued(certificate: LoadedCertificate): boolean {
-  return certificate.x509.checkIssued(certificate.x509);
+  return certificate.x509.subject === certificate.x509.issuer;
 }
 
 /** The issuer chain of a certificate among the given ones, nearest first; stops at a self-issued root or a loop. */

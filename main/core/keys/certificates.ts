@@ -230,9 +230,10 @@ function loadCertificate(der: Uint8Array): X509Certificate {
   }
 }
 
+/** Issuer equals subject and the certificate's own key verifies it (checkIssued would also demand keyCertSign). */
 function isSelfSigned(x509: X509Certificate): boolean {
   try {
-    return x509.checkIssued(x509) && x509.verify(x509.publicKey);
+    return x509.subject === x509.issuer && x509.verify(x509.publicKey);
   } catch {
     return false;
   }

@@ -86,6 +86,7 @@ function readPem(text: string, password: string | undefined): FoundItems {
     else readItem(found, kind, block.der, password, `PEM block '${block.label}'`);
   }
   if (found.privateKeys.length + found.publicKeys.length + found.certificates.length === 0) {
+    if (ignored.some((label) => label.endsWith('CERTIFICATE REQUEST'))) throw csrIsNotAKey();
     const seen = ignored.length ? ` (found: ${[...new Set(ignored)].join(', ')})` : '';
     throw new SignetError('ERR_KEY_FORMAT', `the PEM file holds no key or certificate${seen}`);
   }
@@ -116,10 +117,14 @@ function readItem(found: FoundItems, kind: DerKind, der: Buffer, password: strin
       found.publicKeys.push(nodeKey(() => createPublicKey({ key: der, format: 'der', type: 'pkcs1' }), kind, what));
       return;
     case 'csr':
-      throw new SignetError('ERR_KEY_FORMAT', 'a certificate request (CSR) is not a key file; import the key or the issued certificate');
+      throw csrIsNotAKey();
     case 'pkcs12':
       throw new SignetError('ERR_KEY_FORMAT', `${what} holds a PKCS#12 file, which is read from its own DER file`);
   }
+}
+
+function csrIsNotAKey(): SignetError {
+  return new SignetError('ERR_KEY_FORMAT', 'a certificate request (CSR) is not a key file; import the key or the issued certificate');
 }
 
 function nodeKey(create: () => KeyObject, kind: DerKind, what: string): KeyObject {

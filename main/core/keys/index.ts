@@ -17,4 +17,5 @@ export {
 } from './certificates.ts';
 export { jwkThumbprint } from './thumbprint.ts';
 export { toPem } from './pem.ts';
+export * from './lifecycle.ts';
 export * from './types.ts';

@@ -51,7 +51,7 @@ const STRING = 1;
 const SCALAR = 2;
 
 /** Strings shorter than this are scanned in JS; longer ones via memchr, which costs a native call. */
-const SHORT_STRING = 32;
+const SHORT_STRING = 128;
 const MAX_KEY_BYTES = 256;
 const MAX_SCALAR_CHARS = 512;
 const SCALAR_VALUE = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
@@ -307,7 +307,18 @@ export class EntrySplitter {
       // Most bytes outside strings are whitespace, digits, ':' or ','; one comparison rejects them.
       if (byte === undefined || (byte < OPEN_BRACKET && byte !== QUOTE)) continue;
       if (byte === QUOTE) {
-        i = this.scanString(buf, i);
+        // Inlined short-string loop: most strings in an entry are names and header values.
+        const shortEnd = i + SHORT_STRING < end ? i + SHORT_STRING : end;
+        while (i < shortEnd) {
+          const inner = buf[i];
+          if (inner === QUOTE) break;
+          i += inner === BACKSLASH ? 2 : 1;
+        }
+        if (i < shortEnd) {
+          i++;
+          continue;
+        }
+        i = this.scanLongString(buf, i);
         if (i < 0) {
           this.inString = true;
           this.depth = depth;
@@ -335,7 +346,10 @@ export class EntrySplitter {
     return -1;
   }
 
-  /** `start` is just past the opening quote (or anywhere inside the string, on a later chunk). */
+  /**
+   * `start` is just past the opening quote, or the start of a later chunk. Returns the index just
+   * past the closing quote, or -1 when the chunk ends inside the string.
+   */
   private scanString(buf: Buffer, start: number): number {
     const end = buf.length;
     let i = start;
@@ -349,19 +363,25 @@ export class EntrySplitter {
       if (byte === QUOTE) return i + 1;
       i += byte === BACKSLASH ? 2 : 1;
     }
-    if (i >= end) {
-      this.pendingEscape = i > end;
+    return this.scanLongString(buf, i);
+  }
+
+  /** `i` is never just after an escaping backslash, and may be one past the chunk (escape at its end). */
+  private scanLongString(buf: Buffer, start: number): number {
+    const end = buf.length;
+    if (start >= end) {
+      this.pendingEscape = start > end;
       return -1;
     }
-    // From here on `i` is never just after an escaping backslash, so a quote is escaped exactly
-    // when an odd run of backslashes (after `i`) precedes it.
+    // A quote is escaped exactly when an odd run of backslashes (after `start`) precedes it.
+    let i = start;
     for (;;) {
       const quote = buf.indexOf(QUOTE, i);
       if (quote < 0) {
-        this.pendingEscape = oddBackslashRun(buf, end, i);
+        this.pendingEscape = oddBackslashRun(buf, end, start);
         return -1;
       }
-      if (!oddBackslashRun(buf, quote, i)) return quote + 1;
+      if (!oddBackslashRun(buf, quote, start)) return quote + 1;
       i = quote + 1;
     }
   }

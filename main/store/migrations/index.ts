@@ -1,5 +1,6 @@
 import keystore from './001-keystore.ts';
 import captures from './002-captures.ts';
+import notifications from './003-notifications.ts';
 
 /** Numbered migrations, applied in order inside one transaction each; index + 1 = schema version. */
-export const migrations: readonly string[] = [keystore, captures];
+export const migrations: readonly string[] = [keystore, captures, notifications];

@@ -1,0 +1,47 @@
+import { SignetError } from '../errors.ts';
+import { apiKeyScheme } from '../schemes/api-key.ts';
+import { hmacOpgScheme } from '../schemes/hmac-opg.ts';
+import { jweScheme } from '../schemes/jwe.ts';
+import { jwsDetachedScheme } from '../schemes/jws-detached.ts';
+import { jwsScheme } from '../schemes/jws.ts';
+import { jwtScheme } from '../schemes/jwt.ts';
+import { keyAgreementScheme } from '../schemes/key-agreement.ts';
+import { policyScheme } from '../schemes/policy.ts';
+import type { Detected, Scheme } from '../schemes/scheme.ts';
+import type { Exchange, MalformedEntry } from '../traffic/exchange.ts';
+import type { InspectionContext, InspectionSettings } from './context.ts';
+import type { Finding, Verdict } from './findings.ts';
+
+/** Every scheme Signet understands, in the order findings are listed for an exchange. */
+export const SCHEME_MODULES: readonly Scheme[] = [jwtScheme, hmacOpgScheme, apiKeyScheme, jwsScheme, jwsDetachedScheme, jweScheme, keyAgreementScheme, policyScheme];
+
+export function detect(exchange: Exchange, settings: InspectionSettings): Detected[] {
+  return SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings));
+}
+
+/**
+ * Runs every detector over one exchange and verifies what they found. Exchanges must be inspected in
+ * file order: replay detection keeps state across the capture.
+ */
+export async function inspectExchange(exchange: Exchange, ctx: InspectionContext): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const detected of detect(exchange, ctx.settings)) {
+    const base = { exchange: exchange.index, direction: detected.direction, scheme: detected.scheme, location: detected.location };
+    try {
+      findings.push({ ...base, ...(await detected.verify(ctx)) });
+    } catch (error) {
+      // A detector that throws must not lose the rest of the capture: the failure becomes the finding.
+      findings.push({ ...base, verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'this item could not be checked' });
+    }
+  }
+  return findings;
+}
+
+export function malformedFinding(entry: MalformedEntry): Finding {
+  return { exchange: entry.index, direction: 'request', scheme: 'capture', location: `offset:${entry.offset}`, verdict: 'malformed', detail: entry.reason };
+}
+
+export function countVerdicts(findings: Iterable<Finding>, into: Partial<Record<Verdict, number>> = {}): Partial<Record<Verdict, number>> {
+  for (const finding of findings) into[finding.verdict] = (into[finding.verdict] ?? 0) + 1;
+  return into;
+}

@@ -1,0 +1,36 @@
+import type { KeyObject } from 'node:crypto';
+import type { LifecycleDates } from '../keys/lifecycle.ts';
+import type { Curve, KeyType, KeyUse } from '../keys/types.ts';
+
+/**
+ * What inspection knows of a stored key. Material is fetched on demand: public parts always, private
+ * parts and secrets only while the keystore is unlocked (`undefined` otherwise).
+ */
+export interface ResolvedKey extends LifecycleDates {
+  keyId: string;
+  kid: string;
+  name: string;
+  owner: string;
+  type: KeyType;
+  curve?: Curve;
+  use: KeyUse | null;
+  appId: string | null;
+  hasPrivate: boolean;
+  publicKey(): KeyObject | undefined;
+  privateKey(): KeyObject | undefined;
+  secret(): Buffer | undefined;
+}
+
+/** Keys come from the keystore and trust store only, never from the message being checked. */
+export interface KeyResolver {
+  byKid(kid: string): ResolvedKey | undefined;
+  byAppId(appId: string): ResolvedKey | undefined;
+  /** Keys that may check signatures when a token names no kid. */
+  verificationKeys(): ResolvedKey[];
+  /** Keys whose private part (or secret) is held, for JWE without a usable kid. */
+  decryptionKeys(): ResolvedKey[];
+  /** A stored API key matching this header value, by hash. */
+  apiKey(value: string): { id: string; name: string } | undefined;
+  /** True when secrets and private keys cannot be read (keystore locked). */
+  readonly locked: boolean;
+}

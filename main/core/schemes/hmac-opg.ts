@@ -1,0 +1,78 @@
+import { SignetError } from '../errors.ts';
+import type { TraceStep } from '../inspect/findings.ts';
+import { keyStatusAt } from '../keys/lifecycle.ts';
+import { parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
+import { exchangeTime, headerValues, type Scheme } from './scheme.ts';
+
+/**
+ * `Authorization: X-OPG-Signature AppId:Signature:Nonce:Timestamp` (OnePoint, partner 004): the HMAC over
+ * the canonical string of the configured profile, then the secret's status, then replay (same nonce
+ * within the window, in capture order) and clock skew. Callbacks skip replay and skew, as the partner says.
+ */
+export const hmacOpgScheme: Scheme = {
+  name: 'hmac-opg',
+  detect(exchange, settings) {
+    return headerValues(exchange.request.headers, 'authorization')
+      .filter((value) => /^\s*x-opg-signature\s/i.test(value))
+      .map((value) => ({
+        scheme: 'hmac-opg' as const,
+        direction: 'request' as const,
+        location: 'header:authorization',
+        verify(ctx) {
+          let parsed;
+          let uri;
+          try {
+            parsed = parseOpgHeader(value);
+            uri = requestUriOf(exchange.request.url);
+          } catch (error) {
+            return { verdict: 'malformed' as const, detail: error instanceof SignetError ? error.message : 'unreadable X-OPG-Signature header' };
+          }
+          const trace: TraceStep[] = [{ step: 'kid', label: 'AppId', value: parsed.appId }];
+          const key = ctx.resolver.byAppId(parsed.appId);
+          const base = { kid: parsed.appId, alg: settings.hmacProfile };
+          if (!key) {
+            trace.push({ step: 'result', label: 'result', value: 'no secret for this AppId', ok: false });
+            return { ...base, verdict: 'unknown-key' as const, detail: `no HMAC secret for AppId "${parsed.appId}" in the keystore`, trace };
+          }
+          const secret = key.secret();
+          if (!secret) return { ...base, keyId: key.keyId, verdict: 'unknown-key' as const, detail: 'the keystore is locked: unlock it to check HMAC signatures', trace };
+          const at = exchangeTime(exchange, ctx);
+          const path = uri.split('?')[0] ?? uri;
+          const isCallback = settings.hmacCallbackPaths.some((prefix) => path.startsWith(prefix));
+          const check = verifyOpg({
+            profile: settings.hmacProfile,
+            parsed,
+            secret,
+            method: exchange.request.method,
+            uri,
+            ...(exchange.request.body && { body: exchange.request.body }),
+            now: at,
+            windowSec: settings.hmacWindowSec,
+            isCallback,
+          });
+          trace.push({ step: 'key', label: 'key', value: `${key.name} (${key.keyId})` });
+          trace.push({ step: 'check', label: 'canonical string', value: check.canonical });
+          const withKey = { ...base, keyId: key.keyId };
+          if (!check.signatureValid) {
+            trace.push({ step: 'result', label: 'result', value: 'HMAC does not match', ok: false });
+            return { ...withKey, verdict: 'invalid' as const, detail: `the HMAC does not match the canonical string of profile ${settings.hmacProfile}`, trace };
+          }
+          const status = keyStatusAt(key, at);
+          trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });
+          if (status === 'revoked') return { ...withKey, verdict: 'revoked-key' as const, detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}`, trace };
+          if (status === 'expired') return { ...withKey, verdict: 'expired-key' as const, detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}`, trace };
+          const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at: new Date(parsed.timestamp * 1000), isCallback });
+          if (nonce.replay) {
+            trace.push({ step: 'result', label: 'result', value: 'nonce reused', ok: false });
+            return { ...withKey, verdict: 'replay' as const, detail: `nonce "${parsed.nonce}" was already used at ${nonce.previousAt?.toISOString() ?? '?'}, within ${settings.hmacWindowSec} s`, trace };
+          }
+          if (check.problems.includes('clock-skew')) {
+            trace.push({ step: 'result', label: 'result', value: `timestamp off by ${check.skewSec ?? '?'} s`, ok: false });
+            return { ...withKey, verdict: 'clock-skew' as const, detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} the exchange time (window ${settings.hmacWindowSec} s)`, trace };
+          }
+          trace.push({ step: 'result', label: 'result', value: isCallback ? 'HMAC valid (callback: replay and skew not checked)' : 'HMAC valid', ok: true });
+          return { ...withKey, verdict: 'valid' as const, detail: `HMAC valid (${settings.hmacProfile}${isCallback ? ', callback' : ''})`, trace };
+        },
+      }));
+  },
+};

@@ -1,0 +1,83 @@
+import { SignetError } from '../errors.ts';
+import type { InspectionContext } from '../inspect/context.ts';
+import type { TraceStep } from '../inspect/findings.ts';
+import type { ResolvedKey } from '../inspect/resolver.ts';
+import { allowedKeyManagementAlgs } from '../jose/algorithms.ts';
+import { decodeToken, looksLikeJwe } from '../jose/decode.ts';
+import { decryptCompact, type DecryptedJwe } from '../jose/decrypt.ts';
+import { bodyText, messagesOf, type Result, type Scheme } from './scheme.ts';
+
+const MAX_CANDIDATES = 16;
+
+export interface JweOpening {
+  result: Result;
+  opened?: DecryptedJwe;
+}
+
+function canTry(key: ResolvedKey, alg: string): boolean {
+  return (allowedKeyManagementAlgs(key.type, 'decrypt') as string[]).includes(alg);
+}
+
+async function decryptWith(token: string, key: ResolvedKey): Promise<DecryptedJwe> {
+  if (key.type === 'hmac') {
+    const secret = key.secret();
+    if (!secret) throw new SignetError('ERR_LOCKED', 'the keystore is locked');
+    return decryptCompact(token, { keyType: 'hmac', secret });
+  }
+  const privateKey = key.privateKey();
+  if (!privateKey) throw new SignetError(key.hasPrivate ? 'ERR_LOCKED' : 'ERR_KEY_NO_PRIVATE', key.hasPrivate ? 'the keystore is locked' : 'private part not held');
+  return decryptCompact(token, { keyType: key.type, privateKey });
+}
+
+/**
+ * Opens a JWE with a private key held in the keystore: the one its `kid` names, else each held key
+ * that fits its `alg`. Also used by `capture show` to reveal the plaintext on demand (never stored).
+ */
+export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resolver'>): Promise<JweOpening> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeToken(token).header;
+  } catch (error) {
+    return { result: { verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'not a JWE' } };
+  }
+  const alg = typeof header.alg === 'string' ? header.alg : '';
+  const enc = typeof header.enc === 'string' ? header.enc : '';
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const base = { ...(kid && { kid }), ...(alg && { alg }) };
+  const trace: TraceStep[] = [{ step: 'kid', label: 'kid', value: kid ?? '(none in header)' }];
+  const named = kid !== undefined ? ctx.resolver.byKid(kid) : undefined;
+  const candidates = named ? [named] : ctx.resolver.decryptionKeys().filter((key) => canTry(key, alg)).slice(0, MAX_CANDIDATES);
+  if (candidates.length === 0) {
+    const detail = kid !== undefined ? `no key with kid "${kid}" is held, so this cannot be decrypted here` : `no held private key fits ${alg || 'its alg'}`;
+    trace.push({ step: 'result', label: 'result', value: detail, ok: false });
+    return { result: { ...base, verdict: 'undecryptable', detail, trace } };
+  }
+  let reason = 'decryption failed';
+  for (const key of candidates) {
+    try {
+      const opened = await decryptWith(token, key);
+      trace.push({ step: 'key', label: 'key', value: `${key.name} (${key.keyId})` }, { step: 'result', label: 'result', value: `decrypted (${opened.alg}, ${opened.enc})`, ok: true });
+      return {
+        result: { ...base, kid: key.kid, keyId: key.keyId, verdict: 'decrypted', detail: `decrypted with ${key.name}: ${opened.plaintext.length} bytes (${opened.alg}, ${enc})`, trace },
+        opened,
+      };
+    } catch (error) {
+      reason = error instanceof SignetError ? error.message : 'decryption failed';
+      if (error instanceof SignetError && error.code === 'ERR_LOCKED') reason = 'the keystore is locked: unlock it to decrypt';
+    }
+  }
+  trace.push({ step: 'result', label: 'result', value: reason, ok: false });
+  return { result: { ...base, ...(named && { keyId: named.keyId }), verdict: 'undecryptable', detail: reason, trace } };
+}
+
+/** A JWE compact body: encrypted responses (ephemeral-key scheme), encrypted payloads. */
+export const jweScheme: Scheme = {
+  name: 'jwe',
+  detect(exchange) {
+    return messagesOf(exchange).flatMap(({ direction, message }) => {
+      const text = bodyText(message)?.trim();
+      if (text === undefined || !looksLikeJwe(text)) return [];
+      return [{ scheme: 'jwe' as const, direction, location: 'body', verify: async (ctx) => (await openJwe(text, ctx)).result }];
+    });
+  },
+};

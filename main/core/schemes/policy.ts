@@ -1,0 +1,37 @@
+import { looksLikeJws } from '../jose/decode.ts';
+import type { HttpRequest, HttpResponse } from '../traffic/exchange.ts';
+import type { InspectionSettings } from '../inspect/context.ts';
+import { bodyText, headerValues, hostMatches, hostOf, MUTATING_METHODS, type Detected, type Scheme } from './scheme.ts';
+
+function isSigned(message: HttpRequest | HttpResponse, settings: InspectionSettings): boolean {
+  const text = bodyText(message)?.trim();
+  if (text !== undefined && looksLikeJws(text)) return true;
+  return settings.signatureHeaders.some((name) => headerValues(message.headers, name).length > 0);
+}
+
+function violation(direction: 'request' | 'response', detail: string): Detected {
+  return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'violation', detail }) };
+}
+
+/**
+ * Policy rules from settings (KLIX: JWS on every POST/PUT/DELETE, never on GET; OCEN: signed
+ * responses). Only breaks are reported; a request that follows the rules adds no finding.
+ */
+export const policyScheme: Scheme = {
+  name: 'policy',
+  detect(exchange, settings) {
+    const found: Detected[] = [];
+    const { request, response } = exchange;
+    const host = hostOf(request);
+    const method = request.method.toUpperCase();
+    if (hostMatches(host, settings.signedRequestHosts)) {
+      const signed = isSigned(request, settings);
+      if (MUTATING_METHODS.has(method) && !signed) found.push(violation('request', `unsigned ${method} to ${host}: mutating requests to this host must carry a JWS`));
+      if (method === 'GET' && signed) found.push(violation('request', `signed GET to ${host}: GET requests must not be signed`));
+    }
+    if (response && hostMatches(host, settings.signedResponseHosts) && !isSigned(response, settings)) {
+      found.push(violation('response', `unsigned response from ${host}: responses from this host must be signed`));
+    }
+    return found;
+  },
+};

@@ -1,0 +1,59 @@
+import type { InspectionContext, InspectionSettings } from '../inspect/context.ts';
+import type { Finding, SchemeName } from '../inspect/findings.ts';
+import type { Exchange, Header, HttpRequest, HttpResponse } from '../traffic/exchange.ts';
+
+/** A finding before it is placed in its exchange. */
+export type Result = Omit<Finding, 'exchange' | 'direction' | 'scheme' | 'location'>;
+
+/** Something a detector found, with the check still to run (verification may be slow). */
+export interface Detected {
+  scheme: SchemeName;
+  direction: 'request' | 'response';
+  location: string;
+  verify(ctx: InspectionContext): Promise<Result> | Result;
+}
+
+/**
+ * Every security scheme is one module behind this interface: `detect` looks at an exchange (cheap,
+ * no keys), each detection's `verify` checks it against the keystore. Detectors never log or print.
+ */
+export interface Scheme {
+  name: SchemeName;
+  detect(exchange: Exchange, settings: InspectionSettings): Detected[];
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+export function bodyText(message: HttpRequest | HttpResponse, limit = 16 * 1024 * 1024): string | undefined {
+  if (!message.body || message.body.length === 0 || message.body.length > limit) return undefined;
+  return utf8.decode(message.body);
+}
+
+export function headerValues(headers: Header[], name: string): string[] {
+  const wanted = name.toLowerCase();
+  return headers.filter((header) => header.name.toLowerCase() === wanted).map((header) => header.value);
+}
+
+/** The moment an exchange is judged at: `--at`, else when it happened, else now. */
+export function exchangeTime(exchange: Exchange, ctx: InspectionContext): Date {
+  return ctx.at ?? exchange.startedAt ?? ctx.now;
+}
+
+export function hostOf(request: HttpRequest): string {
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? headerValues(request.headers, 'host')[0] ?? headerValues(request.headers, ':authority')[0] ?? '';
+  return authority.replace(/^[^@]*@/, '').toLowerCase();
+}
+
+export function hostMatches(host: string, patterns: string[]): boolean {
+  const bare = host.replace(/:\d+$/, '');
+  return patterns.some((pattern) => {
+    const wanted = pattern.toLowerCase();
+    return wanted.startsWith('*.') ? bare.endsWith(wanted.slice(1)) : bare === wanted || host === wanted;
+  });
+}
+
+export const MUTATING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function messagesOf(exchange: Exchange): { direction: 'request' | 'response'; message: HttpRequest | HttpResponse }[] {
+  return exchange.response ? [{ direction: 'request', message: exchange.request }, { direction: 'response', message: exchange.response }] : [{ direction: 'request', message: exchange.request }];
+}

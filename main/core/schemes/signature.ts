@@ -1,0 +1,126 @@
+import type { KeyObject } from 'node:crypto';
+import { SignetError } from '../errors.ts';
+import type { InspectionContext } from '../inspect/context.ts';
+import type { TraceStep, Verdict } from '../inspect/findings.ts';
+import type { ResolvedKey } from '../inspect/resolver.ts';
+import { allowedSigningAlgs } from '../jose/algorithms.ts';
+import { decodeToken } from '../jose/decode.ts';
+import { verifyCompact, type VerifiedJws } from '../jose/verify.ts';
+import { keyStatusAt } from '../keys/lifecycle.ts';
+import type { Result } from './scheme.ts';
+
+export interface SignatureCheck {
+  result: Result;
+  /** Set when the signature verified (whatever the key's status): the JWT scheme checks claims next. */
+  verified?: VerifiedJws;
+  key?: ResolvedKey;
+}
+
+/** Kid-less tokens are tried against at most this many keys, so a capture cannot make us loop long. */
+const MAX_CANDIDATES = 32;
+
+function describeKey(key: ResolvedKey): string {
+  return `${key.name} (${key.keyId}${key.owner ? `, ${key.owner}` : ''})`;
+}
+
+/**
+ * Verifies a compact or detached JWS against keys from the keystore, status-aware: the key is chosen by
+ * `kid` (never taken from the token), its signature checked, then its status at the exchange time
+ * decides between valid, revoked-key and expired-key.
+ */
+export async function checkJws(token: string, at: Date, ctx: InspectionContext, detachedPayload?: Uint8Array): Promise<SignatureCheck> {
+  let header: Record<string, unknown>;
+  try {
+    header = decodeToken(token).header;
+  } catch (error) {
+    return { result: { verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'not a JWS' } };
+  }
+  const alg = typeof header.alg === 'string' ? header.alg : undefined;
+  const kid = typeof header.kid === 'string' ? header.kid : undefined;
+  const base = { ...(kid && { kid }), ...(alg && { alg }) };
+  const trace: TraceStep[] = [{ step: 'kid', label: 'kid', value: kid ?? '(none in header)' }];
+  if (alg === undefined || alg.toLowerCase() === 'none') {
+    trace.push({ step: 'result', label: 'result', value: 'refused: unsigned', ok: false });
+    return { result: { ...base, verdict: 'invalid', detail: 'alg none: unsigned token refused (a forger needs no key)', trace } };
+  }
+
+  let candidates: ResolvedKey[];
+  if (kid !== undefined) {
+    const key = ctx.resolver.byKid(kid);
+    if (!key) {
+      trace.push({ step: 'key', label: 'key', value: 'not in keystore or trust store', ok: false });
+      return { result: { ...base, verdict: 'unknown-key', detail: `no key with kid "${kid}" in the keystore or trust store`, trace } };
+    }
+    candidates = [key];
+  } else {
+    candidates = ctx.resolver.verificationKeys().filter((key) => fitsAlg(key, alg)).slice(0, MAX_CANDIDATES);
+    if (candidates.length === 0) {
+      trace.push({ step: 'key', label: 'key', value: `no held verification key fits ${alg}`, ok: false });
+      return { result: { ...base, verdict: 'unknown-key', detail: `the token names no kid and no held verification key fits ${alg}`, trace } };
+    }
+  }
+
+  let lastFailure: SignetError | undefined;
+  for (const key of candidates) {
+    try {
+      const verified = await verifyCompact(token, {
+        key: { type: key.type, ...(key.curve && { curve: key.curve }) },
+        ...materialOf(key),
+        ...(detachedPayload !== undefined && { payload: detachedPayload }),
+      });
+      return { result: statusVerdict(key, at, base, trace, verified.alg), verified, key };
+    } catch (error) {
+      const failure = error instanceof SignetError ? error : new SignetError('ERR_VERIFY_FAILED', 'signature verification failed');
+      // A named key that refuses the algorithm is an attack signal (RS/HS confusion), not a miss.
+      if (kid !== undefined || failure.code !== 'ERR_VERIFY_FAILED') lastFailure = failure;
+      else lastFailure ??= failure;
+      if (kid !== undefined) {
+        trace.push({ step: 'key', label: 'key', value: describeKey(key) });
+        break;
+      }
+    }
+  }
+  const failure = lastFailure ?? new SignetError('ERR_VERIFY_FAILED', 'signature verification failed');
+  const verdict: Verdict = failure.code === 'ERR_JOSE_MALFORMED' ? 'malformed' : failure.code === 'ERR_LOCKED' ? 'unknown-key' : 'invalid';
+  const detail = kid === undefined && failure.code === 'ERR_VERIFY_FAILED' ? `no held key verifies it (tried ${candidates.length}): ${failure.message}` : failure.message;
+  trace.push({ step: 'result', label: 'result', value: detail, ok: false });
+  const only = kid !== undefined ? candidates[0] : undefined;
+  return { result: { ...base, ...(only && { keyId: only.keyId }), verdict, detail, trace } };
+}
+
+function fitsAlg(key: ResolvedKey, alg: string): boolean {
+  return (allowedSigningAlgs({ type: key.type, ...(key.curve && { curve: key.curve }) }) as string[]).includes(alg);
+}
+
+function materialOf(key: ResolvedKey): { publicKey?: KeyObject; secret?: Buffer } {
+  if (key.type === 'hmac') {
+    const secret = key.secret();
+    if (!secret) throw new SignetError('ERR_LOCKED', `the secret of ${key.kid} is sealed: unlock the keystore to check HMAC signatures`);
+    return { secret };
+  }
+  const publicKey = key.publicKey();
+  return publicKey ? { publicKey } : {};
+}
+
+/** The verdict of a signature that verified, given the key's status when the message was made. */
+export function statusVerdict(key: ResolvedKey, at: Date, base: { kid?: string; alg?: string }, trace: TraceStep[], alg?: string): Result {
+  const status = keyStatusAt(key, at);
+  trace.push({ step: 'key', label: 'key', value: describeKey(key) });
+  trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });
+  const withKey = { ...base, kid: key.kid, keyId: key.keyId, ...(alg && { alg }) };
+  if (status === 'revoked') {
+    const detail = `signature verifies, but the key was revoked at ${key.revokedAt?.toISOString() ?? '?'} — before this message (${at.toISOString()})`;
+    trace.push({ step: 'result', label: 'result', value: 'signed by a revoked key', ok: false });
+    return { ...withKey, verdict: 'revoked-key', detail, trace };
+  }
+  if (status === 'expired') {
+    trace.push({ step: 'result', label: 'result', value: 'signed by an expired key', ok: false });
+    return { ...withKey, verdict: 'expired-key', detail: `signature verifies, but the key expired at ${key.expiresAt?.toISOString() ?? '?'}, before this message`, trace };
+  }
+  if (status === 'pending') {
+    trace.push({ step: 'result', label: 'result', value: 'key not yet valid', ok: false });
+    return { ...withKey, verdict: 'invalid', detail: `signature verifies, but the key was not yet active at ${at.toISOString()}`, trace };
+  }
+  trace.push({ step: 'result', label: 'result', value: 'signature valid', ok: true });
+  return { ...withKey, verdict: 'valid', detail: `signature valid (${alg ?? base.alg ?? ''} with ${key.name})`.replace(' ( with', ' (with'), trace };
+}

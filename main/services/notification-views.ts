@@ -1,0 +1,122 @@
+// What the notification services hand to adapters and the renderer: plain JSON, ISO 8601 times, no
+// Node imports (the renderer imports these through the contract).
+
+/** What happened. Status changes come from the audit log; expiring/expired from the scheduler. */
+export type NotificationEvent =
+  | 'key.created'
+  | 'key.imported'
+  | 'key.activated'
+  | 'key.revoked'
+  | 'key.deleted'
+  | 'key.secret-rotated'
+  | 'key.expiring'
+  | 'key.expired'
+  | 'test';
+
+/** Channels that leave the keystore. The in-app center is the notification row itself. */
+export type DeliveryChannel = 'os' | 'email' | 'webhook';
+export type NotificationChannel = 'in-app' | DeliveryChannel;
+export type DeliveryStatus = 'pending' | 'sent' | 'cancelled';
+export type SmtpSecurity = 'tls' | 'starttls' | 'none';
+
+/** The facts a message is made of: labels and dates, never key material. */
+export interface NotificationFacts {
+  kid: string | null;
+  keyName: string | null;
+  owner: string;
+  environment: string;
+  keyType: string | null;
+  expiresAt: string | null;
+  /** Revocations: the reason given and the moment it took effect. */
+  reason?: string;
+  effectiveAt?: string;
+  /** Reminders: the offset announced, and every offset this one message stands for (catch-up). */
+  daysBefore?: number;
+  covers?: number[];
+  /** Whole days left when the reminder was made (negative once expired). */
+  daysLeft?: number;
+}
+
+export interface DeliveryView {
+  channel: DeliveryChannel;
+  /** E-mail addresses or webhook URL as queued (never a credential). */
+  target: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** When the next try is due (pending only). */
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+export interface NotificationView {
+  id: string;
+  event: NotificationEvent;
+  keyId: string | null;
+  title: string;
+  body: string;
+  facts: NotificationFacts;
+  /** False when the owner's in-app channel is off: the row exists only to carry deliveries. */
+  inApp: boolean;
+  createdAt: string;
+  readAt: string | null;
+  deliveries: DeliveryView[];
+}
+
+export interface DeliveryFailureView {
+  notificationId: string;
+  channel: DeliveryChannel;
+  error: string;
+  attempts: number;
+  nextAttemptAt: string;
+}
+
+export interface NotificationRunView {
+  at: string;
+  /** Notifications made by this run (status changes and reminders). */
+  created: NotificationView[];
+  delivered: number;
+  /** Deliveries tried in this run that failed; they stay queued for `nextAttemptAt`. */
+  failed: DeliveryFailureView[];
+  /** Pending deliveries not yet due, or waiting for a host that can send them (OS notifications). */
+  queued: number;
+  cancelled: number;
+}
+
+export interface ChannelSettingsView {
+  inApp: boolean;
+  os: boolean;
+  email: boolean;
+  emailTo: string[];
+  webhook: boolean;
+  webhookUrl: string | null;
+  /** Whether a signing secret is sealed for the webhook this scope posts to. */
+  webhookSecretSet: boolean;
+}
+
+export interface SmtpSettingsView {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  user: string | null;
+  from: string;
+  /** PEM of extra CA certificates to trust (an internal relay's). */
+  caPem: string | null;
+  passwordSet: boolean;
+}
+
+export interface NotificationConfigView {
+  reminderDays: number[];
+  smtp: SmtpSettingsView | null;
+  /** For keys whose owner has no settings of its own (and for keys without an owner). */
+  defaults: ChannelSettingsView;
+  /** Per owner, already merged over the defaults. */
+  owners: Record<string, ChannelSettingsView>;
+}
+
+export interface NotificationTestView {
+  channel: NotificationChannel;
+  notificationId: string;
+  delivered: boolean;
+  error: string | null;
+}
