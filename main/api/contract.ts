@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { settingsPatchSchema, type Settings } from '../services/settings.ts';
-import type { Artifact, AuditChainView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
+import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
+import type { ApiKeyView, Artifact, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
 import type { MethodName } from './names.ts';
+import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
+import type { NotificationConfigView, NotificationRunView, NotificationTestView, NotificationView } from '../services/notification-views.ts';
 
 /**
  * The contract: one table of methods, each with an input schema (checked at every transport by
@@ -21,6 +24,8 @@ const returns =
   <I extends z.ZodType>(input: I, summary: string): MethodSpec<I, O> => ({ input, output: undefined as O, summary });
 
 const ref = z.string().min(1).max(200);
+/** A file on this machine (captures are opened by path, never sent across IPC). */
+const path = z.string().min(1).max(4096);
 const label = z.string().max(200);
 const passphrase = z.string().min(1).max(1024);
 /** An ISO 8601 date/time, or a duration from now such as 90d. */
@@ -106,6 +111,49 @@ export const contract = {
     'audit history, newest first',
   ),
   'audit.verify': returns<AuditChainView>()(empty, 'check the audit hash chain'),
+
+  'notifications.run': returns<NotificationRunView>()(empty, 'record what is due (status changes, expiry reminders) and send what is queued'),
+  'notifications.list': returns<NotificationView[]>()(
+    z.object({ unread: z.boolean().optional(), key: ref.optional(), limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
+    'the in-app notification center, newest first, with each delivery and its error',
+  ),
+  'notifications.unreadCount': returns<{ unread: number }>()(empty, 'unread notifications in the center'),
+  'notifications.markRead': returns<{ marked: number; unread: number }>()(
+    z.object({ ids: z.array(ref).max(1000).optional(), all: z.boolean().optional() }).refine((input) => input.all === true || (input.ids?.length ?? 0) > 0, 'name notification ids, or all'),
+    'mark notifications read',
+  ),
+  'notifications.config': returns<NotificationConfigView>()(empty, 'notification channels per owner, SMTP server, reminder offsets (credentials shown only as set or not)'),
+  'notifications.configure': returns<NotificationConfigView>()(configPatchSchema, 'change notification settings; credentials are sealed'),
+  'notifications.exportWebhookSecret': returns<Artifact>()(z.object({ owner: label.optional() }), 'the webhook signing secret, for the receiver (audited)'),
+  'notifications.test': returns<NotificationTestView>()(z.object({ channel: notifyChannelSchema, owner: label.optional() }), 'send a test notification through one channel now'),
+
+  'captures.verify': returns<CaptureReport>()(z.object({ path, at: when.optional() }), 'inspect a capture file without storing it'),
+  'captures.import': returns<CaptureView>()(z.object({ path, name: label.optional(), at: when.optional() }), 'inspect and store a capture'),
+  'captures.list': returns<CaptureView[]>()(empty, 'stored captures'),
+  'captures.get': returns<CaptureView>()(z.object({ id: ref }), 'one stored capture'),
+  'captures.exchanges': returns<{ rows: ExchangeRowView[]; total: number }>()(
+    z.object({
+      id: ref,
+      verdict: z.enum(VERDICTS).optional(),
+      scheme: z.enum(SCHEMES).optional(),
+      host: z.string().max(300).optional(),
+      method: z.string().max(20).optional(),
+      sort: z.enum(['index', 'severity']).optional(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
+    'a page of exchanges, filtered and sorted in SQLite',
+  ),
+  'captures.exchange': returns<ExchangeDetail>()(
+    z.object({ id: ref, index: z.number().int().min(0), reveal: z.boolean().optional() }),
+    'one exchange: headers, bodies, decoded JOSE, findings and traces',
+  ),
+  'captures.delete': returns<{ id: string }>()(z.object({ id: ref }), 'delete a stored capture'),
+  'captures.exportSanitized': returns<{ path: string; exchanges: number }>()(z.object({ id: ref, path }), 'write a HAR with credentials redacted and signatures kept'),
+
+  'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),
+  'apikeys.list': returns<ApiKeyView[]>()(empty, 'stored API keys (name, header, last four)'),
+  'apikeys.delete': returns<{ id: string }>()(z.object({ id: ref }), 'forget an API key'),
 } satisfies { [M in MethodName]: MethodSpec<z.ZodType, unknown> };
 
 export type Contract = typeof contract;

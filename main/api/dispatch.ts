@@ -1,7 +1,7 @@
 import { SignetError, toErrorBody, type ErrorBody } from '../core/errors.ts';
 import type { Session } from '../services/session.ts';
 import { contract, type MethodName, type Output } from './contract.ts';
-import { handlers } from './handlers.ts';
+import { handlers, type CallOptions } from './handlers.ts';
 import { METHOD_NAMES } from './names.ts';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
@@ -16,15 +16,15 @@ export function isMethodName(name: string): name is MethodName {
  * The one entry point of every transport: look the method up, validate the input against its schema,
  * run it. Throws SignetError only; `dispatchResult` wraps that for IPC and HTTP.
  */
-export async function dispatch<M extends MethodName>(session: Session, name: M, rawInput: unknown): Promise<Output<M>> {
+export async function dispatch<M extends MethodName>(session: Session, name: M, rawInput: unknown, options: CallOptions = {}): Promise<Output<M>> {
   if (!isMethodName(name)) throw new SignetError('ERR_UNKNOWN_METHOD', `no method "${String(name)}"`);
   const parsed = contract[name].input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
     throw new SignetError('ERR_BAD_INPUT', `${name}: ${problems}`);
   }
-  const handler = handlers[name] as (session: Session, input: unknown) => Output<M> | Promise<Output<M>>;
-  return handler(session, parsed.data);
+  const handler = handlers[name] as (session: Session, input: unknown, options: CallOptions) => Output<M> | Promise<Output<M>>;
+  return handler(session, parsed.data, options);
 }
 
 export async function dispatchResult(session: Session, name: string, rawInput: unknown): Promise<Result<unknown>> {

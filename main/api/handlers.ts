@@ -1,12 +1,39 @@
+import { addApiKey, deleteApiKey, listApiKeys } from '../services/api-keys.ts';
 import { listAudit, verifyAudit } from '../services/audit.ts';
+import { exportSanitized } from '../services/capture-export.ts';
+import { deleteCapture, importCapture, listCaptures, listExchanges, showCapture, showExchange, verifyCapture } from '../services/captures.ts';
 import { certificateRequest, exportKey, selfSign } from '../services/key-export.ts';
 import { activateKey, deleteKey, generateKey, importKeys, importSecret, listKeys, revokeKey, showKey } from '../services/keys.ts';
 import { changePassphrase, initKeystore, keystoreStatus, lockKeystore, unlockKeystore } from '../services/keystore.ts';
+import type { CaptureProgress } from '../services/inspection.ts';
 import type { Session } from '../services/session.ts';
+import {
+  configView,
+  exportWebhookSecret,
+  listNotifications,
+  markRead,
+  osNotifierFor,
+  runNotifications,
+  testChannel,
+  unreadCount,
+  updateConfig,
+} from '../services/notifications/index.ts';
 import { readSettings, updateSettings } from '../services/settings.ts';
 import type { MethodName, Output, ParsedInput } from './contract.ts';
 
-type Handlers = { [M in MethodName]: (session: Session, input: ParsedInput<M>) => Output<M> | Promise<Output<M>> };
+/** What a transport may add to a call: cancellation and progress for long work (captures). */
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: CaptureProgress) => void;
+}
+
+type Handlers = { [M in MethodName]: (session: Session, input: ParsedInput<M>, options: CallOptions) => Output<M> | Promise<Output<M>> };
+
+/** The desktop host's OS notifier, when it registered one for this session. */
+const withOs = (session: Session) => {
+  const os = osNotifierFor(session);
+  return os ? { os } : {};
+};
 
 const bytes = (base64: string): Buffer => Buffer.from(base64.replace(/\s+/g, ''), 'base64');
 
@@ -36,4 +63,26 @@ export const handlers: Handlers = {
 
   'audit.list': (session, input) => listAudit(session, input),
   'audit.verify': (session) => verifyAudit(session),
+
+  'notifications.run': (session) => runNotifications(session, { whenLocked: 'fail', ...withOs(session) }),
+  'notifications.list': (session, input) => listNotifications(session, input),
+  'notifications.unreadCount': (session) => unreadCount(session),
+  'notifications.markRead': (session, input) => markRead(session, input),
+  'notifications.config': (session) => configView(session),
+  'notifications.configure': (session, patch) => updateConfig(session, patch),
+  'notifications.exportWebhookSecret': (session, { owner }) => exportWebhookSecret(session, owner),
+  'notifications.test': (session, input) => testChannel(session, input, osNotifierFor(session)),
+
+  'captures.verify': (session, input, options) => verifyCapture(session, { ...input, ...options }),
+  'captures.import': (session, input, options) => importCapture(session, { ...input, ...options }),
+  'captures.list': (session) => listCaptures(session),
+  'captures.get': (session, { id }) => showCapture(session, id),
+  'captures.exchanges': (session, input) => listExchanges(session, input),
+  'captures.exchange': (session, input) => showExchange(session, input),
+  'captures.delete': (session, { id }) => deleteCapture(session, id),
+  'captures.exportSanitized': (session, input) => exportSanitized(session, input),
+
+  'apikeys.add': (session, input) => addApiKey(session, input),
+  'apikeys.list': (session) => listApiKeys(session),
+  'apikeys.delete': (session, { id }) => deleteApiKey(session, id),
 };

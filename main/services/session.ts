@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { SignetError } from '../core/errors.ts';
+import { apiKeysRepository, type ApiKeysRepository } from '../store/api-keys.ts';
 import { auditLog, type AuditLog } from '../store/audit.ts';
+import { capturesRepository, type CapturesRepository } from '../store/captures.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { keysRepository, type KeysRepository } from '../store/keys.ts';
 import { settingsRepository } from '../store/settings.ts';
@@ -16,6 +18,8 @@ export class Session {
   readonly keys: KeysRepository;
   readonly audit: AuditLog;
   readonly settings: ReturnType<typeof settingsRepository>;
+  readonly captures: CapturesRepository;
+  readonly apiKeys: ApiKeysRepository;
   #master: MasterKey | undefined;
 
   private constructor(
@@ -26,6 +30,16 @@ export class Session {
     this.keys = keysRepository(db);
     this.audit = auditLog(db);
     this.settings = settingsRepository(db);
+    this.captures = capturesRepository(db);
+    this.apiKeys = apiKeysRepository(db);
+    this.#removeStaleImports();
+  }
+
+  /** A capture import killed half-way left rows marked 'importing': they were never visible; drop them. */
+  #removeStaleImports(): void {
+    const stale = this.captures.staleImports();
+    if (stale.length === 0 || this.db.readonly) return;
+    this.transaction(() => stale.forEach((id) => this.captures.delete(id)));
   }
 
   /** Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. */

@@ -1,9 +1,11 @@
 // What services hand to adapters and the renderer: plain JSON (ISO 8601 times), no Node types, so
 // the renderer can import these through the contract.
 import type { CertificateInfo } from '../core/keys/certificate-info.ts';
+import type { Finding, Verdict } from '../core/inspect/findings.ts';
 import type { Curve, KeyType, KeyUse } from '../core/keys/names.ts';
 
 export type { CertificateInfo, Curve, KeyType, KeyUse };
+export type { Finding, SchemeName, TraceStep, Verdict } from '../core/inspect/findings.ts';
 
 export type KeyStatus = 'pending' | 'active' | 'revoked' | 'expired';
 
@@ -72,4 +74,76 @@ export interface KeystoreStatusView {
   unlocked: boolean;
   schemaVersion: number;
   keyCount: number;
+}
+
+
+/** `signet capture verify --json`. */
+export interface CaptureReport {
+  exchanges: number;
+  findings: Finding[];
+  summary: Partial<Record<Verdict, number>>;
+}
+
+export interface CaptureView {
+  id: string;
+  name: string;
+  format: 'har' | 'raw-http';
+  fileName: string | null;
+  bytes: number;
+  importedAt: string;
+  checkedAt: string | null;
+  exchangeCount: number;
+  summary: Partial<Record<Verdict, number>>;
+}
+
+export interface ExchangeRowView {
+  index: number;
+  startedAt: string | null;
+  method: string;
+  host: string;
+  path: string;
+  status: number | null;
+  severity: number;
+  /** `scheme:verdict` badges. */
+  verdicts: string[];
+}
+
+/** A body as the console shows it: text when it is text, else base64; large bodies cut. */
+export interface BodyView {
+  size: number;
+  mimeType: string | null;
+  text?: string;
+  base64?: string;
+  truncated: boolean;
+}
+
+export interface DecodedJose {
+  direction: 'request' | 'response';
+  location: string;
+  kind: 'jws' | 'jwe' | 'jws-detached';
+  header: Record<string, unknown>;
+  payload?: unknown;
+  signature?: string;
+  /** JWE plaintext, only when asked for (`reveal`) with the keystore unlocked; never stored. */
+  plaintext?: BodyView;
+}
+
+export interface ExchangeDetail {
+  captureId: string;
+  index: number;
+  startedAt: string | null;
+  malformed: string | null;
+  request: { method: string; url: string; httpVersion: string; headers: [string, string][]; body: BodyView | null };
+  response: { status: number; statusText: string; httpVersion: string; headers: [string, string][]; body: BodyView | null } | null;
+  findings: Finding[];
+  jose: DecodedJose[];
+}
+
+/** An API key as stored: never its value, only where it is sent and its last four characters. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  header: string;
+  last4: string;
+  createdAt: string;
 }

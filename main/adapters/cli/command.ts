@@ -1,6 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { SignetError } from '../../core/errors.ts';
 import type { MethodName, Output, Input } from '../../api/contract.ts';
+import type { CallOptions } from '../../api/handlers.ts';
 import type { Session } from '../../services/session.ts';
 import type { Artifact } from '../../services/views.ts';
 
@@ -9,7 +10,7 @@ export type Values = Record<string, string | boolean | (string | boolean)[] | un
 
 /** What a command gets: the contract (through the one dispatch), and ways to read and print. */
 export interface CliContext {
-  call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>>;
+  call<M extends MethodName>(name: M, input: Input<M>, options?: CallOptions): Promise<Output<M>>;
   /** The open keystore itself, for long-running adapters (serve). */
   openSession(): Session;
   json: boolean;

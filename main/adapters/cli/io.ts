@@ -1,5 +1,6 @@
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { SignetError } from '../../core/errors.ts';
+import { describeFsError } from '../../services/fs-errors.ts';
 import type { Artifact } from '../../services/views.ts';
 
 const MAX_INPUT = 64 * 1024 * 1024;
@@ -32,14 +33,6 @@ export async function readSecretFile(path: string, what: string): Promise<string
   const firstLine = text.split(/\r?\n/)[0] ?? '';
   if (!firstLine) throw new SignetError('ERR_BAD_INPUT', `${what} ${path} is empty`);
   return firstLine;
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  return code ?? 'unreadable';
 }
 
 /** Writes to a temporary name first and renames, so a failed write never leaves half a file. */

@@ -3,6 +3,7 @@ import { exitCodeFor, SignetError, toErrorBody } from '../../core/errors.ts';
 import { parseInstant } from '../../core/time.ts';
 import { dispatch } from '../../api/dispatch.ts';
 import type { Input, MethodName, Output } from '../../api/contract.ts';
+import type { CallOptions } from '../../api/handlers.ts';
 import { resolveStorePath } from '../../services/paths.ts';
 import { Session } from '../../services/session.ts';
 import type { CliContext, Command, OptionSpec } from './command.ts';
@@ -100,15 +101,15 @@ export async function main(argv: string[]): Promise<number> {
     const ctx: CliContext = {
       json,
       openSession: open,
-      async call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>> {
+      async call<M extends MethodName>(name: M, input: Input<M>, options?: CallOptions): Promise<Output<M>> {
         const active = open();
         try {
-          return await dispatch(active, name, input);
+          return await dispatch(active, name, input, options);
         } catch (error) {
           // Unlock lazily: commands that touch no private material never pay for scrypt or a prompt.
           if (!(error instanceof SignetError) || error.code !== 'ERR_LOCKED') throw error;
           await dispatch(active, 'keystore.unlock', { passphrase: await currentPassphrase() });
-          return dispatch(active, name, input);
+          return dispatch(active, name, input, options);
         }
       },
       readInput,

@@ -1,0 +1,212 @@
+import { isFailing, type Finding } from '../../../core/inspect/findings.ts';
+import type { ExchangeDetail } from '../../../services/views.ts';
+import { SignetError } from '../../../core/errors.ts';
+import { int, str, type Command } from '../command.ts';
+import { table } from '../format.ts';
+
+function findingsTable(findings: Finding[]): string {
+  if (findings.length === 0) return 'No security artifacts found.';
+  return table(
+    ['EXCH', 'DIR', 'SCHEME', 'WHERE', 'VERDICT', 'KID', 'DETAIL'],
+    findings.map((finding) => [
+      String(finding.exchange),
+      finding.direction === 'request' ? 'req' : 'resp',
+      finding.scheme,
+      finding.location,
+      finding.verdict,
+      finding.kid ? (finding.kid.length > 20 ? `${finding.kid.slice(0, 17)}...` : finding.kid) : '-',
+      finding.detail,
+    ]),
+  );
+}
+
+function summaryLine(summary: Partial<Record<string, number>>): string {
+  const parts = Object.entries(summary).map(([verdict, count]) => `${count} ${verdict}`);
+  return parts.length ? parts.join(', ') : 'nothing to check';
+}
+
+function exchangeText(detail: ExchangeDetail): string {
+  const lines: string[] = [`Exchange ${detail.index}${detail.startedAt ? ` at ${detail.startedAt}` : ''}`];
+  if (detail.malformed) return `${lines[0]}\n  malformed: ${detail.malformed}`;
+  const { request, response } = detail;
+  lines.push('', `${request.method} ${request.url} ${request.httpVersion}`, ...request.headers.map(([name, value]) => `${name}: ${value}`));
+  if (request.body) lines.push('', request.body.text ?? `(${request.body.size} bytes of binary)`);
+  if (response) {
+    lines.push('', `${response.httpVersion} ${response.status} ${response.statusText}`, ...response.headers.map(([name, value]) => `${name}: ${value}`));
+    if (response.body) lines.push('', response.body.text ?? `(${response.body.size} bytes of binary)`);
+  }
+  for (const jose of detail.jose) {
+    lines.push('', `${jose.kind.toUpperCase()} in ${jose.direction} ${jose.location}`, `  header    ${JSON.stringify(jose.header)}`);
+    if (jose.payload !== undefined) lines.push(`  payload   ${JSON.stringify(jose.payload)}`);
+    if (jose.signature) lines.push(`  signature ${jose.signature}`);
+    if (jose.plaintext) lines.push(`  plaintext ${jose.plaintext.text ?? `(${jose.plaintext.size} bytes of binary)`}`);
+  }
+  for (const finding of detail.findings) {
+    lines.push('', `[${finding.verdict}] ${finding.scheme} ${finding.direction} ${finding.location}: ${finding.detail}`);
+    for (const step of finding.trace ?? []) lines.push(`  ${step.ok === false ? '✗' : step.ok ? '✓' : '→'} ${step.label}: ${step.value}`);
+  }
+  return lines.join('\n');
+}
+
+/** Progress on stderr for terminals; Ctrl+C cancels cleanly (an import then leaves nothing behind). */
+function progressReporter(label: string): { signal: AbortSignal; onProgress: (progress: { bytesRead: number; totalBytes: number; exchanges: number }) => void; done(): void } {
+  const controller = new AbortController();
+  const cancel = () => controller.abort();
+  process.once('SIGINT', cancel);
+  const tty = process.stderr.isTTY;
+  return {
+    signal: controller.signal,
+    onProgress({ bytesRead, totalBytes, exchanges }) {
+      if (!tty) return;
+      const percent = totalBytes ? Math.floor((bytesRead / totalBytes) * 100) : 100;
+      process.stderr.write(`\r${label}: ${percent}% (${exchanges} exchanges)   `);
+    },
+    done() {
+      process.off('SIGINT', cancel);
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+export const captureCommands: Command[] = [
+  {
+    name: 'capture verify',
+    summary: 'inspect a HAR or raw-HTTP capture against the keystore, without storing it',
+    usage: 'FILE [--at TIME] [--json]',
+    options: { at: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'FILE' },
+    async run(ctx, values, [path = '']) {
+      const at = str(values, 'at');
+      const progress = progressReporter('verifying');
+      try {
+        const report = await ctx.call('captures.verify', { path, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
+        progress.done();
+        if (ctx.json) ctx.printJson(report);
+        else ctx.print(`${findingsTable(report.findings)}\n\n${report.exchanges} exchanges: ${summaryLine(report.summary)}`);
+        return report.findings.some((finding) => isFailing(finding.verdict)) ? 1 : 0;
+      } finally {
+        progress.done();
+      }
+    },
+  },
+  {
+    name: 'capture import',
+    summary: 'inspect a capture and store it with its findings',
+    usage: 'FILE [--name N] [--at TIME]',
+    options: { name: { type: 'string' }, at: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'FILE' },
+    async run(ctx, values, [path = '']) {
+      const name = str(values, 'name');
+      const at = str(values, 'at');
+      const progress = progressReporter('importing');
+      try {
+        const capture = await ctx.call('captures.import', { path, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
+        progress.done();
+        if (ctx.json) ctx.printJson(capture);
+        else ctx.print(`Imported ${capture.id} "${capture.name}": ${capture.exchangeCount} exchanges; ${summaryLine(capture.summary)}.`);
+      } finally {
+        progress.done();
+      }
+    },
+  },
+  {
+    name: 'capture list',
+    summary: 'stored captures',
+    usage: '',
+    async run(ctx) {
+      const captures = await ctx.call('captures.list', {});
+      if (ctx.json) return ctx.printJson(captures);
+      ctx.print(
+        captures.length === 0
+          ? 'No captures.'
+          : table(['ID', 'NAME', 'FORMAT', 'EXCHANGES', 'IMPORTED', 'FINDINGS'], captures.map((capture) => [capture.id, capture.name, capture.format, String(capture.exchangeCount), capture.importedAt.slice(0, 16), summaryLine(capture.summary)])),
+      );
+    },
+  },
+  {
+    name: 'capture show',
+    summary: 'a stored capture and its findings, or one exchange in full (--exchange i)',
+    usage: 'ID [--exchange i] [--reveal]',
+    options: { exchange: { type: 'string' }, reveal: { type: 'boolean' } },
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, values, [id = '']) {
+      const index = int(values, 'exchange');
+      if (index !== undefined) {
+        const detail = await ctx.call('captures.exchange', { id, index, ...(values.reveal === true && { reveal: true }) });
+        return ctx.json ? ctx.printJson(detail) : ctx.print(exchangeText(detail));
+      }
+      if (values.reveal) throw new SignetError('ERR_BAD_INPUT', '--reveal goes with --exchange i');
+      const capture = await ctx.call('captures.get', { id });
+      const page = await ctx.call('captures.exchanges', { id, limit: 1000 });
+      if (ctx.json) return ctx.printJson({ ...capture, exchanges: page.rows, total: page.total });
+      ctx.print(
+        [
+          `${capture.name} (${capture.id}): ${capture.exchangeCount} exchanges, ${summaryLine(capture.summary)}`,
+          '',
+          table(['#', 'METHOD', 'HOST', 'PATH', 'STATUS', 'VERDICTS'], page.rows.map((row) => [String(row.index), row.method, row.host, row.path.length > 48 ? `${row.path.slice(0, 45)}...` : row.path, row.status === null ? '-' : String(row.status), row.verdicts.join(' ')])),
+          ...(page.total > page.rows.length ? [`… ${page.total - page.rows.length} more (use --json, or the console)`] : []),
+        ].join('\n'),
+      );
+    },
+  },
+  {
+    name: 'capture delete',
+    summary: 'delete a stored capture',
+    usage: 'ID',
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, _values, [id = '']) {
+      const deleted = await ctx.call('captures.delete', { id });
+      return ctx.json ? ctx.printJson(deleted) : ctx.print(`Deleted ${deleted.id}.`);
+    },
+  },
+  {
+    name: 'capture export',
+    summary: 'write a sanitized HAR (credentials redacted, signatures kept) to send to a partner',
+    usage: 'ID --sanitized --out FILE.har',
+    options: { sanitized: { type: 'boolean' }, out: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, values, [id = '']) {
+      const out = str(values, 'out');
+      if (values.sanitized !== true || !out) throw new SignetError('ERR_BAD_INPUT', 'exports are always sanitized: say --sanitized --out FILE.har');
+      const result = await ctx.call('captures.exportSanitized', { id, path: out });
+      return ctx.json ? ctx.printJson(result) : ctx.print(`Wrote ${result.exchanges} exchanges to ${result.path} (credentials redacted).`);
+    },
+  },
+];
+
+export const apiKeyCommands: Command[] = [
+  {
+    name: 'apikey add',
+    summary: 'remember an API key so traffic can be matched to it (stored as a hash + last four)',
+    usage: '--header H --value-file F [--name N]',
+    options: { header: { type: 'string' }, 'value-file': { type: 'string' }, name: { type: 'string' } },
+    async run(ctx, values) {
+      const header = str(values, 'header');
+      const file = str(values, 'value-file');
+      if (!header || !file) throw new SignetError('ERR_BAD_INPUT', '--header and --value-file are required');
+      const name = str(values, 'name');
+      const added = await ctx.call('apikeys.add', { header, value: await ctx.readSecretFile(file, 'API key file'), ...(name && { name }) });
+      return ctx.json ? ctx.printJson(added) : ctx.print(`Stored API key ${added.id} "${added.name}" (…${added.last4}).`);
+    },
+  },
+  {
+    name: 'apikey list',
+    summary: 'stored API keys',
+    usage: '',
+    async run(ctx) {
+      const keys = await ctx.call('apikeys.list', {});
+      if (ctx.json) return ctx.printJson(keys);
+      ctx.print(keys.length ? table(['ID', 'NAME', 'HEADER', 'LAST4', 'ADDED'], keys.map((key) => [key.id, key.name, key.header, key.last4, key.createdAt.slice(0, 10)])) : 'No API keys.');
+    },
+  },
+  {
+    name: 'apikey delete',
+    summary: 'forget an API key',
+    usage: 'ID',
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, _values, [id = '']) {
+      const deleted = await ctx.call('apikeys.delete', { id });
+      return ctx.json ? ctx.printJson(deleted) : ctx.print(`Deleted ${deleted.id}.`);
+    },
+  },
+];

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { SignetError } from '../core/errors.ts';
+import { apiKeyHash } from './key-resolver.ts';
+import type { Session } from './session.ts';
+import type { ApiKeyView } from './views.ts';
+
+/** Registers an API key so traffic can be matched to it; only a salted hash and the last four are kept. */
+export function addApiKey(session: Session, input: { header: string; value: string; name?: string }): ApiKeyView {
+  const value = input.value.trim();
+  if (value.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an API key shorter than 8 characters is not worth storing: check the file');
+  if (value.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the API key is longer than 4096 characters: is this the right file?');
+  const hash = apiKeyHash(session, value);
+  const existing = session.apiKeys.byHash(hash);
+  if (existing) throw new SignetError('ERR_KEY_EXISTS', `this API key is already stored as "${existing.name}" (${existing.id})`);
+  const record = { id: `a_${randomBytes(6).toString('hex')}`, name: input.name?.trim() || `${input.header} …${value.slice(-4)}`, header: input.header, hash, last4: value.slice(-4), createdAt: session.clock() };
+  session.transaction(() => {
+    session.apiKeys.insert(record);
+    session.audit.append('apikey.added', null, { apiKeyId: record.id, name: record.name, header: record.header, last4: record.last4 }, record.createdAt);
+  });
+  return toView(record);
+}
+
+function toView(record: { id: string; name: string; header: string; last4: string; createdAt: Date }): ApiKeyView {
+  return { id: record.id, name: record.name, header: record.header, last4: record.last4, createdAt: record.createdAt.toISOString() };
+}
+
+export function listApiKeys(session: Session): ApiKeyView[] {
+  return session.apiKeys.list().map(toView);
+}
+
+export function deleteApiKey(session: Session, id: string): { id: string } {
+  const record = session.apiKeys.get(id);
+  if (!record) throw new SignetError('ERR_NOT_FOUND', `no API key "${id}" (signet apikey list shows them)`);
+  session.transaction(() => {
+    session.apiKeys.delete(id);
+    session.audit.append('apikey.deleted', null, { apiKeyId: id, name: record.name }, session.clock());
+  });
+  return { id };
+}

@@ -1,0 +1,276 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { SignetError } from '../core/errors.ts';
+import { SEVERITY, type Finding, type Verdict } from '../core/inspect/findings.ts';
+import { countVerdicts } from '../core/inspect/inspector.ts';
+import { decodeToken } from '../core/jose/decode.ts';
+import { requestUriOf } from '../core/opg/hmac.ts';
+import { openJwe } from '../core/schemes/jwe.ts';
+import { hostOf } from '../core/schemes/scheme.ts';
+import type { Exchange } from '../core/traffic/exchange.ts';
+import { parseExpiry } from '../core/time.ts';
+import type { CaptureRecord, ExchangeMessages, ExchangeRow } from '../store/captures.ts';
+import { captureSize, inspectFile, sniffFormat, type InspectOptions } from './inspection.ts';
+import { keyResolver } from './key-resolver.ts';
+import type { Session } from './session.ts';
+import type { BodyView, CaptureReport, CaptureView, DecodedJose, ExchangeDetail, ExchangeRowView } from './views.ts';
+
+/** Inspects a capture without storing anything (`signet capture verify`). */
+export async function verifyCapture(session: Session, options: InspectOptions): Promise<CaptureReport> {
+  const findings: Finding[] = [];
+  let exchanges = 0;
+  for await (const item of inspectFile(session, options)) {
+    exchanges++;
+    findings.push(...item.findings);
+  }
+  return { exchanges, findings, summary: countVerdicts(findings) };
+}
+
+/** Rows are written in batches; the capture stays invisible ('importing') until the last one lands. */
+const BATCH = 1000;
+
+export interface ImportOptions extends InspectOptions {
+  name?: string;
+}
+
+/**
+ * Stores a capture with its findings. Long imports commit in batches (the keystore stays usable), but
+ * the capture is only listed once complete: a failed, cancelled or killed import leaves nothing
+ * visible, and its rows are removed (here, or on the next open after a crash).
+ */
+export async function importCapture(session: Session, options: ImportOptions): Promise<CaptureView> {
+  const id = `c_${randomBytes(8).toString('hex')}`;
+  const importedAt = session.clock();
+  const checkedAt = options.at ? parseExpiry(options.at, importedAt) : null;
+  const format = await sniffFormat(options.path);
+  session.transaction(() =>
+    session.captures.begin({ id, name: options.name?.trim() || basename(options.path), format, fileName: basename(options.path), importedAt, checkedAt }),
+  );
+  const summary: Partial<Record<Verdict, number>> = {};
+  let exchangeCount = 0;
+  let batch: { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[] = [];
+  const flush = () => {
+    const rows = batch;
+    batch = [];
+    session.transaction(() => rows.forEach((entry) => session.captures.addExchange(id, entry.row, entry.messages, entry.findings)));
+  };
+  try {
+    for await (const item of inspectFile(session, options)) {
+      exchangeCount++;
+      countVerdicts(item.findings, summary);
+      if (item.kind === 'malformed') batch.push({ row: malformedRow(item.entry.index, item.findings), messages: malformedMessages(item.entry.reason), findings: item.findings });
+      else {
+        batch.push({ row: exchangeRow(item.exchange, item.findings), messages: exchangeMessages(item.exchange), findings: item.findings });
+      }
+      if (batch.length >= BATCH) flush();
+    }
+    flush();
+    const bytes = await captureSize(options.path);
+    session.transaction(() => {
+      session.captures.complete(id, { bytes, format, exchangeCount, summary });
+      session.audit.append('capture.imported', null, { captureId: id, file: basename(options.path), exchanges: exchangeCount, summary }, session.clock());
+    });
+  } catch (error) {
+    session.transaction(() => session.captures.delete(id));
+    throw error;
+  }
+  return showCapture(session, id);
+}
+
+function severityOf(findings: Finding[]): number {
+  return findings.reduce((worst, finding) => Math.max(worst, SEVERITY[finding.verdict]), 0);
+}
+
+function badges(findings: Finding[]): string[] {
+  return [...new Set(findings.map((finding) => `${finding.scheme}:${finding.verdict}`))];
+}
+
+function exchangeRow(exchange: Exchange, findings: Finding[]): ExchangeRow {
+  let path: string;
+  try {
+    path = requestUriOf(exchange.request.url);
+  } catch {
+    path = exchange.request.url;
+  }
+  return {
+    index: exchange.index,
+    startedAt: exchange.startedAt?.toISOString() ?? null,
+    method: exchange.request.method.toUpperCase(),
+    host: hostOf(exchange.request),
+    path,
+    status: exchange.response?.status ?? null,
+    severity: severityOf(findings),
+    verdicts: badges(findings),
+  };
+}
+
+function malformedRow(index: number, findings: Finding[]): ExchangeRow {
+  return { index, startedAt: null, method: '?', host: '', path: '', status: null, severity: severityOf(findings), verdicts: badges(findings) };
+}
+
+const pairs = (headers: { name: string; value: string }[]): [string, string][] => headers.map((header) => [header.name, header.value]);
+const bytesOf = (body: Uint8Array | null): Buffer | null => (body && body.length ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null);
+
+function exchangeMessages(exchange: Exchange): ExchangeMessages {
+  const { request, response } = exchange;
+  return {
+    url: request.url,
+    httpVersion: request.httpVersion,
+    requestHeaders: pairs(request.headers),
+    requestBody: bytesOf(request.body),
+    requestMime: request.bodyMimeType ?? null,
+    statusText: response?.statusText ?? null,
+    responseVersion: response?.httpVersion ?? null,
+    responseHeaders: response ? pairs(response.headers) : null,
+    responseBody: response ? bytesOf(response.body) : null,
+    responseMime: response?.bodyMimeType ?? null,
+    malformed: null,
+  };
+}
+
+function malformedMessages(reason: string): ExchangeMessages {
+  return {
+    url: '',
+    httpVersion: '',
+    requestHeaders: [],
+    requestBody: null,
+    requestMime: null,
+    statusText: null,
+    responseVersion: null,
+    responseHeaders: null,
+    responseBody: null,
+    responseMime: null,
+    malformed: reason,
+  };
+}
+
+function toCaptureView(record: CaptureRecord): CaptureView {
+  return {
+    id: record.id,
+    name: record.name,
+    format: record.format,
+    fileName: record.fileName,
+    bytes: record.bytes,
+    importedAt: record.importedAt.toISOString(),
+    checkedAt: record.checkedAt?.toISOString() ?? null,
+    exchangeCount: record.exchangeCount,
+    summary: record.summary,
+  };
+}
+
+export function listCaptures(session: Session): CaptureView[] {
+  return session.captures.list().map(toCaptureView);
+}
+
+export function captureRecord(session: Session, id: string): CaptureRecord {
+  const record = session.captures.get(id);
+  if (!record) throw new SignetError('ERR_NOT_FOUND', `no capture "${id}" in this keystore (signet capture list shows them)`);
+  return record;
+}
+
+export function showCapture(session: Session, id: string): CaptureView {
+  return toCaptureView(captureRecord(session, id));
+}
+
+export function deleteCapture(session: Session, id: string): { id: string } {
+  const record = captureRecord(session, id);
+  session.transaction(() => {
+    session.captures.delete(id);
+    session.audit.append('capture.deleted', null, { captureId: id, name: record.name }, session.clock());
+  });
+  return { id };
+}
+
+export interface ExchangeListInput {
+  id: string;
+  verdict?: Verdict;
+  scheme?: string;
+  host?: string;
+  method?: string;
+  sort?: 'index' | 'severity';
+  offset?: number;
+  limit?: number;
+}
+
+export function listExchanges(session: Session, input: ExchangeListInput): { rows: ExchangeRowView[]; total: number } {
+  captureRecord(session, input.id);
+  const { id, offset, limit, ...filters } = input;
+  return session.captures.page({ captureId: id, ...filters, offset: offset ?? 0, limit: limit ?? 200 });
+}
+
+const SHOWN_BODY_BYTES = 256 * 1024;
+const printable = /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/u;
+
+export function bodyView(body: Uint8Array | null, mimeType: string | null): BodyView | null {
+  if (!body || body.length === 0) return null;
+  const shown = Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, SHOWN_BODY_BYTES));
+  const truncated = body.byteLength > SHOWN_BODY_BYTES;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(shown);
+  const isText = !text.includes('\ufffd') && printable.test(text);
+  return { size: body.byteLength, mimeType, truncated, ...(isText ? { text } : { base64: shown.toString('base64') }) };
+}
+
+/**
+ * One exchange in full: headers, bodies, findings with their traces, every JOSE object decoded into
+ * header / payload / signature. With `reveal`, JWE bodies are decrypted for display (needs the keystore
+ * unlocked); the plaintext is never stored.
+ */
+export async function showExchange(session: Session, input: { id: string; index: number; reveal?: boolean }): Promise<ExchangeDetail> {
+  captureRecord(session, input.id);
+  const stored = session.captures.exchange(input.id, input.index);
+  if (!stored) throw new SignetError('ERR_NOT_FOUND', `capture ${input.id} has no exchange ${input.index}`);
+  const { messages } = stored;
+  const jose: DecodedJose[] = [];
+  const resolver = input.reveal ? keyResolver(session) : undefined;
+  for (const finding of stored.findings) {
+    const token = joseAt(messages, finding);
+    if (!token) continue;
+    try {
+      const decoded = decodeToken(token);
+      const entry: DecodedJose = {
+        direction: finding.direction,
+        location: finding.location,
+        kind: decoded.kind,
+        header: decoded.header,
+        ...(decoded.payload && { payload: decoded.payload }),
+        ...(decoded.signature && { signature: decoded.signature }),
+      };
+      if (decoded.kind === 'jwe' && resolver) {
+        if (!session.unlocked) throw new SignetError('ERR_LOCKED', 'the keystore is locked: unlock it to reveal decrypted payloads');
+        const opened = await openJwe(token, { resolver });
+        if (opened.opened) entry.plaintext = bodyView(opened.opened.plaintext, typeof decoded.header.cty === 'string' ? decoded.header.cty : null) ?? { size: 0, mimeType: null, truncated: false, text: '' };
+      }
+      jose.push(entry);
+    } catch (error) {
+      if (error instanceof SignetError && error.code === 'ERR_LOCKED') throw error;
+      // Malformed tokens are already explained by their finding.
+    }
+  }
+  return {
+    captureId: input.id,
+    index: input.index,
+    startedAt: stored.row.startedAt,
+    malformed: messages.malformed,
+    request: { method: stored.row.method, url: messages.url, httpVersion: messages.httpVersion, headers: messages.requestHeaders, body: bodyView(messages.requestBody, messages.requestMime) },
+    response:
+      stored.row.status === null || !messages.responseHeaders
+        ? null
+        : { status: stored.row.status, statusText: messages.statusText ?? '', httpVersion: messages.responseVersion ?? '', headers: messages.responseHeaders, body: bodyView(messages.responseBody, messages.responseMime) },
+    findings: stored.findings,
+    jose,
+  };
+}
+
+/** The JOSE text a finding is about, read back from the stored message. */
+function joseAt(messages: ExchangeMessages, finding: Finding): string | undefined {
+  if (!['jws', 'jws-detached', 'jwt', 'jwe'].includes(finding.scheme)) return undefined;
+  const request = finding.direction === 'request';
+  if (finding.location === 'body') {
+    const body = request ? messages.requestBody : messages.responseBody;
+    return body ? body.toString('utf8').trim() : undefined;
+  }
+  const name = finding.location.replace(/^header:/, '');
+  const headers = (request ? messages.requestHeaders : messages.responseHeaders) ?? [];
+  const value = headers.find(([header]) => header.toLowerCase() === name)?.[1]?.trim();
+  return value?.replace(/^bearer\s+/i, '');
+}

@@ -1,0 +1,73 @@
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyResolver, ResolvedKey } from '../core/inspect/resolver.ts';
+import type { KeyRecord } from '../store/keys.ts';
+import { privateKeyOf, publicKeyOf, secretOf } from './key-records.ts';
+import type { Session } from './session.ts';
+
+/** HMAC-SHA-256 of an API key under the store's random salt: equal values match, nothing reveals them. */
+export function apiKeyHash(session: Session, value: string): string {
+  const salt = session.apiKeys.salt(() => randomBytes(32).toString('hex'));
+  return createHmac('sha256', Buffer.from(salt, 'hex')).update(value, 'utf8').digest('hex');
+}
+
+function lazy<T>(load: () => T): () => T {
+  let loaded = false;
+  let value: T;
+  return () => {
+    if (!loaded) {
+      value = load();
+      loaded = true;
+    }
+    return value;
+  };
+}
+
+function resolved(session: Session, record: KeyRecord): ResolvedKey {
+  const unlocked = () => session.unlocked;
+  return {
+    keyId: record.id,
+    kid: record.kid,
+    name: record.name,
+    owner: record.owner,
+    type: record.type,
+    ...(record.curve && { curve: record.curve }),
+    use: record.use,
+    appId: record.appId,
+    hasPrivate: record.privateSealed !== null,
+    status: record.status,
+    notBefore: record.notBefore,
+    expiresAt: record.expiresAt,
+    revokedAt: record.revokedAt,
+    publicKey: lazy((): KeyObject | undefined => (record.publicDer ? publicKeyOf(record) : undefined)),
+    privateKey: lazy((): KeyObject | undefined => (record.type !== 'hmac' && record.privateSealed && unlocked() ? privateKeyOf(session, record) : undefined)),
+    secret: lazy((): Buffer | undefined => (record.type === 'hmac' && unlocked() ? secretOf(session, record) : undefined)),
+  };
+}
+
+/**
+ * The keystore and trust store as inspection sees them, read once per inspection run. Private parts
+ * and secrets are opened on first use, and only while the keystore is unlocked.
+ */
+export function keyResolver(session: Session): KeyResolver {
+  const keys = session.keys.list().map((record) => resolved(session, record));
+  const byKid = new Map(keys.map((key) => [key.kid, key]));
+  const byAppId = new Map(keys.filter((key) => key.appId !== null).map((key) => [key.appId ?? '', key]));
+  const apiKeyMatches = new Map<string, { id: string; name: string } | undefined>();
+  return {
+    byKid: (kid) => byKid.get(kid),
+    byAppId: (appId) => byAppId.get(appId),
+    verificationKeys: () => keys.filter((key) => key.use !== 'enc' && key.type !== 'x25519'),
+    decryptionKeys: () => keys.filter((key) => key.hasPrivate && key.type !== 'ed25519'),
+    apiKey(value) {
+      // A capture repeats the same few keys thousands of times: hash each distinct value once.
+      if (!apiKeyMatches.has(value)) {
+        const record = session.apiKeys.byHash(apiKeyHash(session, value));
+        apiKeyMatches.set(value, record && { id: record.id, name: record.name });
+      }
+      return apiKeyMatches.get(value);
+    },
+    get locked() {
+      return !session.unlocked;
+    },
+  };
+}

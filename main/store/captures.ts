@@ -1,0 +1,323 @@
+import type { Finding, TraceStep, Verdict } from '../core/inspect/findings.ts';
+import type { Db } from './db.ts';
+
+export interface CaptureRecord {
+  id: string;
+  name: string;
+  format: 'har' | 'raw-http';
+  fileName: string | null;
+  bytes: number;
+  importedAt: Date;
+  checkedAt: Date | null;
+  exchangeCount: number;
+  summary: Partial<Record<Verdict, number>>;
+}
+
+/** A slim exchange row: what a list shows. */
+export interface ExchangeRow {
+  index: number;
+  startedAt: string | null;
+  method: string;
+  host: string;
+  path: string;
+  status: number | null;
+  severity: number;
+  /** `scheme:verdict` badges. */
+  verdicts: string[];
+}
+
+export interface ExchangeMessages {
+  url: string;
+  httpVersion: string;
+  requestHeaders: [string, string][];
+  requestBody: Buffer | null;
+  requestMime: string | null;
+  statusText: string | null;
+  responseVersion: string | null;
+  responseHeaders: [string, string][] | null;
+  responseBody: Buffer | null;
+  responseMime: string | null;
+  malformed: string | null;
+}
+
+export interface StoredExchange {
+  row: ExchangeRow;
+  messages: ExchangeMessages;
+  findings: Finding[];
+}
+
+export interface ExchangeQuery {
+  captureId: string;
+  verdict?: Verdict;
+  scheme?: string;
+  host?: string;
+  method?: string;
+  /** `index` (file order) or `severity` (worst first). */
+  sort?: 'index' | 'severity';
+  offset: number;
+  limit: number;
+}
+
+interface CaptureRow {
+  id: string;
+  name: string;
+  format: string;
+  file_name: string | null;
+  bytes: number;
+  imported_at: string;
+  checked_at: string | null;
+  exchange_count: number;
+  summary: string;
+}
+
+function toCapture(row: CaptureRow): CaptureRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    format: row.format as CaptureRecord['format'],
+    fileName: row.file_name,
+    bytes: row.bytes,
+    importedAt: new Date(row.imported_at),
+    checkedAt: row.checked_at ? new Date(row.checked_at) : null,
+    exchangeCount: row.exchange_count,
+    summary: JSON.parse(row.summary) as CaptureRecord['summary'],
+  };
+}
+
+interface SlimRow {
+  idx: number;
+  started_at: string | null;
+  method: string;
+  host: string;
+  path: string;
+  status: number | null;
+  severity: number;
+  verdicts: string;
+}
+
+const toExchangeRow = (row: SlimRow): ExchangeRow => ({
+  index: row.idx,
+  startedAt: row.started_at,
+  method: row.method,
+  host: row.host,
+  path: row.path,
+  status: row.status,
+  severity: row.severity,
+  verdicts: row.verdicts ? row.verdicts.split(' ') : [],
+});
+
+export function capturesRepository(db: Db) {
+  const insertCapture = db.prepare(
+    `INSERT INTO captures (id, name, format, file_name, bytes, state, imported_at, checked_at) VALUES (@id, @name, @format, @file_name, 0, 'importing', @imported_at, @checked_at)`,
+  );
+  const complete = db.prepare(`UPDATE captures SET state = 'complete', format = @format, bytes = @bytes, exchange_count = @exchange_count, summary = @summary WHERE id = @id`);
+  const insertExchange = db.prepare(
+    'INSERT INTO exchanges (capture_id, idx, started_at, method, host, path, status, severity, verdicts) VALUES (@capture_id, @idx, @started_at, @method, @host, @path, @status, @severity, @verdicts)',
+  );
+  const insertMessages = db.prepare(`INSERT INTO exchange_messages (capture_id, idx, url, http_version, request_headers, request_body, request_mime, status_text,
+      response_version, response_headers, response_body, response_mime, malformed)
+    VALUES (@capture_id, @idx, @url, @http_version, @request_headers, @request_body, @request_mime, @status_text, @response_version, @response_headers,
+      @response_body, @response_mime, @malformed)`);
+  const insertFinding = db.prepare(
+    `INSERT INTO findings (capture_id, exchange_idx, seq, direction, scheme, location, verdict, kid, key_id, alg, detail, trace)
+     VALUES (@capture_id, @exchange_idx, @seq, @direction, @scheme, @location, @verdict, @kid, @key_id, @alg, @detail, @trace)`,
+  );
+  const list = db.prepare(`SELECT * FROM captures WHERE state = 'complete' ORDER BY imported_at DESC, id`);
+  const get = db.prepare(`SELECT * FROM captures WHERE id = ? AND state = 'complete'`);
+  const remove = db.prepare('DELETE FROM captures WHERE id = ?');
+  const stale = db.prepare(`SELECT id FROM captures WHERE state = 'importing'`);
+  const exchangeRow = db.prepare('SELECT idx, started_at, method, host, path, status, severity, verdicts FROM exchanges WHERE capture_id = ? AND idx = ?');
+  const messages = db.prepare('SELECT * FROM exchange_messages WHERE capture_id = ? AND idx = ?');
+  const findingsOf = db.prepare('SELECT * FROM findings WHERE capture_id = ? AND exchange_idx = ? ORDER BY seq');
+  const allFindings = db.prepare('SELECT * FROM findings WHERE capture_id = ? ORDER BY exchange_idx, seq');
+  const messagesAfter = db.prepare(
+    'SELECT e.idx, e.started_at, e.method, e.status, m.* FROM exchanges e JOIN exchange_messages m USING (capture_id, idx) WHERE e.capture_id = ? AND e.idx > ? ORDER BY e.idx LIMIT 500',
+  );
+
+  return {
+    begin(record: Pick<CaptureRecord, 'id' | 'name' | 'format' | 'fileName' | 'importedAt' | 'checkedAt'>): void {
+      insertCapture.run({
+        id: record.id,
+        name: record.name,
+        format: record.format,
+        file_name: record.fileName,
+        imported_at: record.importedAt.toISOString(),
+        checked_at: record.checkedAt?.toISOString() ?? null,
+      });
+    },
+    addExchange(captureId: string, row: ExchangeRow, message: ExchangeMessages, findings: Finding[]): void {
+      insertExchange.run({
+        capture_id: captureId,
+        idx: row.index,
+        started_at: row.startedAt,
+        method: row.method,
+        host: row.host,
+        path: row.path,
+        status: row.status,
+        severity: row.severity,
+        verdicts: row.verdicts.join(' '),
+      });
+      insertMessages.run({
+        capture_id: captureId,
+        idx: row.index,
+        url: message.url,
+        http_version: message.httpVersion,
+        request_headers: JSON.stringify(message.requestHeaders),
+        request_body: message.requestBody,
+        request_mime: message.requestMime,
+        status_text: message.statusText,
+        response_version: message.responseVersion,
+        response_headers: message.responseHeaders ? JSON.stringify(message.responseHeaders) : null,
+        response_body: message.responseBody,
+        response_mime: message.responseMime,
+        malformed: message.malformed,
+      });
+      findings.forEach((finding, seq) =>
+        insertFinding.run({
+          capture_id: captureId,
+          exchange_idx: row.index,
+          seq,
+          direction: finding.direction,
+          scheme: finding.scheme,
+          location: finding.location,
+          verdict: finding.verdict,
+          kid: finding.kid ?? null,
+          key_id: finding.keyId ?? null,
+          alg: finding.alg ?? null,
+          detail: finding.detail,
+          trace: finding.trace ? JSON.stringify(finding.trace) : null,
+        }),
+      );
+    },
+    complete(id: string, totals: { bytes: number; format: CaptureRecord['format']; exchangeCount: number; summary: Partial<Record<Verdict, number>> }): void {
+      complete.run({ id, format: totals.format, bytes: totals.bytes, exchange_count: totals.exchangeCount, summary: JSON.stringify(totals.summary) });
+    },
+    list(): CaptureRecord[] {
+      return (list.all() as CaptureRow[]).map(toCapture);
+    },
+    get(id: string): CaptureRecord | undefined {
+      const row = get.get(id) as CaptureRow | undefined;
+      return row ? toCapture(row) : undefined;
+    },
+    delete(id: string): void {
+      remove.run(id);
+    },
+    /** Imports cut short by a crash or kill: their rows are never shown and are removed on open. */
+    staleImports(): string[] {
+      return (stale.all() as { id: string }[]).map((row) => row.id);
+    },
+    /** A page of exchanges; every filter and sort runs on an index (see EXPLAIN QUERY PLAN tests). */
+    page(query: ExchangeQuery): { rows: ExchangeRow[]; total: number } {
+      const where = ['e.capture_id = @captureId'];
+      if (query.host) where.push('e.host = @host');
+      if (query.method) where.push('e.method = @method');
+      const findingFilter: string[] = [];
+      if (query.verdict) findingFilter.push('f.verdict = @verdict');
+      if (query.scheme) findingFilter.push('f.scheme = @scheme');
+      if (findingFilter.length) {
+        where.push(`e.idx IN (SELECT f.exchange_idx FROM findings f WHERE f.capture_id = @captureId AND ${findingFilter.join(' AND ')})`);
+      }
+      const order = query.sort === 'severity' ? 'e.severity DESC, e.idx' : 'e.idx';
+      const params = {
+        captureId: query.captureId,
+        host: query.host ?? null,
+        method: query.method ?? null,
+        verdict: query.verdict ?? null,
+        scheme: query.scheme ?? null,
+        limit: query.limit,
+        offset: query.offset,
+      };
+      const used = Object.fromEntries(Object.entries(params).filter(([name, value]) => value !== null || name === 'captureId'));
+      const rows = db
+        .prepare(`SELECT e.idx, e.started_at, e.method, e.host, e.path, e.status, e.severity, e.verdicts FROM exchanges e WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+        .all(used) as SlimRow[];
+      const { limit: _limit, offset: _offset, ...countParams } = used;
+      const total = (db.prepare(`SELECT count(*) AS n FROM exchanges e WHERE ${where.join(' AND ')}`).get(countParams) as { n: number }).n;
+      return { rows: rows.map(toExchangeRow), total };
+    },
+    exchange(captureId: string, index: number): StoredExchange | undefined {
+      const row = exchangeRow.get(captureId, index) as SlimRow | undefined;
+      const message = messages.get(captureId, index) as MessageRow | undefined;
+      if (!row || !message) return undefined;
+      return { row: toExchangeRow(row), messages: toMessages(message), findings: (findingsOf.all(captureId, index) as FindingRow[]).map(toFinding) };
+    },
+    findings(captureId: string): Finding[] {
+      return (allFindings.all(captureId) as FindingRow[]).map(toFinding);
+    },
+    /**
+     * Every exchange with its messages, in file order, read in pages (for export). Pages rather than one
+     * iterator: the caller awaits between rows, and an open iterator would keep the connection busy.
+     */
+    *messagesOf(captureId: string): Generator<{ index: number; startedAt: string | null; method: string; status: number | null; messages: ExchangeMessages }> {
+      let after = -1;
+      for (;;) {
+        const rows = messagesAfter.all(captureId, after) as (MessageRow & { started_at: string | null; method: string; status: number | null })[];
+        for (const row of rows) yield { index: row.idx, startedAt: row.started_at, method: row.method, status: row.status, messages: toMessages(row) };
+        const last = rows.at(-1);
+        if (!last) return;
+        after = last.idx;
+      }
+    },
+  };
+}
+
+interface MessageRow {
+  idx: number;
+  url: string;
+  http_version: string;
+  request_headers: string;
+  request_body: Buffer | null;
+  request_mime: string | null;
+  status_text: string | null;
+  response_version: string | null;
+  response_headers: string | null;
+  response_body: Buffer | null;
+  response_mime: string | null;
+  malformed: string | null;
+}
+
+function toMessages(row: MessageRow): ExchangeMessages {
+  return {
+    url: row.url,
+    httpVersion: row.http_version,
+    requestHeaders: JSON.parse(row.request_headers) as [string, string][],
+    requestBody: row.request_body,
+    requestMime: row.request_mime,
+    statusText: row.status_text,
+    responseVersion: row.response_version,
+    responseHeaders: row.response_headers ? (JSON.parse(row.response_headers) as [string, string][]) : null,
+    responseBody: row.response_body,
+    responseMime: row.response_mime,
+    malformed: row.malformed,
+  };
+}
+
+interface FindingRow {
+  exchange_idx: number;
+  direction: string;
+  scheme: string;
+  location: string;
+  verdict: string;
+  kid: string | null;
+  key_id: string | null;
+  alg: string | null;
+  detail: string;
+  trace: string | null;
+}
+
+function toFinding(row: FindingRow): Finding {
+  return {
+    exchange: row.exchange_idx,
+    direction: row.direction as Finding['direction'],
+    scheme: row.scheme as Finding['scheme'],
+    location: row.location,
+    verdict: row.verdict as Verdict,
+    ...(row.kid !== null && { kid: row.kid }),
+    ...(row.key_id !== null && { keyId: row.key_id }),
+    ...(row.alg !== null && { alg: row.alg }),
+    detail: row.detail,
+    ...(row.trace !== null && { trace: JSON.parse(row.trace) as TraceStep[] }),
+  };
+}
+
+export type CapturesRepository = ReturnType<typeof capturesRepository>;
