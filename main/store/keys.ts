@@ -136,7 +136,7 @@ export function keysRepository(db: Db) {
   const list = db.prepare(`SELECT * FROM keys
     WHERE (@owner IS NULL OR owner = @owner) AND (@type IS NULL OR type = @type) AND (@use IS NULL OR use = @use)
       AND (@search IS NULL OR instr(lower(name || ' ' || kid || ' ' || id || ' ' || owner || ' ' || environment || ' ' || coalesce(app_id, '')), lower(@search)) > 0)
-    ORDER BY created_at, id`);
+    ORDER BY created_at, rowid`);
   const setStatus = db.prepare('UPDATE keys SET status = @status, revoked_at = @revoked_at, revocation_reason = @revocation_reason WHERE id = @id');
   const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = NULL, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
   const remove = db.prepare('DELETE FROM keys WHERE id = ?');

@@ -1,0 +1,321 @@
+import { createHmac } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../main/core/inspect/findings.ts';
+import { verifyCapture } from '../../../main/services/captures.ts';
+import { importKeys, revokeKey } from '../../../main/services/keys.ts';
+import { publicKeyOf, resolveKey } from '../../../main/services/key-records.ts';
+import { addApiKey } from '../../../main/services/api-keys.ts';
+import { updateSettings } from '../../../main/services/settings.ts';
+import { createClientSpec, answerClientSpec } from '../../../main/core/agreement/derive.ts';
+import { harText, writeCapture, type EntrySpec } from '../../support/capture.ts';
+import { tempStore, type TempStore } from '../../support/store.ts';
+import { claims, encryptTo, merchantKeys, opgHeader, sign, unix } from './fixtures.ts';
+
+let store: TempStore;
+let keys: Awaited<ReturnType<typeof merchantKeys>>;
+beforeEach(async () => {
+  store = await tempStore({ clock: () => new Date('2026-01-01T00:00:00Z') });
+  keys = await merchantKeys(store.session);
+});
+afterEach(() => store.cleanup());
+
+const API = 'https://api.klix.test';
+const AT = '2026-06-01T12:00:00.000Z';
+
+async function inspect(entries: EntrySpec[], at?: string): Promise<Finding[]> {
+  const path = writeCapture(store.dir, 'capture.har', harText(entries));
+  const report = await verifyCapture(store.session, { path, ...(at && { at }) });
+  return report.findings;
+}
+
+async function only(entries: EntrySpec[], scheme: Finding['scheme']): Promise<Finding> {
+  const findings = (await inspect(entries)).filter((finding) => finding.scheme === scheme);
+  expect(findings).toHaveLength(1);
+  return findings[0] as Finding;
+}
+
+describe('jws bodies', () => {
+  it('reports valid for a body signed with an active key, naming the key', async () => {
+    const body = await sign(store.session, keys.rsa, '{"order":42}');
+    const finding = await only([{ method: 'POST', url: `${API}/orders`, body }], 'jws');
+    expect(finding).toMatchObject({ exchange: 0, direction: 'request', location: 'body', verdict: 'valid', kid: keys.rsa.kid, keyId: keys.rsa.id, alg: 'RS256' });
+    expect(finding.trace?.map((step) => step.step)).toEqual(['kid', 'key', 'status', 'result']);
+  });
+
+  it('reports invalid when a byte of the payload was changed', async () => {
+    const [header, payload, signature] = (await sign(store.session, keys.rsa, '{"amount":100}')).split('.');
+    const tampered = `${header}.${Buffer.from('{"amount":900}').toString('base64url')}.${signature}`;
+    expect(payload).not.toBe(tampered.split('.')[1]);
+    expect(await only([{ method: 'POST', url: `${API}/orders`, body: tampered }], 'jws')).toMatchObject({ verdict: 'invalid', detail: expect.stringContaining('signature verification failed') });
+  });
+
+  it('reports unknown-key for a kid the keystore does not hold', async () => {
+    const body = await sign(store.session, keys.rsa, '{}', { kid: 'no-such-kid' });
+    expect(await only([{ method: 'POST', url: `${API}/orders`, body }], 'jws')).toMatchObject({ verdict: 'unknown-key', kid: 'no-such-kid' });
+  });
+
+  it('refuses alg none as invalid, naming the attack', async () => {
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none', kid: keys.rsa.kid })).toString('base64url')}.${Buffer.from('{"a":1}').toString('base64url')}.`;
+    const withSig = `${none}AAAA`;
+    expect(await only([{ method: 'POST', url: `${API}/orders`, body: withSig }], 'jws')).toMatchObject({ verdict: 'invalid', detail: expect.stringContaining('alg none') });
+  });
+
+  it('refuses RS/HS key confusion: HS256 keyed with the RSA public key', async () => {
+    const pem = publicKeyOf(resolveKey(store.session, keys.rsa.id)).export({ type: 'spki', format: 'pem' });
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid: keys.rsa.kid })).toString('base64url');
+    const payload = Buffer.from('{"order":1}').toString('base64url');
+    const mac = createHmac('sha256', pem).update(`${header}.${payload}`).digest('base64url');
+    const finding = await only([{ method: 'POST', url: `${API}/orders`, body: `${header}.${payload}.${mac}` }], 'jws');
+    expect(finding).toMatchObject({ verdict: 'invalid', detail: expect.stringMatching(/confusion/i) });
+  });
+
+  it('reports revoked-key when the signature postdates the revocation, valid before it', async () => {
+    const body = await sign(store.session, keys.rsa, '{"order":7}');
+    revokeKey(store.session, { ref: keys.rsa.id, reason: 'key compromise', at: '2026-05-01T00:00:00Z' });
+    const findings = await inspect([
+      { method: 'POST', url: `${API}/orders`, body, startedAt: '2026-04-30T23:00:00Z' },
+      { method: 'POST', url: `${API}/orders`, body, startedAt: '2026-05-02T00:00:00Z' },
+    ]);
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'revoked-key']);
+  });
+
+  it('reports expired-key when the key had expired at the exchange time', async () => {
+    const body = await sign(store.session, keys.ec, '{"callback":true}');
+    const finding = await only([{ method: 'POST', url: 'https://merchant.test/callback', body, startedAt: '2029-01-01T00:00:00Z' }], 'jws');
+    expect(finding).toMatchObject({ verdict: 'expired-key', kid: keys.ec.kid, alg: 'ES256' });
+  });
+
+  it('judges every exchange at --at when given', async () => {
+    const body = await sign(store.session, keys.rsa, '{}');
+    const findings = await inspect([{ method: 'POST', url: `${API}/orders`, body, startedAt: '2026-06-01T00:00:00Z' }], '2030-01-01T00:00:00Z');
+    expect(findings[0]?.verdict).toBe('expired-key');
+  });
+
+  it('finds the key by trying active verification keys when the token has no kid', async () => {
+    const record = resolveKey(store.session, keys.ec.id);
+    const { signCompact } = await import('../../../main/core/jose/sign.ts');
+    const { privateKeyOf } = await import('../../../main/services/key-records.ts');
+    const token = await signCompact({ key: { type: 'ec', curve: 'P-256' }, privateKey: privateKeyOf(store.session, record), payload: Buffer.from('{}'), kid: 'x' });
+    const [, payload, signature] = token.split('.');
+    const noKid = `${Buffer.from(JSON.stringify({ alg: 'ES256' })).toString('base64url')}.${payload}.${signature}`;
+    // The header changed, so this signature no longer matches: the scheme must say so, not crash.
+    expect((await only([{ method: 'POST', url: `${API}/x`, body: noKid }], 'jws')).verdict).toBe('invalid');
+  });
+});
+
+describe('detached JWS in a Signature header', () => {
+  it('verifies RFC 7515 Appendix F detached signatures over request and response bodies', async () => {
+    const requestBody = '{"loan":"LA-1"}';
+    const responseBody = '{"status":"accepted"}';
+    const findings = (
+      await inspect([
+        {
+          method: 'POST',
+          url: 'https://lender.test/loans',
+          headers: { Signature: await sign(store.session, keys.rsa, requestBody, { detached: true }) },
+          body: requestBody,
+          response: { headers: { Signature: await sign(store.session, keys.ec, responseBody, { detached: true }) }, body: responseBody },
+        },
+      ])
+    ).filter((finding) => finding.scheme === 'jws-detached');
+    expect(findings.map((finding) => [finding.direction, finding.location, finding.verdict])).toEqual([
+      ['request', 'header:signature', 'valid'],
+      ['response', 'header:signature', 'valid'],
+    ]);
+  });
+
+  it('verifies RFC 7797 unencoded (b64:false) detached signatures, and catches a changed body', async () => {
+    const body = '{"amount":"10.00"}';
+    const signature = await sign(store.session, keys.rsa, body, { detached: true, b64: false });
+    const findings = (
+      await inspect([
+        { method: 'POST', url: 'https://lender.test/a', headers: { 'x-jws-signature': signature }, body },
+        { method: 'POST', url: 'https://lender.test/a', headers: { 'x-jws-signature': signature }, body: '{"amount":"99.00"}' },
+      ])
+    ).filter((finding) => finding.scheme === 'jws-detached');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'invalid']);
+  });
+});
+
+describe('bearer JWTs', () => {
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  it('reports valid for a live token and expired once exp has passed at the exchange time', async () => {
+    const token = await sign(store.session, keys.ec, claims({ iss: 'auth.ocen.test', sub: 'la-1', iat: unix('2026-06-01T11:00:00Z'), exp: unix('2026-06-01T13:00:00Z') }));
+    const findings = (
+      await inspect([
+        { url: `${API}/a`, headers: bearer(token), startedAt: '2026-06-01T12:00:00Z' },
+        { url: `${API}/a`, headers: bearer(token), startedAt: '2026-06-01T14:00:00Z' },
+      ])
+    ).filter((finding) => finding.scheme === 'jwt');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'expired']);
+  });
+
+  it('reports invalid for the wrong audience once audiences are configured', async () => {
+    updateSettings(store.session, { inspection: { jwtAudiences: ['lender.test'] } });
+    const token = await sign(store.session, keys.ec, claims({ aud: 'someone-else', exp: unix('2026-06-01T13:00:00Z') }));
+    expect(await only([{ url: `${API}/a`, headers: bearer(token) }], 'jwt')).toMatchObject({ verdict: 'invalid', detail: expect.stringContaining('aud') });
+  });
+
+  it('honours the clock tolerance for exp', async () => {
+    const token = await sign(store.session, keys.ec, claims({ exp: unix('2026-06-01T11:59:30Z') }));
+    expect((await only([{ url: `${API}/a`, headers: bearer(token) }], 'jwt')).verdict).toBe('valid');
+    updateSettings(store.session, { inspection: { clockToleranceSec: 0 } });
+    expect((await only([{ url: `${API}/a`, headers: bearer(token) }], 'jwt')).verdict).toBe('expired');
+  });
+});
+
+describe('JWE bodies', () => {
+  it('decrypts a response encrypted to a held key, and says undecryptable for one not held', async () => {
+    const held = await encryptTo(store.session, keys.enc, '{"secret":"s3cr3t"}');
+    const partner = await importKeys(store.session, { content: Buffer.from(JSON.stringify((await import('node:crypto')).generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }))), name: 'partner enc', use: 'enc' });
+    const notHeld = await encryptTo(store.session, partner[0] as never, 'hidden');
+    const findings = (
+      await inspect([
+        { method: 'POST', url: `${API}/secret`, response: { body: held } },
+        { method: 'POST', url: `${API}/secret`, response: { body: notHeld } },
+      ])
+    ).filter((finding) => finding.scheme === 'jwe');
+    expect(findings.map((finding) => [finding.direction, finding.verdict])).toEqual([
+      ['response', 'decrypted'],
+      ['response', 'undecryptable'],
+    ]);
+    expect(findings[0]?.detail).not.toContain('s3cr3t');
+  });
+});
+
+describe('X-OPG-Signature HMAC', () => {
+  const uri = '/opg/surveys?x=1';
+  const url = `https://api.onepoint.test${uri}`;
+
+  it('reports valid, then replay for the same nonce within the window', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri, body: '{"a":1}', timestamp: unix(AT), nonce: 'n-1' });
+    const findings = (
+      await inspect([
+        { method: 'POST', url, headers: { Authorization: header }, body: '{"a":1}', startedAt: AT },
+        { method: 'POST', url, headers: { Authorization: header }, body: '{"a":1}', startedAt: '2026-06-01T12:01:00Z' },
+      ])
+    ).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'replay']);
+    expect(findings[0]?.trace?.find((step) => step.label === 'canonical string')?.value).toBe(`OPG-APP-1POST${uri}${unix(AT)}n-1${Buffer.from('{"a":1}').toString('base64')}`);
+  });
+
+  it('reports clock-skew when the timestamp is outside the window', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) - 600 });
+    expect((await only([{ url, headers: { Authorization: header }, startedAt: AT }], 'hmac-opg')).verdict).toBe('clock-skew');
+  });
+
+  it('skips replay and skew for configured callback paths', async () => {
+    updateSettings(store.session, { inspection: { hmacCallbackPaths: ['/opg'] } });
+    const header = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) - 6000, nonce: 'same' });
+    const findings = (await inspect([{ url, headers: { Authorization: header } }, { url, headers: { Authorization: header } }])).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'valid']);
+  });
+
+  it('reports invalid when the body was changed and unknown-key for an unknown AppId', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri, body: '{"a":1}', timestamp: unix(AT) });
+    const stranger = header.replace('OPG-APP-1', 'OPG-APP-9');
+    const findings = (
+      await inspect([
+        { method: 'POST', url, headers: { Authorization: header }, body: '{"a":2}' },
+        { method: 'POST', url, headers: { Authorization: stranger }, body: '{"a":1}' },
+      ])
+    ).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['invalid', 'unknown-key']);
+  });
+
+  it('reports a garbled header as malformed', async () => {
+    expect((await only([{ url, headers: { Authorization: 'X-OPG-Signature only:two' } }], 'hmac-opg')).verdict).toBe('malformed');
+  });
+});
+
+describe('API keys', () => {
+  it('matches a stored key by hash and reports an unknown one by its last four only', async () => {
+    addApiKey(store.session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef', name: 'acme live' });
+    const findings = (
+      await inspect([
+        { url: `${API}/a`, headers: { 'X-KLIX-Api-Key': 'klix_live_0123456789abcdef' } },
+        { url: `${API}/a`, headers: { 'x-klix-api-key': 'klix_live_ffffffffffff9999' } },
+      ])
+    ).filter((finding) => finding.scheme === 'api-key');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['known', 'unknown']);
+    expect(findings[0]?.detail).toContain('acme live');
+    expect(findings[1]?.detail).toContain('…9999');
+    expect(JSON.stringify(findings)).not.toContain('ffffffffffff9999');
+  });
+});
+
+describe('key agreement', () => {
+  it('accepts a well-formed exchange and flags a scheme the client did not offer', async () => {
+    const { spec } = createClientSpec({ schemes: ['SCHEME-EC-AES2'], identifier: Buffer.from('client-1') });
+    const { info } = answerClientSpec(spec, { identifier: Buffer.from('server-1') });
+    const forged = { ...info, scheme: 'SCHEME-EC-AES1' };
+    const findings = (
+      await inspect([
+        { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: JSON.stringify(spec), response: { body: JSON.stringify(info) } },
+        { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: JSON.stringify(spec), response: { body: JSON.stringify(forged) } },
+        { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: '{"identifier":"!!"}' },
+      ])
+    ).filter((finding) => finding.scheme === 'key-agreement');
+    expect(findings.map((finding) => [finding.exchange, finding.direction, finding.verdict])).toEqual([
+      [0, 'request', 'valid'],
+      [0, 'response', 'valid'],
+      [1, 'request', 'valid'],
+      [1, 'response', 'invalid'],
+      [2, 'request', 'malformed'],
+      [2, 'response', 'malformed'],
+    ]);
+  });
+});
+
+describe('policy', () => {
+  it('flags an unsigned POST and a signed GET to a host configured as JWS-signed', async () => {
+    updateSettings(store.session, { inspection: { signedRequestHosts: ['api.klix.test'] } });
+    const signed = await sign(store.session, keys.rsa, '{}');
+    const findings = (
+      await inspect([
+        { method: 'POST', url: `${API}/orders`, body: '{"plain":true}' },
+        { method: 'GET', url: `${API}/orders`, body: signed },
+        { method: 'POST', url: `${API}/orders`, body: signed },
+        { method: 'POST', url: 'https://elsewhere.test/x', body: '{}' },
+      ])
+    ).filter((finding) => finding.scheme === 'policy');
+    expect(findings.map((finding) => [finding.exchange, finding.verdict, finding.detail])).toEqual([
+      [0, 'violation', expect.stringContaining('unsigned POST')],
+      [1, 'violation', expect.stringContaining('signed GET')],
+    ]);
+  });
+
+  it('flags unsigned responses from hosts that must sign them', async () => {
+    updateSettings(store.session, { inspection: { signedResponseHosts: ['lender.test'] } });
+    const finding = await only([{ url: 'https://lender.test/loans', response: { body: '{}' } }], 'policy');
+    expect(finding).toMatchObject({ direction: 'response', verdict: 'violation' });
+  });
+});
+
+describe('broken captures', () => {
+  it('reports a broken entry as malformed and still inspects the rest', async () => {
+    const body = await sign(store.session, keys.rsa, '{}');
+    const good = harText([{ method: 'POST', url: `${API}/a`, body }]);
+    const parsed = JSON.parse(good) as { log: { entries: unknown[] } };
+    parsed.log.entries = [parsed.log.entries[0], { startedDateTime: AT, request: 'not an object' }, parsed.log.entries[0]];
+    const path = writeCapture(store.dir, 'broken.har', JSON.stringify(parsed));
+    const report = await verifyCapture(store.session, { path });
+    expect(report.exchanges).toBe(3);
+    expect(report.findings.map((finding) => [finding.exchange, finding.scheme, finding.verdict])).toEqual([
+      [0, 'jws', 'valid'],
+      [1, 'capture', 'malformed'],
+      [2, 'jws', 'valid'],
+    ]);
+    expect(report.summary).toEqual({ valid: 2, malformed: 1 });
+  });
+
+  it('refuses a file that is not a capture with a clear error naming the place', async () => {
+    const path = writeCapture(store.dir, 'junk.har', '{"log": {"entries": [ {"request": ');
+    await expect(verifyCapture(store.session, { path })).rejects.toMatchObject({ code: 'ERR_HAR_MALFORMED', message: expect.stringMatching(/offset|truncated|entry/i) });
+  });
+
+  it('says plainly when the file does not exist', async () => {
+    await expect(verifyCapture(store.session, { path: `${store.dir}/missing.har` })).rejects.toMatchObject({ code: 'ERR_UNREADABLE', message: expect.stringContaining('no such file') });
+  });
+});

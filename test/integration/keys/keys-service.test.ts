@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportKey } from '../../../main/services/key-export.ts';
+import { privateKeyOf, resolveKey, secretOf } from '../../../main/services/key-records.ts';
+import { activateKey, deleteKey, generateKey, importKeys, importSecret, listKeys, revokeKey, showKey } from '../../../main/services/keys.ts';
+import { updateSettings } from '../../../main/services/settings.ts';
+import { verifyAudit } from '../../../main/services/audit.ts';
+import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
+
+let store: TempStore;
+const clock = manualClock('2026-03-01T10:00:00Z');
+beforeEach(async () => {
+  clock.set('2026-03-01T10:00:00Z');
+  store = await tempStore({ clock });
+});
+afterEach(() => store.cleanup());
+
+describe('generation', () => {
+  it.each([
+    [{ type: 'rsa' as const, bits: 2048 }, 'RS256', 2048],
+    [{ type: 'rsa' as const, bits: 3072 }, 'RS256', 3072],
+    [{ type: 'ec' as const, curve: 'P-256' as const }, 'ES256', null],
+    [{ type: 'ec' as const, curve: 'P-384' as const }, 'ES384', null],
+    [{ type: 'ec' as const, curve: 'P-521' as const }, 'ES512', null],
+    [{ type: 'ed25519' as const }, 'EdDSA', null],
+    [{ type: 'x25519' as const }, 'ECDH-ES+A256KW', null],
+  ])('generates %o with a thumbprint kid and its default alg', async (spec, alg, size) => {
+    const key = await generateKey(store.session, spec);
+    expect(key).toMatchObject({ type: spec.type, alg, status: 'active', hasPrivate: true, kid: key.thumbprint, size });
+    expect(key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('generates RSA-4096 off the event loop (timers keep firing meanwhile)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const key = await generateKey(store.session, { type: 'rsa', bits: 4096 });
+    clearInterval(timer);
+    expect(key.size).toBe(4096);
+    expect(ticks).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('generates an HMAC secret under its AppId with the 1-year default', async () => {
+    const key = await generateKey(store.session, { type: 'hmac', appId: 'OPG-7' });
+    expect(key).toMatchObject({ kid: 'OPG-7', appId: 'OPG-7', alg: 'HS256', expiresAt: '2027-03-01T10:00:00.000Z', thumbprint: null });
+    expect(secretOf(store.session, resolveKey(store.session, key.id))).toHaveLength(32);
+  });
+
+  it('gives RSA/EC keys 2 calendar years by default, from the policy setting', async () => {
+    expect((await generateKey(store.session, { type: 'ec' })).expiresAt).toBe('2028-03-01T10:00:00.000Z');
+    updateSettings(store.session, { policy: { keyExpiry: '90d' } });
+    expect((await generateKey(store.session, { type: 'ec' })).expiresAt).toBe('2026-05-30T10:00:00.000Z');
+  });
+
+  it('refuses an HMAC expiry beyond the 1-year limit, naming the limit', async () => {
+    await expect(generateKey(store.session, { type: 'hmac', appId: 'OPG-8', expires: '18mo' })).rejects.toMatchObject({ code: 'ERR_POLICY', message: expect.stringContaining('at most 1y') });
+    expect(listKeys(store.session)).toHaveLength(0);
+  });
+
+  it('refuses an alg that does not fit the key, naming the right ones', async () => {
+    await expect(generateKey(store.session, { type: 'ec', curve: 'P-256', alg: 'RS256' })).rejects.toMatchObject({ code: 'ERR_ALG_NOT_ALLOWED', message: expect.stringContaining('ES256') });
+  });
+
+  it('attaches a self-signed certificate whose validity is the key\'s', async () => {
+    const key = await generateKey(store.session, { type: 'rsa', certificate: { subject: 'CN=acme merchant,O=Acme' } });
+    expect(key.certificate).toMatchObject({ subject: 'CN=acme merchant,O=Acme', selfSigned: true });
+    expect(key.certificate?.notAfter.slice(0, 10)).toBe('2028-03-01');
+  });
+});
+
+describe('lifecycle', () => {
+  it('goes pending → active → revoked, each step in the audit log', async () => {
+    const key = await generateKey(store.session, { type: 'ed25519', pending: true });
+    expect(key.status).toBe('pending');
+    expect(activateKey(store.session, key.id).status).toBe('active');
+    const revoked = revokeKey(store.session, { ref: key.kid, reason: 'rotated' });
+    expect(revoked).toMatchObject({ status: 'revoked', revocationReason: 'rotated' });
+    expect(showKey(store.session, key.id).audit.map((entry) => entry.action)).toEqual(['key.revoked', 'key.activated', 'key.created']);
+    expect(verifyAudit(store.session)).toMatchObject({ ok: true });
+  });
+
+  it('keeps a key active until a scheduled revocation time, revoked from then on', async () => {
+    const key = await generateKey(store.session, { type: 'ec' });
+    revokeKey(store.session, { ref: key.id, at: '2026-04-01T00:00:00Z', reason: 'superseded' });
+    expect(listKeys(store.session)[0]?.status).toBe('active');
+    expect(listKeys(store.session, { at: '2026-04-01T00:00:01Z' })[0]?.status).toBe('revoked');
+  });
+
+  it('computes expired from the expiry and the clock, and flags expiring soon', async () => {
+    const key = await generateKey(store.session, { type: 'ec', expires: '40d' });
+    expect(listKeys(store.session)[0]).toMatchObject({ status: 'active', expiringSoon: false });
+    clock.advanceDays(15);
+    expect(listKeys(store.session)[0]).toMatchObject({ status: 'active', expiringSoon: true });
+    clock.advanceDays(30);
+    expect(listKeys(store.session, { status: 'expired' }).map((view) => view.id)).toEqual([key.id]);
+  });
+
+  it('keeps several active keys per owner and filters by owner, type and search', async () => {
+    await generateKey(store.session, { type: 'rsa', owner: 'acme', name: 'acme 2026' });
+    await generateKey(store.session, { type: 'rsa', owner: 'acme', name: 'acme 2027' });
+    await generateKey(store.session, { type: 'ec', owner: 'globex' });
+    expect(listKeys(store.session, { owner: 'acme', status: 'active' })).toHaveLength(2);
+    expect(listKeys(store.session, { type: 'ec' })).toHaveLength(1);
+    expect(listKeys(store.session, { search: '2027' }).map((key) => key.name)).toEqual(['acme 2027']);
+  });
+
+  it('deletes a key with its sealed part and records it', async () => {
+    const key = await generateKey(store.session, { type: 'ec' });
+    deleteKey(store.session, key.kid);
+    expect(() => showKey(store.session, key.id)).toThrow(expect.objectContaining({ code: 'ERR_KEY_NOT_FOUND' }));
+    expect(store.session.audit.list({ keyId: key.id })[0]?.action).toBe('key.deleted');
+  });
+});
+
+describe('import', () => {
+  it('imports a JWKS as trust-store entries keeping each kid, all or none', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const jwk = (kid: string) => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid, use: 'sig' });
+    const imported = await importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-1'), jwk('auth-2')] })), owner: 'ocen-auth' });
+    expect(imported.map((key) => [key.kid, key.hasPrivate, key.owner])).toEqual([
+      ['auth-1', false, 'ocen-auth'],
+      ['auth-2', false, 'ocen-auth'],
+    ]);
+    await expect(importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-3'), jwk('auth-1')] })) })).rejects.toMatchObject({ code: 'ERR_KEY_EXISTS' });
+    expect(listKeys(store.session).map((key) => key.kid)).toEqual(['auth-1', 'auth-2']);
+  });
+
+  it('imports an HMAC secret issued by a partner, sealed', async () => {
+    const key = importSecret(store.session, { appId: 'PORTAL-1', secret: Buffer.from('portal-issued-secret-value') });
+    expect(key).toMatchObject({ type: 'hmac', kid: 'PORTAL-1', hasPrivate: true });
+    expect(secretOf(store.session, resolveKey(store.session, 'PORTAL-1')).toString()).toBe('portal-issued-secret-value');
+  });
+
+  it('refuses garbage with a clear error and writes nothing', async () => {
+    await expect(importKeys(store.session, { content: Buffer.from('-----BEGIN PRIVATE KEY-----\nnot base64\n') })).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT' });
+    expect(listKeys(store.session)).toHaveLength(0);
+    expect(store.session.audit.list().map((entry) => entry.action)).toEqual(['keystore.init']);
+  });
+});
+
+describe('secrets at rest', () => {
+  it('never writes a private key or an HMAC secret in clear to the database file', async () => {
+    const rsa = await generateKey(store.session, { type: 'rsa' });
+    const hmac = importSecret(store.session, { appId: 'OPG-Z', secret: Buffer.from('a-very-recognisable-hmac-secret-0001') });
+    const jwk = privateKeyOf(store.session, resolveKey(store.session, rsa.id)).export({ format: 'jwk' });
+    store.session.db.pragma('wal_checkpoint(TRUNCATE)');
+    const files = ['', '-wal'].map((suffix) => {
+      try {
+        return readFileSync(store.path + suffix);
+      } catch {
+        return Buffer.alloc(0);
+      }
+    });
+    for (const file of files) {
+      // The private parts of the RSA key (d, p, q); n and e are public and stored as such.
+      for (const part of [jwk.d, jwk.p, jwk.q]) expect(file.includes(Buffer.from(part ?? 'missing', 'base64url').subarray(0, 32))).toBe(false);
+      expect(file.includes(Buffer.from('a-very-recognisable-hmac-secret-0001'))).toBe(false);
+    }
+    expect(hmac.hasPrivate).toBe(true);
+  });
+
+  it('records every private export in the audit log, and none for public ones', async () => {
+    const key = await generateKey(store.session, { type: 'ec' });
+    await exportKey(store.session, { ref: key.id, part: 'public', format: 'jwk' });
+    await exportKey(store.session, { ref: key.id, part: 'private', format: 'pem' });
+    expect(store.session.audit.list({ keyId: key.id }).map((entry) => [entry.action, entry.detail.format])).toEqual([
+      ['key.exported-private', 'pem'],
+      ['key.created', undefined],
+    ]);
+  });
+
+  it('needs the keystore unlocked for private material', async () => {
+    const key = await generateKey(store.session, { type: 'ec' });
+    store.session.lock();
+    await expect(exportKey(store.session, { ref: key.id, part: 'private', format: 'pem' })).rejects.toMatchObject({ code: 'ERR_LOCKED' });
+    await expect(exportKey(store.session, { ref: key.id, part: 'public', format: 'pem' })).resolves.toMatchObject({ text: true });
+  });
+});

@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { verifyWebhookSignature } from '../../../main/services/notifications/index.ts';
+import type { NotificationRunView, NotificationView } from '../../../main/services/notification-views.ts';
+import { tempStore, TEST_PASSPHRASE, type TempStore } from '../../support/store.ts';
+import { startSmtpServer, startWebhookServer, unusedPort, type TestSmtpServer, type TestWebhookServer } from './support.ts';
+
+let store: TempStore | undefined;
+let smtp: TestSmtpServer | undefined;
+let webhook: TestWebhookServer | undefined;
+afterEach(async () => {
+  store?.cleanup();
+  await smtp?.close();
+  await webhook?.close();
+  store = smtp = webhook = undefined;
+});
+
+const DAY0 = '2027-01-01T00:00:00Z';
+const bin = join(import.meta.dirname, '../../../bin/signet.mjs');
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function signet(path: string, ...args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args, '--store', path], { env: { ...process.env, SIGNET_PASSPHRASE: TEST_PASSPHRASE } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** A keystore made in-process, then left to the CLI (the test session is closed). */
+async function cliStore(): Promise<string> {
+  store = await tempStore();
+  store.session.close();
+  return store.path;
+}
+
+async function configure(path: string, smtpPort: number, webhookUrl?: string): Promise<void> {
+  const channels = webhookUrl ? ['--webhook-url', webhookUrl, '--webhook-secret-out', join(store?.dir ?? '', 'hook-secret.txt')] : [];
+  const result = await signet(path, 'notify', 'config', 'set', '--email-to', 'ops@example.test', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtpPort), '--smtp-security', 'none', '--smtp-from', 'signet@example.test', ...channels);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+}
+
+describe('signet notify', () => {
+  it('runs from cron with --now and --json, and lists what it made', async () => {
+    const path = await cliStore();
+    smtp = await startSmtpServer();
+    webhook = await startWebhookServer();
+    await configure(path, smtp.port, webhook.url);
+    expect((await signet(path, 'keys', 'generate', '--type', 'ec', '--name', 'cli key', '--owner', 'acme', '--expires', '100d', '--now', DAY0)).code).toBe(0);
+
+    const first = await signet(path, 'notify', 'run', '--now', DAY0, '--json');
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout) as NotificationRunView).toMatchObject({ at: '2027-01-01T00:00:00.000Z', created: [{ event: 'key.created' }], delivered: 2, failed: [] });
+    const second = await signet(path, 'notify', 'run', '--now', '2027-01-11T00:00:00Z', '--json');
+    expect(JSON.parse(second.stdout) as NotificationRunView).toMatchObject({ created: [{ event: 'key.expiring', facts: { daysBefore: 90 } }], delivered: 2 });
+
+    const listed = await signet(path, 'notify', 'list', '--json');
+    expect((JSON.parse(listed.stdout) as NotificationView[]).map((n) => n.title)).toEqual(['Key "cli key" expires in 90 days', 'Key "cli key" was created']);
+    expect(smtp.mails).toHaveLength(2);
+
+    const secretFile = join(store?.dir ?? '', 'hook-secret.txt');
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    const secret = readFileSync(secretFile, 'utf8').trim();
+    for (const post of webhook.posts) {
+      const at = new Date(JSON.parse(post.body).createdAt);
+      expect(verifyWebhookSignature(String(post.headers['x-signet-signature']), post.body, secret, at)).toBe(true);
+    }
+  });
+
+  it('exits 1 when a delivery failed and stays queued, and says when it will try again', async () => {
+    const path = await cliStore();
+    await configure(path, await unusedPort());
+    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'unsent', '--now', DAY0);
+    const run = await signet(path, 'notify', 'run', '--now', DAY0);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/failed {2}n_\w+ {2}email \(attempt 1\): .*ECONN.*; next try 2027-01-01T00:05:00.000Z/);
+    const listed = await signet(path, 'notify', 'list');
+    expect(listed.stdout).toContain('email:queued(1 failed)');
+    expect(listed.stdout).toContain('Delivery problems:');
+  });
+
+  it('sends each notification once when two runs start together', async () => {
+    const path = await cliStore();
+    smtp = await startSmtpServer();
+    webhook = await startWebhookServer();
+    await configure(path, smtp.port, webhook.url);
+    for (const name of ['one', 'two', 'three']) await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', name, '--expires', '40d', '--now', DAY0);
+    const runs = await Promise.all([signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json'), signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json')]);
+    expect(runs.map((run) => run.code)).toEqual([0, 0]);
+    const made = runs.flatMap((run) => (JSON.parse(run.stdout) as NotificationRunView).created.map((n) => n.title));
+    expect(made.sort()).toEqual(['Key "one" expires in 21 days', 'Key "one" was created', 'Key "three" expires in 21 days', 'Key "three" was created', 'Key "two" expires in 21 days', 'Key "two" was created']);
+    expect(smtp.mails).toHaveLength(6);
+    expect(webhook.posts).toHaveLength(6);
+  });
+
+  it('marks notifications read and lists only the unread ones', async () => {
+    const path = await cliStore();
+    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'a', '--now', DAY0);
+    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'b', '--now', DAY0);
+    await signet(path, 'notify', 'run', '--now', DAY0);
+    const [newest] = JSON.parse((await signet(path, 'notify', 'list', '--json')).stdout) as NotificationView[];
+    expect((await signet(path, 'notify', 'read', newest?.id ?? '')).stdout).toContain('Marked 1 read; 1 unread.');
+    const unread = JSON.parse((await signet(path, 'notify', 'list', '--unread', '--json')).stdout) as NotificationView[];
+    expect(unread.map((n) => n.title)).toEqual(['Key "a" was created']);
+    expect((await signet(path, 'notify', 'read', '--all')).stdout).toContain('0 unread');
+  });
+
+  it('keeps the SMTP password out of what config show and set print', async () => {
+    const path = await cliStore();
+    const passwordFile = join(store?.dir ?? '', 'smtp-password.txt');
+    await import('node:fs').then((fs) => fs.writeFileSync(passwordFile, 'pw-e81c9d04aa\n', { mode: 0o600 }));
+    const set = await signet(path, 'notify', 'config', 'set', '--smtp-host', 'smtp.example.test', '--smtp-user', 'signet', '--smtp-password-file', passwordFile);
+    const shown = await signet(path, 'notify', 'config', 'show', '--json');
+    expect(set.code).toBe(0);
+    expect(set.stdout + shown.stdout).not.toContain('pw-e81c9d04aa');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ smtp: { host: 'smtp.example.test', port: 587, security: 'starttls', user: 'signet', passwordSet: true } });
+  });
+
+  it('sends a test e-mail and reports it', async () => {
+    const path = await cliStore();
+    smtp = await startSmtpServer();
+    await configure(path, smtp.port);
+    const result = await signet(path, 'notify', 'test', 'email');
+    expect(result).toMatchObject({ code: 0, stdout: expect.stringMatching(/Test notification n_\w+ delivered by email\./) });
+    expect(smtp.mails.map((mail) => mail.subject)).toEqual(['[Signet] Signet test notification']);
+  });
+});

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../main/adapters/http/server.ts';
+import { Session } from '../../main/services/session.ts';
+import { tempStore, type TempStore } from './store.ts';
+
+/**
+ * End-to-end harness: the built renderer served by the real browser-mode server over a temporary
+ * keystore, driven in Debian's Chromium. One browser per test file, one store + server + context per
+ * test, everything closed by the test file's hooks.
+ */
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RENDERER_SOURCES = join(ROOT, 'renderer');
+const BUILT_RENDERER = join(ROOT, 'out', 'renderer');
+const RENDERER_CACHE = join(ROOT, 'out', 'e2e-renderer');
+export const SCREENSHOT_DIR = join(ROOT, 'test-results', 'screenshots');
+export const CHROMIUM_PATH = process.env.SIGNET_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+/** Why the browser tests cannot run here, or undefined when they can. Where CI runs they must. */
+export function chromiumMissing(): string | undefined {
+  if (existsSync(CHROMIUM_PATH)) return undefined;
+  const reason = `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set SIGNET_CHROMIUM)`;
+  if (process.env.CI) throw new Error(`end-to-end tests need a browser: ${reason}`);
+  console.log(`end-to-end tests skipped: ${reason}`);
+  return reason;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(path) : [path];
+  });
+}
+
+/**
+ * The built renderer, fresh for the current sources. `out/renderer` is used when it is newer than
+ * every source file; otherwise the renderer is built once into a folder named by the sources' hash,
+ * so parallel test files neither rebuild nor overwrite a build another one is serving.
+ */
+export async function ensureRenderer(): Promise<string> {
+  const files = sourceFiles(RENDERER_SOURCES);
+  const builtIndex = join(BUILT_RENDERER, 'index.html');
+  const newestSource = Math.max(...files.map((file) => statSync(file).mtimeMs));
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newestSource) return BUILT_RENDERER;
+
+  const hash = createHash('sha256');
+  for (const file of files.sort()) hash.update(relative(RENDERER_SOURCES, file)).update('\0').update(readFileSync(file)).update('\0');
+  const target = join(RENDERER_CACHE, hash.digest('hex').slice(0, 16));
+  if (existsSync(join(target, 'index.html'))) return target;
+
+  const staging = `${target}.building-${process.pid}`;
+  const [{ build }, { svelte }] = await Promise.all([import('vite'), import('@sveltejs/vite-plugin-svelte')]);
+  // vitest sets NODE_ENV=test, which would make Svelte compile in dev mode: test what ships instead.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: false,
+      root: RENDERER_SOURCES,
+      base: './',
+      mode: 'production',
+      logLevel: 'error',
+      plugins: [svelte()],
+      build: { outDir: staging, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  mkdirSync(RENDERER_CACHE, { recursive: true });
+  // Builds of earlier sources are of no further use (another test file may be using this very hash).
+  for (const old of readdirSync(RENDERER_CACHE)) {
+    if (!old.startsWith(basename(target))) rmSync(join(RENDERER_CACHE, old), { recursive: true, force: true });
+  }
+  try {
+    renameSync(staging, target);
+  } catch {
+    // Another test file finished the same build first: use theirs.
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return target;
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+export interface ConsoleUnderTest {
+  store: TempStore;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+/**
+ * A keystore and the browser-mode server in front of it. `state` picks what the console meets:
+ * a file with no passphrase yet, a locked keystore, or (default) an unlocked one.
+ */
+export async function startConsole(rendererDir: string, state: 'new' | 'locked' | 'unlocked' = 'unlocked'): Promise<ConsoleUnderTest> {
+  const store = state === 'new' ? newStore() : await tempStore();
+  if (state === 'locked') store.session.lock();
+  const server = await startServer({ session: store.session, rendererDir });
+  return {
+    store,
+    server,
+    async close() {
+      await server.close();
+      store.cleanup();
+    },
+  };
+}
+
+function newStore(): TempStore {
+  const dir = mkdtempSync(join(tmpdir(), 'signet-e2e-'));
+  const path = join(dir, 'keystore.db');
+  const session = Session.open(path, { create: true });
+  return {
+    dir,
+    path,
+    session,
+    cleanup() {
+      session.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions and console errors (CSP violations among them) seen by the page. */
+  pageErrors: string[];
+}
+
+/** A fresh browser context (own storage, clipboard allowed) with the console opened through its token link. */
+export async function openConsole(browser: Browser, server: RunningServer): Promise<OpenPage> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(server.openUrl);
+  return { context, page, pageErrors };
+}
+
+/** Saves `<view>-light.png` and `<view>-dark.png`, leaving the page in the light scheme. */
+export async function screenshotBothThemes(page: Page, view: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const colorScheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${view}-${colorScheme}.png`) });
+  }
+}
