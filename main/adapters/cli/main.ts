@@ -114,8 +114,12 @@ export async function main(argv: string[]): Promise<number> {
       },
       readInput,
       readSecretFile,
-      print: (text) => process.stdout.write(`${text}\n`),
-      printJson: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+      print(text) {
+        process.stdout.write(`${text}\n`);
+      },
+      printJson(value) {
+        process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      },
       emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true),
       currentPassphrase,
       async newPassphrase(fileOption, envName) {
@@ -128,7 +132,8 @@ export async function main(argv: string[]): Promise<number> {
         return first;
       },
     };
-    return (await command.run(ctx, values, positionals)) ?? 0;
+    const code = await command.run(ctx, values, positionals);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     const body = toErrorBody(error);
     if (json) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);

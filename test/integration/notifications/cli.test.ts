@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhookSignature } from '../../../main/services/notifications/index.ts';
@@ -115,7 +115,7 @@ describe('signet notify', () => {
   it('keeps the SMTP password out of what config show and set print', async () => {
     const path = await cliStore();
     const passwordFile = join(store?.dir ?? '', 'smtp-password.txt');
-    await import('node:fs').then((fs) => fs.writeFileSync(passwordFile, 'pw-e81c9d04aa\n', { mode: 0o600 }));
+    writeFileSync(passwordFile, 'pw-e81c9d04aa\n', { mode: 0o600 });
     const set = await signet(path, 'notify', 'config', 'set', '--smtp-host', 'smtp.example.test', '--smtp-user', 'signet', '--smtp-password-file', passwordFile);
     const shown = await signet(path, 'notify', 'config', 'show', '--json');
     expect(set.code).toBe(0);

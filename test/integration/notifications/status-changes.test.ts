@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { activateKey, deleteKey, generateKey, revokeKey } from '../../../main/services/keys.ts';
-import { listNotifications, runNotifications, verifyWebhookSignature } from '../../../main/services/notifications/index.ts';
+import { activateKey, deleteKey, generateKey, listKeys, revokeKey } from '../../../main/services/keys.ts';
+import { Session } from '../../../main/services/session.ts';
+import { migrations } from '../../../main/store/migrations/index.ts';
+import notificationsMigration from '../../../main/store/migrations/003-notifications.ts';
+import { listNotifications, runNotifications } from '../../../main/services/notifications/index.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
-import { configureChannels, recordingOsNotifier, startSmtpServer, startWebhookServer, webhookSecretOf, type TestSmtpServer, type TestWebhookServer } from './support.ts';
+import { configureChannels, recordingOsNotifier, startSmtpServer, startWebhookServer, type TestSmtpServer, type TestWebhookServer } from './support.ts';
 
 let store: TempStore | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -56,18 +59,23 @@ describe('status-change notifications', () => {
     expect(deletion?.text).toContain('Owner:        acme');
   });
 
-  it('signs every webhook post so the receiver can check it came from Signet and is fresh', async () => {
-    const { session, webhook } = await setUp();
-    await generateKey(session, { type: 'ec', name: 'signed' });
-    await runNotifications(session);
-    const secret = webhookSecretOf(session);
-    const [post] = webhook.posts;
-    const header = String(post?.headers['x-signet-signature']);
-    const now = new Date('2027-01-01T00:00:00Z');
-    expect(verifyWebhookSignature(header, post?.body ?? '', secret, now)).toBe(true);
-    expect(verifyWebhookSignature(header, `${post?.body} `, secret, now)).toBe(false);
-    expect(verifyWebhookSignature(header, post?.body ?? '', `${secret}x`, now)).toBe(false);
-    expect(verifyWebhookSignature(header, post?.body ?? '', secret, new Date('2027-01-01T00:06:00Z'))).toBe(false);
-    expect(post?.headers['x-signet-delivery']).toBe(JSON.parse(post?.body ?? '{}').id);
+  it('does not replay history written before the upgrade that added notifications', async () => {
+    const clock = manualClock('2027-01-01T00:00:00Z');
+    store = await tempStore({ clock });
+    await generateKey(store.session, { type: 'ec', name: 'older than notifications' });
+    // Take the file back to the schema before notifications, as an older Signet left it.
+    const before = migrations.indexOf(notificationsMigration);
+    store.session.db.exec('DROP TABLE deliveries; DROP TABLE reminder_marks; DROP TABLE notifications; DROP TABLE notification_cursor; DROP TABLE notification_secrets;');
+    store.session.db.pragma(`user_version = ${before}`);
+    store.session.close();
+
+    const upgraded = Session.open(store.path, { clock });
+    try {
+      expect((await runNotifications(upgraded)).created).toEqual([]);
+      revokeKey(upgraded, { ref: listKeys(upgraded)[0]?.id ?? '', reason: 'retired' });
+      expect((await runNotifications(upgraded)).created.map((n) => n.title)).toEqual(['Key "older than notifications" was revoked: retired']);
+    } finally {
+      upgraded.close();
+    }
   });
 });
