@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
-import type { ApiKeyView, Artifact, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
+import type { DecodedToken } from '../core/jose/decode.ts';
+import { SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
 import type { NotificationConfigView, NotificationRunView, NotificationTestView, NotificationView } from '../services/notification-views.ts';
@@ -26,6 +28,9 @@ const returns =
 const ref = z.string().min(1).max(200);
 /** A file on this machine (captures are opened by path, never sent across IPC). */
 const path = z.string().min(1).max(4096);
+/** A compact JOSE object (16 MiB is the decoder's own bound). */
+const token = z.string().min(1).max(16 * 1024 * 1024);
+const httpMethod = z.string().regex(/^[A-Za-z]{1,20}$/, 'an HTTP method');
 const label = z.string().max(200);
 const passphrase = z.string().min(1).max(1024);
 /** An ISO 8601 date/time, or a duration from now such as 90d. */
@@ -154,6 +159,66 @@ export const contract = {
   'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),
   'apikeys.list': returns<ApiKeyView[]>()(empty, 'stored API keys (name, header, last four)'),
   'apikeys.delete': returns<{ id: string }>()(z.object({ id: ref }), 'forget an API key'),
+
+  'jose.sign': returns<{ token: string; kid: string; alg: string }>()(
+    z.object({
+      key: ref,
+      alg: alg.optional(),
+      payloadBase64: base64.optional(),
+      detached: z.boolean().optional(),
+      b64: z.boolean().optional(),
+      typ: z.string().max(100).optional(),
+      header: z.record(z.string(), z.unknown()).optional(),
+      jwt: z
+        .object({
+          claims: z.record(z.string(), z.unknown()).optional(),
+          exp: when.optional(),
+          nbf: when.optional(),
+          iss: z.string().max(500).optional(),
+          aud: z.union([z.string().max(500), z.array(z.string().max(500)).max(20)]).optional(),
+          jti: z.string().max(200).optional(),
+          iat: z.boolean().optional(),
+        })
+        .optional(),
+    }),
+    'sign a payload (JWS compact, detached, RFC 7797) or claims (JWT) with a held key',
+  ),
+  'jose.verify': returns<TokenCheckView>()(z.object({ token, key: ref.optional(), payloadBase64: base64.optional(), at: when.optional() }), 'verify a JWS/JWT with the capture vocabulary'),
+  'jose.encrypt': returns<{ token: string }>()(
+    z.object({ key: ref.optional(), publicKeyBase64: base64.optional(), alg: alg.optional(), enc: alg.optional(), plaintextBase64: base64, cty: z.string().max(100).optional() }),
+    'encrypt to a public key (the third party side)',
+  ),
+  'jose.decrypt': returns<TokenCheckView & { plaintext: BodyView | null }>()(z.object({ token, key: ref.optional() }), 'decrypt a JWE with a held key'),
+  'jose.decode': returns<DecodedToken>()(z.object({ token }), 'decode any JWS/JWT/JWE without a key'),
+
+  'ephemeral.create': returns<EphemeralView>()(z.object({ type: z.enum(['ec', 'rsa']).optional(), ttl: z.string().max(20).optional() }), 'a key pair for one encrypted response'),
+  'ephemeral.decrypt': returns<{ header: Record<string, unknown>; plaintext: BodyView | null; session: EphemeralView }>()(
+    z.object({ id: ref, token }),
+    'decrypt the response, then destroy the private key',
+  ),
+  'ephemeral.list': returns<EphemeralView[]>()(empty, 'ephemeral sessions, live and destroyed'),
+
+  'hmac.sign': returns<{ header: string; value: string; canonical: string; profile: string }>()(
+    z.object({ appId: ref, method: httpMethod, uri: z.string().min(1).max(8192), bodyBase64: base64.optional(), timestamp: when.optional(), nonce: z.string().min(1).max(200).optional() }),
+    'build the Authorization: X-OPG-Signature header for a request',
+  ),
+  'hmac.verify': returns<TokenCheckView & { canonical?: string; skewSec?: number | null }>()(
+    z.object({ header: z.string().min(1).max(8192), method: httpMethod, uri: z.string().min(1).max(8192), bodyBase64: base64.optional(), now: when.optional() }),
+    'check an X-OPG-Signature header',
+  ),
+
+  'agree.client': returns<{ ref: string; spec: ClientKeyDerivationSpec; expiresAt: string }>()(
+    z.object({ schemes: z.array(z.enum(AGREEMENT_SCHEMES)).min(1).max(4), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional() }),
+    'start a key agreement as the client',
+  ),
+  'agree.server': returns<{ ref: string; info: ServerKeyDerivationInfo }>()(
+    z.object({ spec: z.string().min(2).max(65536), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional() }),
+    'answer a client spec as the server',
+  ),
+  'agree.finish': returns<AgreementView>()(z.object({ ref, info: z.string().min(2).max(65536) }), 'check the server proof and keep the derived key'),
+  'agree.encrypt': returns<{ sealed: string }>()(z.object({ ref, plaintextBase64: base64 }), 'seal a sensitive field under the agreed key'),
+  'agree.decrypt': returns<{ plaintext: string }>()(z.object({ ref, sealed: z.string().min(1).max(3_000_000) }), 'open a sealed field'),
+  'agree.list': returns<AgreementView[]>()(empty, 'key agreements'),
 } satisfies { [M in MethodName]: MethodSpec<z.ZodType, unknown> };
 
 export type Contract = typeof contract;

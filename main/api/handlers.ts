@@ -6,6 +6,11 @@ import { certificateRequest, exportKey, selfSign } from '../services/key-export.
 import { activateKey, deleteKey, generateKey, importKeys, importSecret, listKeys, revokeKey, showKey } from '../services/keys.ts';
 import { changePassphrase, initKeystore, keystoreStatus, lockKeystore, unlockKeystore } from '../services/keystore.ts';
 import type { CaptureProgress } from '../services/inspection.ts';
+import { decodeToken } from '../core/jose/decode.ts';
+import { agreeAsClient, agreeAsServer, agreementDecrypt, agreementEncrypt, finishAsClient, listAgreements } from '../services/workbench/agreement.ts';
+import { createEphemeral, decryptEphemeral, listEphemeral } from '../services/workbench/ephemeral.ts';
+import { signHmacRequest, verifyHmacRequest } from '../services/workbench/hmac.ts';
+import { decryptToken, encryptToken, signToken, verifyToken } from '../services/workbench/jose.ts';
 import type { Session } from '../services/session.ts';
 import {
   configView,
@@ -85,4 +90,25 @@ export const handlers: Handlers = {
   'apikeys.add': (session, input) => addApiKey(session, input),
   'apikeys.list': (session) => listApiKeys(session),
   'apikeys.delete': (session, { id }) => deleteApiKey(session, id),
+
+  'jose.sign': (session, { payloadBase64, ...input }) => signToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
+  'jose.verify': (session, { payloadBase64, ...input }) => verifyToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
+  'jose.encrypt': (session, { publicKeyBase64, plaintextBase64, ...input }) =>
+    encryptToken(session, { ...input, plaintext: bytes(plaintextBase64), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
+  'jose.decrypt': (session, input) => decryptToken(session, input),
+  'jose.decode': (_session, { token }) => decodeToken(token),
+
+  'ephemeral.create': (session, input) => createEphemeral(session, input),
+  'ephemeral.decrypt': (session, input) => decryptEphemeral(session, input),
+  'ephemeral.list': (session) => listEphemeral(session),
+
+  'hmac.sign': (session, { bodyBase64, ...input }) => signHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
+  'hmac.verify': (session, { bodyBase64, ...input }) => verifyHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
+
+  'agree.client': (session, input) => agreeAsClient(session, input),
+  'agree.server': (session, input) => agreeAsServer(session, input),
+  'agree.finish': (session, input) => finishAsClient(session, input),
+  'agree.encrypt': (session, { ref, plaintextBase64 }) => agreementEncrypt(session, { ref, plaintext: bytes(plaintextBase64) }),
+  'agree.decrypt': (session, input) => agreementDecrypt(session, input),
+  'agree.list': (session) => listAgreements(session),
 };

@@ -42,6 +42,22 @@ export const METHOD_NAMES = [
   'apikeys.add',
   'apikeys.list',
   'apikeys.delete',
+  'jose.sign',
+  'jose.verify',
+  'jose.encrypt',
+  'jose.decrypt',
+  'jose.decode',
+  'ephemeral.create',
+  'ephemeral.decrypt',
+  'ephemeral.list',
+  'hmac.sign',
+  'hmac.verify',
+  'agree.client',
+  'agree.server',
+  'agree.finish',
+  'agree.encrypt',
+  'agree.decrypt',
+  'agree.list',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { InspectionContext } from '../core/inspect/context.ts';
+import type { KeyResolver } from '../core/inspect/resolver.ts';
 import type { Finding } from '../core/inspect/findings.ts';
 import { inspectExchange, malformedFinding } from '../core/inspect/inspector.ts';
 import { NonceTracker } from '../core/opg/nonce-tracker.ts';
@@ -42,6 +43,18 @@ export async function captureSize(path: string): Promise<number> {
   }
 }
 
+/** What every check runs with: settings, the keystore as a resolver, fresh replay state, the clock. */
+export function inspectionContext(session: Session, at?: string, resolver: KeyResolver = keyResolver(session)): InspectionContext {
+  const settings = readSettings(session).inspection;
+  return {
+    settings,
+    resolver,
+    nonces: new NonceTracker({ windowSec: settings.hmacWindowSec }),
+    now: session.clock(),
+    ...(at && { at: parseExpiry(at, session.clock()) }),
+  };
+}
+
 /** HAR files are JSON (`{`); anything else is read as raw HTTP. */
 export async function sniffFormat(path: string): Promise<'har' | 'raw-http'> {
   const file = await open(path, 'r').catch((error: unknown) => {
@@ -61,14 +74,7 @@ export async function sniffFormat(path: string): Promise<'har' | 'raw-http'> {
  */
 export async function* inspectFile(session: Session, options: InspectOptions): AsyncGenerator<InspectedItem> {
   const totalBytes = await captureSize(options.path);
-  const settings = readSettings(session).inspection;
-  const ctx: InspectionContext = {
-    settings,
-    resolver: keyResolver(session),
-    nonces: new NonceTracker({ windowSec: settings.hmacWindowSec }),
-    now: session.clock(),
-    ...(options.at && { at: parseExpiry(options.at, session.clock()) }),
-  };
+  const ctx = inspectionContext(session, options.at);
   const stream = createReadStream(options.path, { highWaterMark: 1024 * 1024 });
   let exchanges = 0;
   let bytesRead = 0;

@@ -27,6 +27,8 @@ export interface NotificationFacts {
   environment: string;
   keyType: string | null;
   expiresAt: string | null;
+  /** False for trust-store entries (a partner's public key): the advice differs. */
+  hasPrivate?: boolean;
   /** Revocations: the reason given and the moment it took effect. */
   reason?: string;
   effectiveAt?: string;
@@ -78,8 +80,10 @@ export interface NotificationRunView {
   delivered: number;
   /** Deliveries tried in this run that failed; they stay queued for `nextAttemptAt`. */
   failed: DeliveryFailureView[];
-  /** Pending deliveries not yet due, or waiting for a host that can send them (OS notifications). */
+  /** Pending e-mail and webhook deliveries (failed ones waiting for their next attempt). */
   queued: number;
+  /** OS notifications waiting for the desktop app (a process without one, like cron, cannot show them). */
+  waitingForDesktop: number;
   cancelled: number;
 }
 

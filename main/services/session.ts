@@ -6,6 +6,7 @@ import { capturesRepository, type CapturesRepository } from '../store/captures.t
 import { openDb, type Db } from '../store/db.ts';
 import { keysRepository, type KeysRepository } from '../store/keys.ts';
 import { settingsRepository } from '../store/settings.ts';
+import { agreementsRepository, ephemeralRepository } from '../store/workbench.ts';
 import { MasterKey, vaultExists } from '../store/vault.ts';
 
 export type Clock = () => Date;
@@ -20,6 +21,8 @@ export class Session {
   readonly settings: ReturnType<typeof settingsRepository>;
   readonly captures: CapturesRepository;
   readonly apiKeys: ApiKeysRepository;
+  readonly ephemeral: ReturnType<typeof ephemeralRepository>;
+  readonly agreements: ReturnType<typeof agreementsRepository>;
   #master: MasterKey | undefined;
 
   private constructor(
@@ -32,6 +35,8 @@ export class Session {
     this.settings = settingsRepository(db);
     this.captures = capturesRepository(db);
     this.apiKeys = apiKeysRepository(db);
+    this.ephemeral = ephemeralRepository(db);
+    this.agreements = agreementsRepository(db);
     this.#removeStaleImports();
   }
 

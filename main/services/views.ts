@@ -147,3 +147,34 @@ export interface ApiKeyView {
   last4: string;
   createdAt: string;
 }
+
+/** A payload as a debugger shows it: JSON when it parses, text when printable, else base64. */
+export type DecodedPayloadView = { form: 'json'; value: unknown } | { form: 'text'; value: string } | { form: 'bytes'; base64: string };
+
+/** The workbench's verdict on one token: the capture vocabulary, plus what the token says. */
+export interface TokenCheckView extends Omit<Finding, 'exchange' | 'direction' | 'scheme' | 'location'> {
+  header: Record<string, unknown>;
+  payload?: DecodedPayloadView;
+  /** The moment the key's status was judged at. */
+  at: string;
+}
+
+export interface EphemeralView {
+  id: string;
+  type: 'ec' | 'rsa';
+  publicJwk: Record<string, unknown>;
+  publicPem: string;
+  createdAt: string;
+  expiresAt: string;
+  destroyedAt: string | null;
+  destroyedWhy: 'used' | 'expired' | 'deleted' | null;
+}
+
+export interface AgreementView {
+  ref: string;
+  role: 'client' | 'server';
+  scheme: string | null;
+  agreed: boolean;
+  createdAt: string;
+  expiresAt: string;
+}

@@ -146,7 +146,7 @@ export function notificationsRepository(db: Db) {
   );
   const cancel = db.prepare("UPDATE deliveries SET status = 'cancelled', last_error = @reason, claimed_until = NULL WHERE id = @id");
   const release = db.prepare('UPDATE deliveries SET claimed_until = NULL WHERE id = @id');
-  const pending = db.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'pending'");
+  const pending = db.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'pending' AND channel IN (SELECT value FROM json_each(?))");
 
   const secret = db.prepare('SELECT sealed FROM notification_secrets WHERE id = ?');
   const putSecret = db.prepare(
@@ -249,8 +249,8 @@ export function notificationsRepository(db: Db) {
     cancel(id: number, reason: string): void {
       cancel.run({ id, reason });
     },
-    pendingCount(): number {
-      return (pending.get() as { n: number }).n;
+    pendingCount(channels: DeliveryChannelName[]): number {
+      return (pending.get(JSON.stringify(channels)) as { n: number }).n;
     },
 
     sealedSecret(id: string): Buffer | undefined {

@@ -127,8 +127,9 @@ function objectOf(json: unknown, what: string): Record<string, unknown> {
 function bytesField(body: Record<string, unknown>, name: string, size: { min: number; max: number }): Buffer {
   const text = body[name];
   if (text === undefined) throw malformed(`"${name}" is missing`);
-  if (typeof text !== 'string' || !STANDARD_BASE64.test(text)) throw malformed(`"${name}" must be standard padded Base64`);
-  const bytes = Buffer.from(text, 'base64');
+  const bytes = typeof text === 'string' && STANDARD_BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  // Canonical only (spare bits zero), so every change to the text is a change to the bytes.
+  if (bytes === undefined || bytes.toString('base64') !== text) throw malformed(`"${name}" must be standard padded Base64`);
   if (bytes.length < size.min || bytes.length > size.max) {
     const range = size.min === size.max ? `${size.min}` : `${size.min} to ${size.max}`;
     throw malformed(`"${name}" must decode to ${range} bytes; it has ${bytes.length}`);

@@ -28,10 +28,10 @@ export function sealField(sharedKey: Uint8Array, plaintext: string | Uint8Array,
 
 export function openField(sharedKey: Uint8Array, sealed: string, clientReferenceId: string): Buffer {
   const algorithm = cipherFor(sharedKey);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(sealed) || sealed.length % 4 !== 0) {
+  const envelope = Buffer.from(sealed, 'base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(sealed) || envelope.toString('base64') !== sealed) {
     throw new SignetError('ERR_AGREEMENT_MALFORMED', 'a sealed field is standard Base64 of iv ‖ ciphertext ‖ tag');
   }
-  const envelope = Buffer.from(sealed, 'base64');
   if (envelope.length < IV_BYTES + TAG_BYTES) {
     throw new SignetError('ERR_AGREEMENT_MALFORMED', `a sealed field is at least ${IV_BYTES + TAG_BYTES} bytes (iv ‖ ciphertext ‖ tag)`);
   }

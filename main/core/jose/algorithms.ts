@@ -132,7 +132,10 @@ export function checkKeyManagementAlg(alg: unknown, keyType: KeyType, purpose: '
     throw new SignetError('ERR_JOSE_MALFORMED', 'the JWE header has no "alg" (RFC 7516 §4.1.1)');
   }
   if (alg === 'RSA1_5' && purpose === 'encrypt') {
-    throw new SignetError('ERR_ALG_NOT_ALLOWED', 'RSA1_5 refused for new encryption: PKCS#1 v1.5 key transport invites padding-oracle attacks (RFC 8725 §3.2); use RSA-OAEP-256');
+    throw new SignetError(
+      'ERR_ALG_NOT_ALLOWED',
+      'RSA1_5 refused for new encryption: PKCS#1 v1.5 key transport invites padding-oracle attacks (RFC 8725 §3.2); use RSA-OAEP-256',
+    );
   }
   const allowed = allowedKeyManagementAlgs(keyType, purpose, options);
   if (isKeyManagementAlg(alg) && allowed.includes(alg)) return alg;

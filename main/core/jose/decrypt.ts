@@ -14,7 +14,7 @@ import {
 } from './algorithms.ts';
 import { checkTokenSize, isBase64Url, isPlainObject, parseHeaderSegment } from './encoding.ts';
 import { fromDecryptionFailure } from './failures.ts';
-import { describe, privateMaterial } from './key-material.ts';
+import { describeKey, privateMaterial } from './key-material.ts';
 
 export interface DecryptCompactOptions {
   privateKey?: KeyObject;
@@ -60,14 +60,17 @@ export async function decryptCompact(jwe: string, options: DecryptCompactOptions
     if (!isBase64Url(part)) throw new SignetError('ERR_JOSE_MALFORMED', `the JWE ${PART_NAMES[index] ?? 'part'} is not base64url`);
   });
   const header = parseHeaderSegment(parts[0] ?? '', 'JWE header');
-  if ('zip' in header) throw new SignetError('ERR_JOSE_UNSUPPORTED', 'compressed JWE refused: decompression bombs (RFC 8725 §3.6)');
+  // A few hundred bytes of DEFLATE can inflate to gigabytes; RFC 8725 §3.6 advises against zip anyway.
+  if ('zip' in header) throw new SignetError('ERR_JOSE_UNSUPPORTED', 'compressed JWE refused: decompression bombs');
   if (header.crit !== undefined) {
-    throw new SignetError('ERR_JOSE_UNSUPPORTED', `"crit" names ${quote(JSON.stringify(header.crit))}, extensions Signet does not understand: JWE refused (RFC 7516 §4.1.13)`);
+    const names = quote(JSON.stringify(header.crit));
+    throw new SignetError('ERR_JOSE_UNSUPPORTED', `"crit" names ${names}, extensions Signet does not understand: JWE refused (RFC 7516 §4.1.13)`);
   }
   if (header.alg === 'RSA1_5') {
     throw new SignetError(
       'ERR_JOSE_UNSUPPORTED',
-      'RSA1_5 JWEs cannot be decrypted here: Node.js no longer does PKCS#1 v1.5 decryption (the Marvin padding-oracle attack, CVE-2023-46809); ask the sender for RSA-OAEP-256',
+      'RSA1_5 JWEs cannot be decrypted here: Node.js no longer does PKCS#1 v1.5 decryption ' +
+        '(the Marvin padding-oracle attack, CVE-2023-46809); ask the sender for RSA-OAEP-256',
     );
   }
   const maxPbes2Count = options.maxPbes2Count ?? DEFAULT_MAX_PBES2_COUNT;
@@ -80,7 +83,7 @@ export async function decryptCompact(jwe: string, options: DecryptCompactOptions
   if (options.contentAlgorithms && !options.contentAlgorithms.includes(enc)) {
     throw new SignetError('ERR_ALG_NOT_ALLOWED', `enc ${enc} is not among the algorithms allowed here (${options.contentAlgorithms.join(', ')})`);
   }
-  const curve = options.privateKey ? describe(options.privateKey).curve : undefined;
+  const curve = options.privateKey ? describeKey(options.privateKey).curve : undefined;
   const key = privateMaterial({ key: { type: options.keyType, curve }, privateKey: options.privateKey, secret: options.secret }, 'decryption');
   if (key instanceof Uint8Array) checkSecretLength(alg, enc, key.length);
   else if (alg.startsWith('ECDH-ES')) checkEphemeralKey(header.epk, key);
@@ -119,7 +122,7 @@ function checkEphemeralKey(epk: unknown, recipient: KeyObject): void {
   } catch {
     throw new SignetError('ERR_JOSE_MALFORMED', 'the "epk" is not a valid public key: not a point on its curve (invalid-curve attack refused)');
   }
-  const expected = describe(recipient);
+  const expected = describeKey(recipient);
   const actual = describeEphemeral(ephemeral);
   if (actual.type !== expected.type || actual.curve !== expected.curve) {
     throw new SignetError('ERR_JOSE_MALFORMED', `the "epk" is ${actual.curve ?? actual.type}, but the recipient key is ${expected.curve ?? expected.type}`);
@@ -128,7 +131,7 @@ function checkEphemeralKey(epk: unknown, recipient: KeyObject): void {
 
 function describeEphemeral(ephemeral: KeyObject): KeyDescription {
   try {
-    return describe(ephemeral);
+    return describeKey(ephemeral);
   } catch {
     throw new SignetError('ERR_JOSE_MALFORMED', 'the "epk" is on a curve Signet does not use');
   }

@@ -2,13 +2,16 @@ import { SignetError } from '../errors.ts';
 
 /**
  * Strict base64url and JOSE-header parsing shared by decode, verify and decrypt. Node's own base64url
- * decoder skips characters it does not know; a token that is not exactly base64url is refused here.
+ * decoder skips characters it does not know and ignores the spare bits of the last character; a
+ * segment that is not the one canonical encoding of its bytes is refused here, so that changing any
+ * character of a token changes what is verified or decrypted.
  */
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 export function isBase64Url(text: string): boolean {
-  return BASE64URL.test(text) && text.length % 4 !== 1;
+  if (!BASE64URL.test(text) || text.length % 4 === 1) return false;
+  return Buffer.from(text, 'base64url').toString('base64url') === text;
 }
 
 export function decodeBase64Url(text: string, what: string): Buffer {

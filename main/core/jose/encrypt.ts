@@ -13,7 +13,7 @@ import {
   type KeyManagementAlg,
 } from './algorithms.ts';
 import { fromEncryptionFailure } from './failures.ts';
-import { describe, publicMaterial } from './key-material.ts';
+import { describeKey, publicMaterial } from './key-material.ts';
 
 export interface EncryptCompactInput {
   publicKey?: KeyObject;
@@ -34,7 +34,7 @@ export async function encryptCompact(input: EncryptCompactInput): Promise<string
   const alg = input.alg === undefined ? defaultKeyManagementAlg(input.keyType, secretBytes) : checkKeyManagementAlg(input.alg, input.keyType, 'encrypt');
   const enc = input.enc === undefined ? DEFAULT_CONTENT_ENCRYPTION : checkContentEncryptionAlg(input.enc);
   if (secretBytes !== undefined) checkSecretLength(alg, enc, secretBytes);
-  const curve = input.publicKey ? describe(input.publicKey).curve : undefined;
+  const curve = input.publicKey ? describeKey(input.publicKey).curve : undefined;
   const key = publicMaterial({ key: { type: input.keyType, curve }, publicKey: input.publicKey, secret: input.secret }, 'encryption');
   const header: Record<string, unknown> = { alg, enc };
   if (input.kid !== undefined) header.kid = input.kid;
@@ -77,7 +77,7 @@ export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint
   } catch {
     throw new SignetError('ERR_KEY_FORMAT', 'the JWK is not a valid RSA, EC or OKP public key');
   }
-  const { type } = describe(publicKey);
+  const { type } = describeKey(publicKey);
   const jwkAlg = typeof publicJwk.alg === 'string' ? publicJwk.alg : undefined;
   if (jwkAlg !== undefined && !isKeyManagementAlg(jwkAlg) && jwkAlg !== 'RSA1_5') {
     throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is for ${JSON.stringify(jwkAlg)}, not for encryption`);

@@ -53,7 +53,7 @@ function checkMatches(keyObject: KeyObject, description: KeyDescription): void {
 }
 
 /** Describes an asymmetric KeyObject for the algorithm checks. */
-export function describe(keyObject: KeyObject): KeyDescription {
+export function describeKey(keyObject: KeyObject): KeyDescription {
   const { type, curve } = describeKeyObject(keyObject);
   return curve ? { type, curve } : { type };
 }

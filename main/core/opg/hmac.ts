@@ -99,9 +99,9 @@ export function signOpg(input: SignOpgInput): SignedOpgRequest {
       throw new SignetError('ERR_BAD_INPUT', `the ${name} must be non-empty, without ':' or spaces (it travels in a colon-separated header)`);
     }
   }
-  if (typeof input.timestamp === 'number' && (!Number.isSafeInteger(input.timestamp) || input.timestamp < 0)) {
-    throw new SignetError('ERR_BAD_INPUT', 'the timestamp is UNIX time in whole seconds');
-  }
+  const { timestamp } = input;
+  const timestampOk = typeof timestamp === 'number' ? Number.isSafeInteger(timestamp) && timestamp >= 0 : /^\d{1,12}$/.test(timestamp);
+  if (!timestampOk) throw new SignetError('ERR_BAD_INPUT', 'the timestamp is UNIX time in whole seconds');
   const profile = resolveHmacProfile(input.profile);
   const canonical = canonicalString(profile, input);
   const signature = hmac(profile, input.secret, canonical).toString('base64');
@@ -134,7 +134,10 @@ export function parseOpgHeader(value: string): ParsedOpgHeader {
   for (const [name, field] of [['AppId', appId], ['Signature', signature], ['Nonce', nonce], ['Timestamp', timestampText]] as const) {
     if (field === '') throw malformed(`the ${name} field is empty`);
   }
-  if (!STANDARD_BASE64.test(signature)) throw malformed('the Signature field is not standard padded Base64');
+  // Canonical only: a decoder ignores the spare bits of the last character, so two texts could carry one MAC.
+  if (!STANDARD_BASE64.test(signature) || Buffer.from(signature, 'base64').toString('base64') !== signature) {
+    throw malformed('the Signature field is not standard padded Base64');
+  }
   if (!/^\d{1,12}$/.test(timestampText)) throw malformed('the Timestamp field is not a UNIX time in seconds');
   return { appId, signature, nonce, timestamp: Number(timestampText), timestampText };
 }

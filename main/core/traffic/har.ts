@@ -3,8 +3,8 @@ import { isAscii } from 'node:buffer';
 import type { CaptureItem, ReaderOptions } from './exchange.ts';
 import { DEFAULT_MAX_ENTRY_BYTES } from './exchange.ts';
 import { exchangeFromEntry } from './har-entry.ts';
-import type { EntrySlice } from './json-scan.ts';
-import { EntrySplitter } from './json-scan.ts';
+import type { EntrySlice } from './entry-splitter.ts';
+import { EntrySplitter } from './entry-splitter.ts';
 import { byteChunks, throwIfAborted } from './source.ts';
 
 /**

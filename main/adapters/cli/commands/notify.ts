@@ -1,6 +1,6 @@
 import { SignetError } from '../../../core/errors.ts';
 import type { Input } from '../../../api/contract.ts';
-import type { ChannelSettingsView, NotificationConfigView, NotificationRunView, NotificationView } from '../../../services/notification-views.ts';
+import type { ChannelSettingsView, NotificationConfigView, NotificationRunView, NotificationView, SmtpSecurity } from '../../../services/notification-views.ts';
 import { int, str, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
 import { writeOutput } from '../io.ts';
@@ -22,6 +22,12 @@ function listOrNone(values: Values, name: string): string[] | null | undefined {
   if (value === undefined) return undefined;
   if (value === 'none') return null;
   return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function smtpSecurity(values: Values): SmtpSecurity | undefined {
+  const value = str(values, 'smtp-security');
+  if (value === undefined || value === 'tls' || value === 'starttls' || value === 'none') return value;
+  throw new SignetError('ERR_BAD_INPUT', `--smtp-security is tls, starttls or none, not "${value}"`);
 }
 
 function noneOr(values: Values, name: string): string | null | undefined {
@@ -118,7 +124,10 @@ export const notifyCommands: Command[] = [
         ...(key !== undefined && { key }),
         ...(limit !== undefined && { limit }),
       });
-      if (ctx.json) return ctx.printJson(notifications);
+      if (ctx.json) {
+        ctx.printJson(notifications);
+        return;
+      }
       const { unread } = await ctx.call('notifications.unreadCount', {});
       ctx.print(`${unread} unread.\n${notificationTable(notifications)}`);
     },
@@ -202,10 +211,7 @@ export const notifyCommands: Command[] = [
 
       if (values['smtp-remove'] === true) patch.smtp = null;
       else {
-        const security = str(values, 'smtp-security');
-        if (security !== undefined && security !== 'tls' && security !== 'starttls' && security !== 'none') {
-          throw new SignetError('ERR_BAD_INPUT', `--smtp-security is tls, starttls or none, not "${security}"`);
-        }
+        const security = smtpSecurity(values);
         const port = int(values, 'smtp-port');
         const passwordFile = str(values, 'smtp-password-file');
         const caFile = noneOr(values, 'smtp-ca-file');

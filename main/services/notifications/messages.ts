@@ -1,0 +1,94 @@
+import type { NotificationEvent, NotificationFacts } from '../notification-views.ts';
+
+// The words of a notification: a title short enough for an OS banner or an SMS, and a body that names
+// the key (name, kid, owner, environment, expiry) and says what to do. Labels only, never material.
+
+export interface NotificationText {
+  title: string;
+  body: string;
+}
+
+const when = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'never');
+
+function daysText(days: number): string {
+  if (days <= 0) return 'today';
+  return days === 1 ? 'in 1 day' : `in ${days} days`;
+}
+
+function title(event: NotificationEvent, facts: NotificationFacts): string {
+  const name = `"${facts.keyName ?? facts.kid ?? 'unknown'}"`;
+  const key = `Key ${name}`;
+  switch (event) {
+    case 'key.expiring':
+      return `${key} expires ${daysText(facts.daysLeft ?? facts.daysBefore ?? 0)}`;
+    case 'key.expired':
+      return `${key} has expired`;
+    case 'key.created':
+      return `${key} was created`;
+    case 'key.imported':
+      return `${key} was imported`;
+    case 'key.activated':
+      return `${key} was activated`;
+    case 'key.revoked':
+      return `${key} was revoked: ${facts.reason ?? 'unspecified'}`;
+    case 'key.deleted':
+      return `${key} was deleted`;
+    case 'key.secret-rotated':
+      return `The secret of key ${name} was rotated`;
+    case 'test':
+      return 'Signet test notification';
+  }
+}
+
+function replaceAdvice(facts: NotificationFacts): string {
+  if (facts.keyType === 'hmac') {
+    return 'Ask the partner portal for a new secret (HMAC secrets are valid for at most a year), import it with "signet keys import-secret", switch every system that signs with this AppId to it, then revoke this one.';
+  }
+  if (facts.hasPrivate === false) {
+    return "This is a partner's verification key: fetch their new key or certificate and import it (signet keys import), so their messages keep verifying.";
+  }
+  return 'Generate a replacement (signet keys generate --cert ...), register its public key or certificate with the partner, switch your systems to the new kid, then revoke this one once nothing uses it.';
+}
+
+function advice(event: NotificationEvent, facts: NotificationFacts): string {
+  switch (event) {
+    case 'key.expiring':
+      return replaceAdvice(facts);
+    case 'key.expired':
+      return `Partners reject what is signed with an expired key. ${replaceAdvice(facts)}`;
+    case 'key.created':
+    case 'key.imported':
+      if (facts.keyType === 'hmac') return 'Configure the systems that sign for this AppId with it. If you did not expect it, check the audit log (signet audit list).';
+      return 'If this key is meant for a partner, register its public key or certificate with them. If you did not expect it, check the audit log (signet audit list).';
+    case 'key.activated':
+      return 'The key can be used now: make sure every partner that verifies it has its public part.';
+    case 'key.revoked':
+      return `Make sure no system still signs with it and tell the partners that rely on it. If it was compromised, check captured traffic since ${when(facts.effectiveAt)} for messages signed with it.`;
+    case 'key.deleted':
+      return 'Nothing to do if this was intended; otherwise restore the key from a backup of the keystore.';
+    case 'key.secret-rotated':
+      return 'Give the new secret to every system that signs with the old one; requests signed with the old secret will fail.';
+    case 'test':
+      return 'Nothing: this message shows that the channel works.';
+  }
+}
+
+export function notificationText(event: NotificationEvent, facts: NotificationFacts): NotificationText {
+  const lines =
+    event === 'test'
+      ? ['This is a test notification from Signet.']
+      : [
+          `Key:          ${facts.keyName ?? '-'}`,
+          `kid:          ${facts.kid ?? '-'}`,
+          `Owner:        ${facts.owner || '-'}`,
+          `Environment:  ${facts.environment || '-'}`,
+          `Type:         ${facts.keyType ?? '-'}`,
+          `Expires:      ${when(facts.expiresAt)}`,
+          ...(facts.reason !== undefined ? [`Reason:       ${facts.reason}`] : []),
+          ...(facts.effectiveAt !== undefined ? [`Revoked since ${when(facts.effectiveAt)}`] : []),
+          ...(facts.covers && facts.covers.length > 1
+            ? [`(This one message stands for the ${facts.covers.map((days) => (days === 0 ? 'expiry' : `${days}-day`)).join(', ')} reminders, which fell due while Signet was not running.)`]
+            : []),
+        ];
+  return { title: title(event, facts), body: `${lines.join('\n')}\n\nWhat to do: ${advice(event, facts)}` };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { SignetError } from '../../core/errors.ts';
+import { keyStatusAt } from '../../core/keys/lifecycle.ts';
+import { parseOpgHeader, requestUriOf, signOpg, verifyOpg } from '../../core/opg/hmac.ts';
+import { parseInstant } from '../../core/time.ts';
+import { resolveKey, secretOf } from '../key-records.ts';
+import type { Session } from '../session.ts';
+import { readSettings } from '../settings.ts';
+import type { TokenCheckView } from '../views.ts';
+
+// X-OPG-Signature by hand, with the same profile (hash, canonical string) as capture inspection.
+
+export interface HmacRequestInput {
+  method: string;
+  /** The request URI as sent (path and query), or a full URL. */
+  uri: string;
+  body?: Buffer;
+}
+
+export function signHmacRequest(session: Session, input: HmacRequestInput & { appId: string; timestamp?: string; nonce?: string }) {
+  const record = resolveKey(session, input.appId);
+  if (record.type !== 'hmac' || !record.appId) throw new SignetError('ERR_KEY_UNSUITABLE', `${input.appId} is not an HMAC secret with an AppId`);
+  const now = session.clock();
+  const status = keyStatusAt(record, now);
+  if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `the secret for ${record.appId} is ${status}: it must not sign new requests`);
+  const { inspection } = readSettings(session);
+  const timestamp = input.timestamp ? Math.floor(parseInstant(input.timestamp).getTime() / 1000) : Math.floor(now.getTime() / 1000);
+  const secret = secretOf(session, record);
+  try {
+    const signed = signOpg({
+      profile: inspection.hmacProfile,
+      appId: record.appId,
+      secret,
+      method: input.method,
+      uri: requestUriOf(input.uri),
+      ...(input.body && { body: input.body }),
+      timestamp,
+      nonce: input.nonce ?? randomBytes(16).toString('hex'),
+    });
+    return { header: `Authorization: ${signed.header}`, value: signed.header, canonical: signed.canonical, profile: inspection.hmacProfile };
+  } finally {
+    secret.fill(0);
+  }
+}
+
+export function verifyHmacRequest(session: Session, input: HmacRequestInput & { header: string; now?: string }): TokenCheckView & { canonical?: string; skewSec?: number | null } {
+  const parsed = parseOpgHeader(input.header);
+  const { inspection } = readSettings(session);
+  const at = input.now ? parseInstant(input.now) : session.clock();
+  const base = { kid: parsed.appId, alg: inspection.hmacProfile, header: { appId: parsed.appId, nonce: parsed.nonce, timestamp: parsed.timestamp }, at: at.toISOString() };
+  const record = session.keys.byAppId(parsed.appId);
+  if (!record) return { ...base, verdict: 'unknown-key', detail: `no HMAC secret for AppId "${parsed.appId}" in the keystore` };
+  const secret = secretOf(session, record);
+  const check = verifyOpg({ profile: inspection.hmacProfile, parsed, secret, method: input.method, uri: requestUriOf(input.uri), ...(input.body && { body: input.body }), now: at, windowSec: inspection.hmacWindowSec });
+  secret.fill(0);
+  const withKey = { ...base, keyId: record.id, canonical: check.canonical, skewSec: check.skewSec };
+  if (!check.signatureValid) return { ...withKey, verdict: 'invalid', detail: `the HMAC does not match the canonical string of profile ${inspection.hmacProfile}` };
+  const status = keyStatusAt(record, at);
+  if (status === 'revoked') return { ...withKey, verdict: 'revoked-key', detail: `HMAC matches, but the secret was revoked at ${record.revokedAt?.toISOString() ?? '?'}` };
+  if (status === 'expired') return { ...withKey, verdict: 'expired-key', detail: `HMAC matches, but the secret expired at ${record.expiresAt?.toISOString() ?? '?'}` };
+  if (check.problems.includes('clock-skew')) {
+    return { ...withKey, verdict: 'clock-skew', detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s away from ${at.toISOString()} (window ${inspection.hmacWindowSec} s)` };
+  }
+  return { ...withKey, verdict: 'valid', detail: `HMAC valid (${inspection.hmacProfile})` };
+}

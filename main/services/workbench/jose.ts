@@ -1,0 +1,131 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { SignetError } from '../../core/errors.ts';
+import type { KeyResolver, ResolvedKey } from '../../core/inspect/resolver.ts';
+import { decodeToken, describePayload } from '../../core/jose/decode.ts';
+import { encryptCompact } from '../../core/jose/encrypt.ts';
+import { signCompact, signJwt } from '../../core/jose/sign.ts';
+import { parseKeyFile } from '../../core/keys/formats.ts';
+import { openJwe } from '../../core/schemes/jwe.ts';
+import { checkJwt } from '../../core/schemes/jwt.ts';
+import { checkJws } from '../../core/schemes/signature.ts';
+import { parseExpiry } from '../../core/time.ts';
+import { bodyView } from '../captures.ts';
+import { inspectionContext } from '../inspection.ts';
+import { privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
+import { keyResolver } from '../key-resolver.ts';
+import type { Session } from '../session.ts';
+import type { BodyView, TokenCheckView } from '../views.ts';
+
+export interface SignInput {
+  key: string;
+  alg?: string;
+  payload?: Buffer;
+  detached?: boolean;
+  b64?: boolean;
+  typ?: string;
+  header?: Record<string, unknown>;
+  jwt?: { claims?: Record<string, unknown>; exp?: string; nbf?: string; iss?: string; aud?: string | string[]; jti?: string; iat?: boolean };
+}
+
+/** Signs with a held key: JWS compact, detached (RFC 7515 App. F / RFC 7797), or a JWT. `kid` is the key's. */
+export async function signToken(session: Session, input: SignInput): Promise<{ token: string; kid: string; alg: string }> {
+  const record = resolveKey(session, input.key);
+  const material = record.type === 'hmac' ? { secret: secretOf(session, record) } : { privateKey: privateKeyOf(session, record) };
+  const base = {
+    key: { type: record.type, ...(record.curve && { curve: record.curve }) },
+    ...material,
+    kid: record.kid,
+    ...(input.alg && { alg: input.alg }),
+    ...(input.typ && { typ: input.typ }),
+    ...(input.header && { header: input.header }),
+  };
+  const now = session.clock();
+  let token: string;
+  if (input.jwt) {
+    const { jwt } = input;
+    if (input.detached || input.b64 === false) throw new SignetError('ERR_BAD_INPUT', 'a JWT is signed attached and base64url-encoded: drop --detached / --b64false');
+    if (input.payload) throw new SignetError('ERR_BAD_INPUT', 'a JWT takes claims (--claims), not a payload');
+    token = await signJwt({
+      ...base,
+      now,
+      ...(jwt.claims && { claims: jwt.claims }),
+      ...(jwt.iat === false && { iat: false as const }),
+      ...(jwt.exp && { exp: parseExpiry(jwt.exp, now) }),
+      ...(jwt.nbf && { nbf: parseExpiry(jwt.nbf, now) }),
+      ...(jwt.iss && { iss: jwt.iss }),
+      ...(jwt.aud && { aud: jwt.aud }),
+      ...(jwt.jti && { jti: jwt.jti }),
+    });
+  } else {
+    token = await signCompact({ ...base, payload: input.payload ?? Buffer.alloc(0), ...(input.detached && { detached: true }), ...(input.b64 === false && { b64: false }) });
+  }
+  return { token, kid: record.kid, alg: String(decodeToken(token).header.alg) };
+}
+
+/** A resolver that answers every lookup with the one key the user named (`--key`). */
+function onlyKey(base: KeyResolver, key: ResolvedKey): KeyResolver {
+  return { ...base, byKid: () => key, byAppId: () => key, verificationKeys: () => [key], decryptionKeys: () => [key], locked: base.locked };
+}
+
+function resolverFor(session: Session, ref: string | undefined): KeyResolver {
+  const base = keyResolver(session);
+  if (ref === undefined) return base;
+  const record = resolveKey(session, ref);
+  const key = base.byKid(record.kid);
+  if (!key) throw new SignetError('ERR_KEY_NOT_FOUND', `no key "${ref}"`);
+  return onlyKey(base, key);
+}
+
+/**
+ * Verifies a JWS or JWT with the vocabulary of capture inspection: the key by `kid` (or `--key`), its
+ * status at `--at` (default now), claims when the payload is a claims set.
+ */
+export async function verifyToken(session: Session, input: { token: string; key?: string; payload?: Buffer; at?: string }): Promise<TokenCheckView> {
+  const decoded = decodeToken(input.token);
+  if (decoded.kind === 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWE (5 parts): decrypt it instead');
+  if (decoded.kind === 'jws-detached' && !input.payload) throw new SignetError('ERR_BAD_INPUT', 'this JWS is detached: give the payload it signs (--payload FILE)');
+  // HMAC secrets are sealed: ask for the passphrase up front rather than report "unknown key".
+  if (typeof decoded.header.alg === 'string' && decoded.header.alg.startsWith('HS') && !session.unlocked) void session.master;
+  const ctx = inspectionContext(session, input.at, resolverFor(session, input.key));
+  const at = ctx.at ?? ctx.now;
+  const claimsSet = decoded.payload?.form === 'json' && typeof decoded.payload.value === 'object' && decoded.payload.value !== null && !Array.isArray(decoded.payload.value);
+  const result = decoded.kind === 'jws' && claimsSet ? await checkJwt(input.token, at, ctx) : (await checkJws(input.token, at, ctx, input.payload)).result;
+  return { ...result, header: decoded.header, ...(decoded.payload ? { payload: decoded.payload } : input.payload ? { payload: describePayload(input.payload) } : {}), at: at.toISOString() };
+}
+
+/** A recipient named by key id/kid, or a public key (PEM, JWK…) given as bytes. */
+function recipient(session: Session, to: { key?: string; publicKey?: Buffer }): Promise<{ publicKey: KeyObject; kid?: string }> | { publicKey: KeyObject; kid?: string } {
+  if (to.key) {
+    const record = resolveKey(session, to.key);
+    return { publicKey: publicKeyOf(record), kid: record.kid };
+  }
+  if (!to.publicKey) throw new SignetError('ERR_BAD_INPUT', 'say whom to encrypt to: a key id/kid, or a public key file');
+  return parseKeyFile(to.publicKey).then((parsed) => {
+    const [first] = parsed.keys;
+    if (!first || parsed.keys.length > 1) throw new SignetError('ERR_KEY_FORMAT', 'the recipient file must hold exactly one public key');
+    return { publicKey: first.publicKey.type === 'private' ? createPublicKey(first.publicKey) : first.publicKey, ...(first.kid && { kid: first.kid }) };
+  });
+}
+
+/** The third party's side of an encrypted response: JWE compact to a public key. RSA1_5 is refused. */
+export async function encryptToken(session: Session, input: { key?: string; publicKey?: Buffer; alg?: string; enc?: string; plaintext: Buffer; cty?: string }): Promise<{ token: string }> {
+  const { publicKey, kid } = await recipient(session, input);
+  const type = publicKey.asymmetricKeyType;
+  const keyType = type === 'rsa' ? 'rsa' : type === 'ec' ? 'ec' : type === 'x25519' ? 'x25519' : type === 'ed25519' ? 'ed25519' : undefined;
+  if (!keyType) throw new SignetError('ERR_KEY_UNSUITABLE', `cannot encrypt to a ${type ?? 'unknown'} key`);
+  const token = await encryptCompact({ publicKey, keyType, plaintext: input.plaintext, ...(kid && { kid }), ...(input.alg && { alg: input.alg }), ...(input.enc && { enc: input.enc }), ...(input.cty && { cty: input.cty }) });
+  return { token };
+}
+
+/** The receiver's side: JWE compact with a held key (by `kid`, `--key`, or each held key that fits). */
+export async function decryptToken(session: Session, input: { token: string; key?: string }): Promise<TokenCheckView & { plaintext: BodyView | null }> {
+  const decoded = decodeToken(input.token);
+  if (decoded.kind !== 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWS (3 parts): verify it instead');
+  const resolver = resolverFor(session, input.key);
+  const opened = await openJwe(input.token, { resolver });
+  if (!opened.opened) {
+    if (resolver.locked) throw new SignetError('ERR_LOCKED', 'the keystore is locked: unlock it to decrypt');
+    throw new SignetError('ERR_DECRYPT_FAILED', opened.result.detail);
+  }
+  return { ...opened.result, header: opened.opened.header, plaintext: bodyView(opened.opened.plaintext, null), at: session.clock().toISOString() };
+}
