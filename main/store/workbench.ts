@@ -105,10 +105,10 @@ export function agreementsRepository(db: Db) {
     `INSERT INTO agreements (id, role, scheme, spec, info, state_sealed, key_sealed, created_at, expires_at)
      VALUES (@id, @role, @scheme, @spec, @info, @state_sealed, @key_sealed, @created_at, @expires_at)`,
   );
-  const get = db.prepare('SELECT * FROM agreements WHERE id = ?');
-  const finish = db.prepare('UPDATE agreements SET id = @new_id, scheme = @scheme, info = @info, state_sealed = NULL, key_sealed = @key_sealed WHERE id = @id');
+  // Either side's row will do for sealing: both derived the same key. The client's comes first.
+  const get = db.prepare('SELECT * FROM agreements WHERE id = ? ORDER BY role LIMIT 1');
+  const finish = db.prepare("UPDATE agreements SET id = @new_id, scheme = @scheme, info = @info, state_sealed = NULL, key_sealed = @key_sealed WHERE id = @id AND role = 'client'");
   const list = db.prepare('SELECT * FROM agreements ORDER BY created_at DESC LIMIT 200');
-  const remove = db.prepare('DELETE FROM agreements WHERE id = ?');
   return {
     insert(record: AgreementRecord): void {
       insert.run({
@@ -133,9 +133,6 @@ export function agreementsRepository(db: Db) {
     /** The client's private half is dropped once the key is derived; the row takes the server's reference. */
     finish(id: string, update: { newId: string; scheme: string; info: string; keySealed: Buffer }): void {
       finish.run({ id, new_id: update.newId, scheme: update.scheme, info: update.info, key_sealed: update.keySealed });
-    },
-    delete(id: string): void {
-      remove.run(id);
     },
   };
 }

@@ -1,8 +1,9 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, session as electronSession, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session as electronSession, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dispatchResult } from '../../api/dispatch.ts';
 import { METHOD_NAMES } from '../../api/names.ts';
+import { registerOsNotifier, startNotificationTimer, type OsNotifier } from '../../services/notifications/index.ts';
 import { Session } from '../../services/session.ts';
 
 /**
@@ -13,16 +14,31 @@ const rendererIndex = join(__dirname, '../renderer/index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
 let mainWindow: BrowserWindow | undefined;
 let keystore: Session | undefined;
+let notificationTimer: ReturnType<typeof startNotificationTimer> | undefined;
+
+/** OS notifications for key reminders and status changes; a click brings the window forward. */
+const osNotifier: OsNotifier = {
+  show({ title, body }) {
+    const notice = new Notification({ title, body });
+    notice.on('click', () => mainWindow?.show());
+    notice.show();
+  },
+};
 
 function storePath(): string {
   return process.env.SIGNET_STORE ?? join(app.getPath('userData'), 'keystore.db');
 }
 
 function openKeystore(): Session {
-  keystore ??= Session.open(storePath(), {
-    create: true,
-    ...(process.env.SIGNET_SQLITE_BINDING && { nativeBinding: process.env.SIGNET_SQLITE_BINDING }),
-  });
+  if (!keystore) {
+    keystore = Session.open(storePath(), {
+      create: true,
+      ...(process.env.SIGNET_SQLITE_BINDING && { nativeBinding: process.env.SIGNET_SQLITE_BINDING }),
+    });
+    registerOsNotifier(keystore, osNotifier);
+    // Failures stay queued with their error in the notification center; nothing to show here.
+    notificationTimer = startNotificationTimer(keystore, { os: osNotifier, onError: () => undefined });
+  }
   return keystore;
 }
 
@@ -36,7 +52,10 @@ function registerContract(): void {
   for (const name of METHOD_NAMES) {
     ipcMain.handle(`signet:${name}`, async (event, input: unknown) => {
       if (!fromOwnFrame(event)) return { ok: false, error: { code: 'ERR_FORBIDDEN', message: 'not from the Signet window' } };
-      return dispatchResult(openKeystore(), name, input);
+      const result = await dispatchResult(openKeystore(), name, input);
+      // Reminders that fell due while the keystore was locked go out as soon as it opens.
+      if (result.ok && (name === 'keystore.unlock' || name === 'keystore.init')) void notificationTimer?.runNow();
+      return result;
     });
   }
 }
@@ -119,6 +138,7 @@ if (!app.requestSingleInstanceLock()) {
     createWindow();
   });
   app.on('window-all-closed', () => {
+    notificationTimer?.stop();
     keystore?.close();
     app.quit();
   });

@@ -27,7 +27,7 @@ export function decodeDer(bytes: Uint8Array, what: string): asn1js.BaseBlock {
   return decoded.result;
 }
 
-export function children(block: asn1js.BaseBlock | undefined): asn1js.BaseBlock[] {
+function children(block: asn1js.BaseBlock | undefined): asn1js.BaseBlock[] {
   if (block instanceof asn1js.Constructed) return block.valueBlock.value;
   return [];
 }
@@ -36,12 +36,12 @@ function isUniversal(block: asn1js.BaseBlock | undefined, tagNumber: number): bo
   return block !== undefined && block.idBlock.tagClass === 1 && block.idBlock.tagNumber === tagNumber;
 }
 
-export const isSequence = (block: asn1js.BaseBlock | undefined): boolean => isUniversal(block, TAG.sequence);
-export const isInteger = (block: asn1js.BaseBlock | undefined): block is asn1js.Integer => block instanceof asn1js.Integer;
+const isSequence = (block: asn1js.BaseBlock | undefined): boolean => isUniversal(block, TAG.sequence);
+const isInteger = (block: asn1js.BaseBlock | undefined): block is asn1js.Integer => block instanceof asn1js.Integer;
 const isBitString = (block: asn1js.BaseBlock | undefined): boolean => isUniversal(block, TAG.bitString);
 const isOctetString = (block: asn1js.BaseBlock | undefined): boolean => isUniversal(block, TAG.octetString);
 
-export function oidOf(block: asn1js.BaseBlock | undefined): string | undefined {
+function oidOf(block: asn1js.BaseBlock | undefined): string | undefined {
   return block instanceof asn1js.ObjectIdentifier ? block.getValue() : undefined;
 }
 

@@ -1,55 +1,83 @@
-import * as asn1js from 'asn1js';
+// tsyringe, which @peculiar/x509 resolves its services through, throws at import without the Reflect metadata API.
+import 'reflect-metadata';
+import { Name, type JsonAttributeObject } from '@peculiar/x509';
 import { SignetError } from '../errors.ts';
-import { children, oidOf } from './der.ts';
 
 /** Attribute types people write in subjects (RFC 4514 §3 names, plus the ones openssl prints). */
-const ATTRIBUTES: { name: string; oid: string; encoding: 'utf8' | 'printable' | 'ia5' }[] = [
-  { name: 'CN', oid: '2.5.4.3', encoding: 'utf8' },
-  { name: 'C', oid: '2.5.4.6', encoding: 'printable' },
-  { name: 'L', oid: '2.5.4.7', encoding: 'utf8' },
-  { name: 'ST', oid: '2.5.4.8', encoding: 'utf8' },
-  { name: 'STREET', oid: '2.5.4.9', encoding: 'utf8' },
-  { name: 'O', oid: '2.5.4.10', encoding: 'utf8' },
-  { name: 'OU', oid: '2.5.4.11', encoding: 'utf8' },
-  { name: 'title', oid: '2.5.4.12', encoding: 'utf8' },
-  { name: 'serialNumber', oid: '2.5.4.5', encoding: 'printable' },
-  { name: 'organizationIdentifier', oid: '2.5.4.97', encoding: 'utf8' },
-  { name: 'DC', oid: '0.9.2342.19200300.100.1.25', encoding: 'ia5' },
-  { name: 'UID', oid: '0.9.2342.19200300.100.1.1', encoding: 'utf8' },
-  { name: 'emailAddress', oid: '1.2.840.113549.1.9.1', encoding: 'ia5' },
+const ATTRIBUTES: { name: string; oid: string; encoding: keyof JsonAttributeObject }[] = [
+  { name: 'CN', oid: '2.5.4.3', encoding: 'utf8String' },
+  { name: 'C', oid: '2.5.4.6', encoding: 'printableString' },
+  { name: 'L', oid: '2.5.4.7', encoding: 'utf8String' },
+  { name: 'ST', oid: '2.5.4.8', encoding: 'utf8String' },
+  { name: 'STREET', oid: '2.5.4.9', encoding: 'utf8String' },
+  { name: 'O', oid: '2.5.4.10', encoding: 'utf8String' },
+  { name: 'OU', oid: '2.5.4.11', encoding: 'utf8String' },
+  { name: 'title', oid: '2.5.4.12', encoding: 'utf8String' },
+  { name: 'serialNumber', oid: '2.5.4.5', encoding: 'printableString' },
+  { name: 'organizationIdentifier', oid: '2.5.4.97', encoding: 'utf8String' },
+  { name: 'DC', oid: '0.9.2342.19200300.100.1.25', encoding: 'ia5String' },
+  { name: 'UID', oid: '0.9.2342.19200300.100.1.1', encoding: 'utf8String' },
+  { name: 'emailAddress', oid: '1.2.840.113549.1.9.1', encoding: 'ia5String' },
 ];
 const ALIASES: Record<string, string> = { E: 'emailAddress', EMAIL: 'emailAddress', S: 'ST' };
+/** Our labels override the library's own short names (E, T, SN…) so output reads as openssl -nameopt RFC2253. */
+const LABELS: Record<string, string> = Object.fromEntries(ATTRIBUTES.map(({ name, oid }) => [name, oid]));
 
-type Rdn = { oid: string; value: string }[];
+type Rdn = { type: string; oid: string; value: string }[];
 
 /**
- * Parses an RFC 4514 string ("CN=Alice,O=Example,C=NL") into a DER Name. The string lists the most
+ * Parses an RFC 4514 string ("CN=Alice,O=Example,C=NL") into a Name. The string lists the most
  * specific RDN first, the DER the other way round (§2.1), so "CN=a,O=b" encodes O before CN and
- * reads back as written.
+ * reads back as written. The library's own string parser is not used: it reads the DER order and
+ * silently accepts what it cannot parse ("Alice" becomes an empty name).
  */
-export function encodeDistinguishedName(text: string): asn1js.Sequence {
+export function distinguishedName(text: string): Name {
   const rdns = parseRdns(text);
   if (rdns.length === 0) throw badSubject('it is empty');
-  return new asn1js.Sequence({
-    value: rdns.reverse().map((rdn) => new asn1js.Set({ value: rdn.map(({ oid, value }) => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), encodeValue(oid, value)] })) })),
+  return new Name(rdns.reverse().map(rdnAttributes));
+}
+
+/**
+ * X.690 §11.6: DER orders the members of a SET OF by their encodings (this matters for multi-valued
+ * RDNs). A one-attribute Name's length octets grow with its attribute's, so ordering those Names'
+ * encodings orders the attributes' own.
+ */
+function rdnAttributes(rdn: Rdn): Record<string, JsonAttributeObject[]> {
+  const seen = new Set<string>();
+  for (const { type, oid } of rdn) {
+    if (seen.has(oid)) throw badSubject(`'${type}' appears twice in one RDN`);
+    seen.add(oid);
+  }
+  const encoded = rdn.map(({ oid, value }) => {
+    const encodedValue = encodeValue(oid, value);
+    return { oid, encodedValue, der: Buffer.from(new Name([{ [oid]: [encodedValue] }]).toArrayBuffer()) };
   });
+  encoded.sort((a, b) => Buffer.compare(a.der, b.der));
+  return Object.fromEntries(encoded.map(({ oid, encodedValue }) => [oid, [encodedValue]]));
 }
 
 /** Formats a DER Name as RFC 4514 text, most specific RDN first. */
-export function formatDistinguishedName(name: asn1js.BaseBlock | undefined): string {
-  return children(name)
-    .map((rdn) =>
-      children(rdn)
-        .map((pair) => {
-          const [type, value] = children(pair);
-          const oid = oidOf(type) ?? '';
-          const label = ATTRIBUTES.find((attribute) => attribute.oid === oid)?.name ?? oid;
-          return `${label}=${formatValue(value)}`;
-        })
-        .join('+'),
-    )
-    .reverse()
-    .join(',');
+export function formatDistinguishedName(der: ArrayBuffer): string {
+  return mostSpecificFirst(new Name(der, LABELS).toString());
+}
+
+/**
+ * The library writes RDNs in DER order joined by ", " (escaping values by RFC 4514 §2.4); RFC 4514
+ * §2.1 lists them the other way round. NUL is escaped too, so "CN=bank.example\00.evil" cannot be
+ * shown as a name that looks shorter than it is.
+ */
+export function mostSpecificFirst(libraryText: string): string {
+  const rdns: string[] = [];
+  let start = 0;
+  for (let index = 0; index < libraryText.length; index += 1) {
+    if (libraryText[index] === '\\') index += 1;
+    else if (libraryText[index] === ',') {
+      rdns.push(libraryText.slice(start, index));
+      start = index + 2;
+    }
+  }
+  rdns.push(libraryText.slice(start));
+  return rdns.reverse().join(',').replace(/\0/g, '\\00');
 }
 
 function parseRdns(text: string): Rdn[] {
@@ -58,10 +86,11 @@ function parseRdns(text: string): Rdn[] {
   while (index < text.length) {
     const equals = text.indexOf('=', index);
     if (equals < 0) throw badSubject(`'${text.slice(index).trim()}' has no '='`);
-    const oid = attributeOid(text.slice(index, equals).trim());
+    const type = text.slice(index, equals).trim();
+    const oid = attributeOid(type);
     const { value, end } = readValue(text, equals + 1);
-    if (value === '') throw badSubject(`the value of '${text.slice(index, equals).trim()}' is empty`);
-    rdns[rdns.length - 1]?.push({ oid, value });
+    if (value === '') throw badSubject(`the value of '${type}' is empty`);
+    rdns[rdns.length - 1]?.push({ type, oid, value });
     index = end + 1;
     if (text[end] === ',') rdns.push([]);
     if (end < text.length && index >= text.length) throw badSubject('it ends with a separator');
@@ -108,33 +137,14 @@ function attributeOid(type: string): string {
   return attribute.oid;
 }
 
-function encodeValue(oid: string, value: string): asn1js.BaseBlock {
-  const encoding = ATTRIBUTES.find((attribute) => attribute.oid === oid)?.encoding ?? 'utf8';
+/** The string type each attribute is encoded with (RFC 5280 §4.1.2.4, Appendix A), checked first. */
+function encodeValue(oid: string, value: string): JsonAttributeObject {
+  const encoding = ATTRIBUTES.find((attribute) => attribute.oid === oid)?.encoding ?? 'utf8String';
   if (oid === '2.5.4.6' && !/^[A-Za-z]{2}$/.test(value)) throw badSubject(`C must be a two-letter country code, not '${value}'`);
-  if (encoding === 'printable') {
-    // X.520 PrintableString: letters, digits, space and '()+,-./:=?.
-    if (!/^[A-Za-z0-9 '()+,\-./:=?]+$/.test(value)) throw badSubject(`'${value}' has characters not allowed in this attribute`);
-    return new asn1js.PrintableString({ value });
-  }
-  if (encoding === 'ia5') {
-    if (!/^[\x20-\x7e]+$/.test(value)) throw badSubject(`'${value}' must be ASCII`);
-    return new asn1js.IA5String({ value });
-  }
-  return new asn1js.Utf8String({ value });
-}
-
-const STRING_TYPES = [asn1js.Utf8String, asn1js.PrintableString, asn1js.IA5String, asn1js.TeletexString, asn1js.BmpString, asn1js.UniversalString, asn1js.VisibleString];
-
-/** RFC 4514 §2.4: escape specials; values that are not strings are written as '#' and their DER in hex. */
-function formatValue(value: asn1js.BaseBlock | undefined): string {
-  if (!value) return '';
-  if (!STRING_TYPES.some((type) => value instanceof type)) return `#${Buffer.from(value.toBER()).toString('hex')}`;
-  const text = (value as asn1js.Utf8String).valueBlock.value;
-  return text
-    .replace(/[\\"+,;<>]/g, (special) => `\\${special}`)
-    .replace(/\0/g, '\\00')
-    .replace(/^[ #]/, (lead) => `\\${lead}`)
-    .replace(/ $/, '\\ ');
+  // X.520 PrintableString: letters, digits, space and '()+,-./:=?.
+  if (encoding === 'printableString' && !/^[A-Za-z0-9 '()+,\-./:=?]+$/.test(value)) throw badSubject(`'${value}' has characters not allowed in this attribute`);
+  if (encoding === 'ia5String' && !/^[\x20-\x7e]+$/.test(value)) throw badSubject(`'${value}' must be ASCII`);
+  return { [encoding]: value };
 }
 
 function badSubject(reason: string): SignetError {

@@ -47,7 +47,7 @@ function addJwk(result: ParsedKeyFile, value: unknown, where: string): void {
       return;
     }
     if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') {
-      throw new SignetError('ERR_KEY_FORMAT', `unsupported JWK kty '${String(kty)}'; Signet reads RSA, EC, OKP and oct`);
+      throw new SignetError('ERR_KEY_FORMAT', `unsupported JWK kty ${quoted(kty)}; Signet reads RSA, EC, OKP and oct`);
     }
     result.keys.push({ ...readAsymmetric(value, kty), ...meta });
   } catch (error) {
@@ -59,7 +59,7 @@ function addJwk(result: ParsedKeyFile, value: unknown, where: string): void {
 function readAsymmetric(jwk: JsonObject, kty: Kty): ParsedKey {
   for (const member of PUBLIC_MEMBERS[kty]) requireString(jwk, member);
   if (kty !== 'RSA' && !CURVES[kty].includes(String(jwk.crv))) {
-    throw new SignetError('ERR_KEY_FORMAT', `unsupported ${kty} curve '${String(jwk.crv)}'; Signet handles ${CURVES[kty].join(', ')}`);
+    throw new SignetError('ERR_KEY_FORMAT', `unsupported ${kty} curve ${quoted(jwk.crv)}; Signet handles ${CURVES[kty].join(', ')}`);
   }
   const publicMembers: JsonWebKey = { kty };
   for (const member of PUBLIC_MEMBERS[kty]) publicMembers[member] = jwk[member];
@@ -67,6 +67,10 @@ function readAsymmetric(jwk: JsonObject, kty: Kty): ParsedKey {
 
   let privateKey: KeyObject | undefined;
   if (jwk.d !== undefined) {
+    if (kty === 'RSA' && jwk.p === undefined) {
+      // RFC 7518 §6.3.2 lets a producer omit the CRT members; Node (like most libraries) cannot import such a key.
+      throw new SignetError('ERR_KEY_FORMAT', "RSA JWKs without their CRT members ('p', 'q', 'dp', 'dq', 'qi') are not supported");
+    }
     const privateMembers: JsonWebKey = { ...publicMembers };
     for (const member of PRIVATE_MEMBERS[kty]) {
       requireString(jwk, member);
@@ -144,6 +148,12 @@ function requireString(jwk: JsonObject, member: string): void {
 function decodeMember(jwk: JsonObject, member: string): Buffer {
   requireString(jwk, member);
   return Buffer.from(String(jwk[member]), 'base64url');
+}
+
+/** A value from the file, shortened: error messages must stay readable whatever the input holds. */
+function quoted(value: unknown): string {
+  const text = String(value);
+  return `'${text.length > 24 ? `${text.slice(0, 24)}…` : text}'`;
 }
 
 function isObject(value: unknown): value is JsonObject {

@@ -38,16 +38,17 @@ export async function parsePkcs12(bytes: Uint8Array, password: string | undefine
   const pfx = readPfx(bytes);
   // A file made with an empty password (openssl -passout pass:) opens without one.
   const effectivePassword = password ?? '';
-  await checkMac(pfx, effectivePassword, password === undefined);
+  const passwordMissing = password === undefined;
+  await checkMac(pfx, effectivePassword, passwordMissing);
 
   const found: FoundItems = { privateKeys: [], publicKeys: [], certificates: [] };
   const keyNames: (string | undefined)[] = [];
   const certificateNames = new Map<string, string>();
-  for (const bags of await openSafeContents(pfx, effectivePassword, password === undefined)) {
+  for (const bags of await openSafeContents(pfx, effectivePassword, passwordMissing)) {
     for (const bag of bags.safeBags) {
       const name = friendlyNameOf(bag);
       if (bag.bagId === OID.keyBag || bag.bagId === OID.shroudedKeyBag) {
-        found.privateKeys.push(readKeyBag(bag, effectivePassword, password === undefined));
+        found.privateKeys.push(readKeyBag(bag, effectivePassword, passwordMissing));
         keyNames.push(name);
       } else if (bag.bagId === OID.certBag && bag.bagValue instanceof pkijs.CertBag && bag.bagValue.certId === OID.x509Certificate) {
         const der = Buffer.from(certificateBytes(bag.bagValue));
@@ -57,6 +58,7 @@ export async function parsePkcs12(bytes: Uint8Array, password: string | undefine
       // CRL, secret and nested bags hold nothing Signet imports.
     }
   }
+  // bundleKeys lists the private keys first, in the order found, so index i is private key bag i.
   const keys = bundleKeys(found);
   keys.forEach((key, index) => {
     const name = keyNames[index] ?? (key.certificates[0] && certificateNames.get(key.certificates[0].toString('base64')));
@@ -118,9 +120,10 @@ async function openSafeContents(pfx: pkijs.PFX, password: string, passwordMissin
   const opened: pkijs.SafeContents[] = [];
   for (const contentInfo of authenticatedSafe.safeContents) {
     let plain: ArrayBuffer;
+    const encrypted = contentInfo.contentType === OID.encryptedData;
     if (contentInfo.contentType === OID.data && contentInfo.content instanceof asn1js.OctetString) {
       plain = contentInfo.content.getValue();
-    } else if (contentInfo.contentType === OID.encryptedData) {
+    } else if (encrypted) {
       plain = await decryptContent(new pkijs.EncryptedData({ schema: contentInfo.content }), password, passwordMissing);
     } else {
       throw new SignetError('ERR_KEY_FORMAT', 'this PKCS#12 file encrypts to a public key, which is not supported');
@@ -128,6 +131,8 @@ async function openSafeContents(pfx: pkijs.PFX, password: string, passwordMissin
     try {
       opened.push(pkijs.SafeContents.fromBER(plain));
     } catch {
+      // Without a MAC nothing proved the password, and a wrong one can decrypt (padding and all) to garbage.
+      if (encrypted && !pfx.macData) throw badPassword(passwordMissing);
       throw new SignetError('ERR_KEY_FORMAT', 'not a valid PKCS#12 file (damaged bags)');
     }
   }
@@ -150,10 +155,12 @@ async function decryptContent(encrypted: pkijs.EncryptedData, password: string, 
 
 function readKeyBag(bag: pkijs.SafeBag, password: string, passwordMissing: boolean): KeyObject {
   const der = Buffer.from(bag.bagValue.toSchema().toBER());
-  try {
-    if (bag.bagId === OID.shroudedKeyBag) return decryptPkcs8(der, password, 'the PKCS#12 private key');
-  } catch (error) {
-    throw error instanceof SignetError && error.code === 'ERR_BAD_PASSWORD' ? badPassword(passwordMissing) : error;
+  if (bag.bagId === OID.shroudedKeyBag) {
+    try {
+      return decryptPkcs8(der, password, 'the PKCS#12 private key');
+    } catch (error) {
+      throw error instanceof SignetError && error.code === 'ERR_BAD_PASSWORD' ? badPassword(passwordMissing) : error;
+    }
   }
   try {
     return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });

@@ -1,69 +1,55 @@
-import * as asn1js from 'asn1js';
+// tsyringe, which @peculiar/x509 resolves its services through, throws at import without the Reflect metadata API.
+import 'reflect-metadata';
+import { SubjectAlternativeNameExtension, type JsonGeneralName } from '@peculiar/x509';
 import { SignetError } from '../errors.ts';
-import { children, decodeDer } from './der.ts';
-import { formatDistinguishedName } from './distinguished-name.ts';
-
-/** GeneralName tags (RFC 5280 §4.2.1.6), all IMPLICIT except directoryName. */
-const TAG = { email: 1, dns: 2, directory: 4, uri: 6, ip: 7 } as const;
-type SanKind = 'dns' | 'email' | 'ip' | 'uri';
+import { mostSpecificFirst } from './distinguished-name.ts';
 
 const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const EMAIL = /^[\x21-\x3f\x41-\x7e]+@[A-Za-z0-9.-]+$/;
 
-/** Encodes "dns:x", "email:x", "ip:x", "uri:x" (a bare value is a DNS name) as a GeneralNames SEQUENCE. */
-export function encodeSubjectAltNames(entries: string[]): asn1js.Sequence {
-  return new asn1js.Sequence({ value: entries.map(encodeEntry) });
+/**
+ * The subjectAltName extension (RFC 5280 §4.2.1.6) for "dns:x", "email:x", "ip:x", "uri:x"; a bare
+ * value is a DNS name. Each entry is checked here because the library encodes whatever it is given.
+ */
+export function subjectAltNameExtension(entries: string[]): SubjectAlternativeNameExtension {
+  return new SubjectAlternativeNameExtension(entries.map(generalName), false);
 }
 
-function encodeEntry(entry: string): asn1js.BaseBlock {
+function generalName(entry: string): JsonGeneralName {
   const match = /^(dns|email|ip|uri):(.*)$/i.exec(entry.trim());
-  const kind = (match?.[1]?.toLowerCase() ?? 'dns') as SanKind;
+  const kind = match?.[1]?.toLowerCase() ?? 'dns';
   const value = (match ? (match[2] ?? '') : entry).trim();
   switch (kind) {
-    case 'dns':
-      if (!DNS_NAME.test(value)) throw badSan(entry, 'is not a DNS name (write internationalised names in their xn-- form)');
-      return implicit(TAG.dns, Buffer.from(value, 'ascii'));
     case 'email':
       if (!EMAIL.test(value)) throw badSan(entry, 'is not an ASCII e-mail address');
-      return implicit(TAG.email, Buffer.from(value, 'ascii'));
+      return { type: 'email', value };
     case 'uri':
       if (!isUri(value)) throw badSan(entry, 'is not an absolute ASCII URI');
-      return implicit(TAG.uri, Buffer.from(value, 'ascii'));
+      return { type: 'url', value };
     case 'ip':
-      return implicit(TAG.ip, parseIp(value) ?? raise(badSan(entry, 'is not an IPv4 or IPv6 address')));
+      return { type: 'ip', value: ipForLibrary(parseIp(value) ?? raise(badSan(entry, 'is not an IPv4 or IPv6 address'))) };
+    default:
+      if (!DNS_NAME.test(value)) throw badSan(entry, 'is not a DNS name (write internationalised names in their xn-- form)');
+      return { type: 'dns', value };
   }
 }
 
-/** Reads the subjectAltName extension value back into the same "kind:value" strings. */
-export function decodeSubjectAltNames(extensionValue: Uint8Array): string[] {
-  const names: string[] = [];
-  for (const name of children(decodeDer(extensionValue, 'the subjectAltName extension'))) {
-    if (name.idBlock.tagClass !== 3) continue;
-    const bytes = name instanceof asn1js.Primitive ? Buffer.from(name.valueBlock.valueHexView) : undefined;
-    switch (name.idBlock.tagNumber) {
-      case TAG.dns:
-        if (bytes) names.push(`dns:${bytes.toString('latin1')}`);
-        break;
-      case TAG.email:
-        if (bytes) names.push(`email:${bytes.toString('latin1')}`);
-        break;
-      case TAG.uri:
-        if (bytes) names.push(`uri:${bytes.toString('latin1')}`);
-        break;
-      case TAG.ip:
-        if (bytes) names.push(`ip:${formatIp(bytes)}`);
-        break;
-      case TAG.directory:
-        names.push(`dirName:${formatDistinguishedName(children(name)[0])}`);
-        break;
-      // otherName, x400Address, ediPartyName and registeredID are not shown.
+/** Reads the extension back into the same "kind:value" strings (plus "dirName:"); other kinds are not shown. */
+export function describeSubjectAltNames(extension: SubjectAlternativeNameExtension): string[] {
+  return extension.names.items.flatMap((name) => {
+    switch (name.type) {
+      case 'dns':
+      case 'email':
+      case 'ip':
+        return [`${name.type}:${name.value}`];
+      case 'url':
+        return [`uri:${name.value}`];
+      case 'dn':
+        return [`dirName:${mostSpecificFirst(name.value)}`];
+      default:
+        return [];
     }
-  }
-  return names;
-}
-
-function implicit(tagNumber: number, value: Uint8Array): asn1js.Primitive {
-  return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber }, valueHex: value });
+  });
 }
 
 function isUri(value: string): boolean {
@@ -74,6 +60,17 @@ function isUri(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The library's address parser reads an IPv6 group "12g4" as 0x12, an embedded IPv4 tail
+ * (::ffff:192.0.2.1) as hex groups, and takes a "/prefix" (which belongs in name constraints), so
+ * addresses are validated here and handed over in a form it reads exactly: a dotted quad, or all
+ * eight IPv6 groups.
+ */
+function ipForLibrary(bytes: Buffer): string {
+  if (bytes.length === 4) return [...bytes].join('.');
+  return Array.from({ length: 8 }, (_, index) => bytes.readUInt16BE(index * 2).toString(16)).join(':');
 }
 
 function parseIp(value: string): Buffer | undefined {
@@ -112,22 +109,6 @@ function parseIpv6(value: string): Buffer | undefined {
   const bytes = Buffer.alloc(16);
   all.forEach((group, index) => bytes.writeUInt16BE(group, index * 2));
   return bytes;
-}
-
-/** IPv4 dotted, IPv6 with the longest run of zero groups shortened (RFC 5952 §4.2). */
-function formatIp(bytes: Buffer): string {
-  if (bytes.length === 4) return [...bytes].join('.');
-  if (bytes.length !== 16) return `#${bytes.toString('hex')}`;
-  const groups = Array.from({ length: 8 }, (_, index) => bytes.readUInt16BE(index * 2));
-  let best = { start: -1, length: 0 };
-  for (let start = 0; start < 8; start += 1) {
-    let length = 0;
-    while (start + length < 8 && groups[start + length] === 0) length += 1;
-    if (length > best.length && length > 1) best = { start, length };
-  }
-  const hex = groups.map((group) => group.toString(16));
-  if (best.start < 0) return hex.join(':');
-  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
 }
 
 function badSan(entry: string, reason: string): SignetError {

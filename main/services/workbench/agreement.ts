@@ -81,16 +81,14 @@ export function finishAsClient(session: Session, input: { ref: string; info: str
     state.fill(0);
   }
   const newRef = result.clientReferenceId;
-  if (newRef !== record.id && session.agreements.get(newRef)) throw new SignetError('ERR_KEY_EXISTS', `an agreement with reference ${newRef} is already stored`);
+  if (newRef !== record.id && session.agreements.get(newRef)?.role === 'client') throw new SignetError('ERR_KEY_EXISTS', `a client agreement with reference ${newRef} is already stored`);
   const keySealed = seal(session.master, newRef, result.sharedKey);
   result.sharedKey.fill(0);
   session.transaction(() => {
     session.agreements.finish(record.id, { newId: newRef, scheme: result.scheme, info: JSON.stringify(info), keySealed });
     session.audit.append('agreement.finished', null, { ref: newRef, localRef: record.id, scheme: result.scheme }, session.clock());
   });
-  const finished = session.agreements.get(newRef);
-  if (!finished) throw new SignetError('ERR_INTERNAL', 'agreement vanished');
-  return toView(finished);
+  return toView({ ...record, id: newRef, scheme: result.scheme, info: JSON.stringify(info), stateSealed: null, keySealed });
 }
 
 function sharedKeyOf(session: Session, ref: string): Buffer {

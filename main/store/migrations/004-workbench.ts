@@ -17,7 +17,7 @@ CREATE TABLE ephemeral_sessions (
 CREATE INDEX ephemeral_live ON ephemeral_sessions (expires_at) WHERE destroyed_at IS NULL;
 
 CREATE TABLE agreements (
-  id                  TEXT PRIMARY KEY, -- the client_reference_id once known; a local ref before
+  id                  TEXT NOT NULL,    -- the client_reference_id once known; a local ref before
   role                TEXT NOT NULL CHECK (role IN ('client', 'server')),
   scheme              TEXT,
   spec                TEXT NOT NULL,    -- the ClientKeyDerivationSpec JSON (public)
@@ -25,6 +25,8 @@ CREATE TABLE agreements (
   state_sealed        BLOB,             -- client: private half until finished
   key_sealed          BLOB,             -- the derived key once agreed
   created_at          TEXT NOT NULL,
-  expires_at          TEXT NOT NULL
+  expires_at          TEXT NOT NULL,
+  -- One console may play both sides (the workbench helper): the same reference as client and server.
+  PRIMARY KEY (id, role)
 ) STRICT;
 `;

@@ -1,9 +1,14 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { activateKey, deleteKey, generateKey, listKeys, revokeKey } from '../../../main/services/keys.ts';
+import { activateKey, deleteKey, generateKey, revokeKey } from '../../../main/services/keys.ts';
+import { listNotifications, runNotifications } from '../../../main/services/notifications/index.ts';
 import { Session } from '../../../main/services/session.ts';
+import { auditLog } from '../../../main/store/audit.ts';
 import { migrations } from '../../../main/store/migrations/index.ts';
 import notificationsMigration from '../../../main/store/migrations/003-notifications.ts';
-import { listNotifications, runNotifications } from '../../../main/services/notifications/index.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
 import { configureChannels, recordingOsNotifier, startSmtpServer, startWebhookServer, type TestSmtpServer, type TestWebhookServer } from './support.ts';
 
@@ -61,21 +66,24 @@ describe('status-change notifications', () => {
 
   it('does not replay history written before the upgrade that added notifications', async () => {
     const clock = manualClock('2027-01-01T00:00:00Z');
-    store = await tempStore({ clock });
-    await generateKey(store.session, { type: 'ec', name: 'older than notifications' });
-    // Take the file back to the schema before notifications, as an older Signet left it.
+    const dir = mkdtempSync(join(tmpdir(), 'signet-upgrade-'));
+    const path = join(dir, 'keystore.db');
+    // A keystore as an older Signet left it: the schema before notifications, with history in its log.
     const before = migrations.indexOf(notificationsMigration);
-    store.session.db.exec('DROP TABLE deliveries; DROP TABLE reminder_marks; DROP TABLE notifications; DROP TABLE notification_cursor; DROP TABLE notification_secrets;');
-    store.session.db.pragma(`user_version = ${before}`);
-    store.session.close();
+    const older = new Database(path);
+    for (const sql of migrations.slice(0, before)) older.exec(sql);
+    older.pragma(`user_version = ${before}`);
+    auditLog(older).append('key.created', 'k_old', { kid: 'old-kid', name: 'older than notifications', owner: 'acme' }, clock());
+    older.close();
 
-    const upgraded = Session.open(store.path, { clock });
+    const upgraded = Session.open(path, { clock });
     try {
       expect((await runNotifications(upgraded)).created).toEqual([]);
-      revokeKey(upgraded, { ref: listKeys(upgraded)[0]?.id ?? '', reason: 'retired' });
+      upgraded.transaction(() => upgraded.audit.append('key.revoked', 'k_old', { kid: 'old-kid', reason: 'retired' }, clock()));
       expect((await runNotifications(upgraded)).created.map((n) => n.title)).toEqual(['Key "older than notifications" was revoked: retired']);
     } finally {
       upgraded.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,186 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encryptFor } from '../../../main/core/jose/encrypt.ts';
+import { initKeystore } from '../../../main/services/keystore.ts';
+import { Session } from '../../../main/services/session.ts';
+import { signet } from '../../support/cli.ts';
+import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
+
+// The workbench through the real CLI: each partner scheme reproduced from either side.
+let dir: string;
+let store: string;
+const run = (args: string[], input?: string) => signet(args, { store, ...(input !== undefined && { input }) });
+
+interface KeyJson {
+  id: string;
+  kid: string;
+}
+
+let rsa: KeyJson;
+let enc: KeyJson;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'signet-workbench-'));
+  store = join(dir, 'keystore.db');
+  const session = Session.open(store, { create: true });
+  await initKeystore(session, TEST_PASSPHRASE, TEST_KDF);
+  session.close();
+  rsa = (await run(['keys', 'generate', '--type', 'rsa', '--json'])).json<KeyJson>();
+  enc = (await run(['keys', 'generate', '--type', 'ec', '--use', 'enc', '--json'])).json<KeyJson>();
+  expect((await run(['keys', 'generate', '--type', 'hmac', '--app-id', 'OPG-APP', '--json'])).code).toBe(0);
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('JOSE by hand', () => {
+  it('signs a payload and verifies it, then catches a changed byte', async () => {
+    const payload = join(dir, 'order.json');
+    writeFileSync(payload, '{"order":42}');
+    const signed = await run(['sign', '--key', rsa.kid, '--alg', 'PS256', '--payload', payload]);
+    expect(signed.code).toBe(0);
+    const token = signed.stdout.trim();
+    const verified = await run(['verify', token, '--json']);
+    expect(verified.code).toBe(0);
+    expect(verified.json()).toMatchObject({ verdict: 'valid', kid: rsa.kid, alg: 'PS256', payload: { form: 'json', value: { order: 42 } } });
+    const [header, body, signature = ''] = token.split('.');
+    const flipped = `${header}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
+    expect((await run(['verify', flipped])).code).toBe(1);
+  }, 60_000);
+
+  it('signs a detached RFC 7797 signature for a Signature header and verifies it with the payload', async () => {
+    const payload = join(dir, 'loan.json');
+    writeFileSync(payload, '{"loan":"LA-1"}');
+    const token = (await run(['sign', '--key', rsa.id, '--payload', payload, '--detached', '--b64false'])).stdout.trim();
+    expect(token).toMatch(/^eyJ[^.]*\.\.[A-Za-z0-9_-]+$/);
+    expect((await run(['verify', token, '--payload', payload, '--json'])).json()).toMatchObject({ verdict: 'valid' });
+    expect((await run(['verify', token])).code).toBe(2);
+  }, 60_000);
+
+  it('signs a JWT with exp and reports it expired at a later --at', async () => {
+    const token = (await run(['sign', '--key', rsa.kid, '--jwt', '--claims', '{"sub":"merchant-1"}', '--exp', '1h', '--aud', 'lender'])).stdout.trim();
+    expect((await run(['verify', token, '--json'])).json()).toMatchObject({ verdict: 'valid' });
+    const later = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const expired = await run(['verify', token, '--at', later, '--json']);
+    expect(expired.code).toBe(1);
+    expect(expired.json()).toMatchObject({ verdict: 'expired' });
+  }, 60_000);
+
+  it('refuses an alg that does not fit the key, naming the right ones', async () => {
+    const payload = join(dir, 'x.json');
+    writeFileSync(payload, '{}');
+    const result = await run(['sign', '--key', rsa.kid, '--alg', 'ES256', '--payload', payload]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/RS256/);
+  });
+
+  it('encrypts to a held key and decrypts it; refuses RSA1_5 for new encryption', async () => {
+    const token = (await run(['encrypt', '--to', enc.kid], 'the secret')).stdout.trim();
+    expect(token.split('.')).toHaveLength(5);
+    const decrypted = await run(['decrypt', token, '--json']);
+    expect(decrypted.json()).toMatchObject({ verdict: 'decrypted', plaintext: { text: 'the secret' } });
+    const rsa15 = await run(['encrypt', '--to', rsa.kid, '--alg', 'RSA1_5'], 'x');
+    expect(rsa15.code).toBe(2);
+    expect(rsa15.stderr).toMatch(/RSA1_5/);
+  }, 60_000);
+
+  it('decodes any token without a key', async () => {
+    const token = (await run(['encrypt', '--to', enc.kid], 'x')).stdout.trim();
+    const decoded = await run(['decode', token, '--json']);
+    expect(decoded.json()).toMatchObject({ kind: 'jwe', header: { alg: 'ECDH-ES+A256KW', enc: 'A256GCM', kid: enc.kid } });
+    const garbage = await run(['decode', 'not.a.token']);
+    expect(garbage.code).toBe(2);
+  });
+
+  it('says clearly when a JWE is truncated', async () => {
+    const token = (await run(['encrypt', '--to', enc.kid], 'x')).stdout.trim();
+    const result = await run(['decrypt', token.slice(0, token.lastIndexOf('.'))]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/has 4/);
+  });
+});
+
+describe('ephemeral-key sessions', () => {
+  it('creates a session, the third party encrypts to its JWK, it decrypts once and is destroyed', async () => {
+    const created = (await run(['ephemeral', 'create', '--type', 'ec', '--ttl', '15m', '--json'])).json<{ id: string; publicJwk: JsonWebKey; publicPem: string; expiresAt: string }>();
+    expect(Object.keys(created).sort()).toEqual(['expiresAt', 'id', 'publicJwk', 'publicPem']);
+    expect(created.publicJwk).not.toHaveProperty('d');
+    const jwe = await encryptFor(created.publicJwk, '{"cardNumber":"4111 1111 1111 1111"}');
+    const first = await run(['ephemeral', 'decrypt', created.id, jwe]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('4111 1111 1111 1111');
+    const again = await run(['ephemeral', 'decrypt', created.id, jwe]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/destroyed/);
+    const audit = (await run(['audit', 'list', '--json'])).json<{ action: string; detail: Record<string, unknown> }[]>();
+    expect(audit.find((entry) => entry.action === 'ephemeral.destroyed')?.detail).toMatchObject({ sessionId: created.id, why: 'used' });
+  }, 60_000);
+
+  it('destroys a session whose TTL has passed', async () => {
+    const created = (await run(['ephemeral', 'create', '--ttl', '1m', '--json'])).json<{ id: string; publicJwk: JsonWebKey }>();
+    const jwe = await encryptFor(created.publicJwk, 'late');
+    const later = new Date(Date.now() + 5 * 60_000).toISOString();
+    const result = await signet(['ephemeral', 'decrypt', created.id, jwe, '--now', later], { store });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/TTL passed/);
+  }, 60_000);
+});
+
+describe('X-OPG-Signature by hand', () => {
+  it('signs a request and verifies it, with clock-skew outside the window', async () => {
+    const body = join(dir, 'survey.json');
+    writeFileSync(body, '{"survey":1}');
+    const signed = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--timestamp', '2026-11-23T10:00:00Z', '--nonce', 'n1', '--json']);
+    const { value, canonical } = signed.json<{ value: string; canonical: string }>();
+    expect(canonical).toBe(`OPG-APPPOST/opg/surveys?x=1${Math.floor(Date.parse('2026-11-23T10:00:00Z') / 1000)}n1${Buffer.from('{"survey":1}').toString('base64')}`);
+    const ok = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:02:00Z']);
+    expect(ok.code).toBe(0);
+    const skewed = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:20:00Z', '--json']);
+    expect(skewed.code).toBe(1);
+    expect(skewed.json()).toMatchObject({ verdict: 'clock-skew' });
+    const tampered = await run(['hmac', 'verify', '--header', value, '--method', 'PUT', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:02:00Z', '--json']);
+    expect(tampered.json()).toMatchObject({ verdict: 'invalid' });
+  }, 60_000);
+
+  it('prints a ready curl command', async () => {
+    const result = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'GET', '--uri', '/opg/a', '--curl', 'https://api.onepoint.test/opg/a']);
+    expect(result.stdout).toMatch(/^curl -X GET 'https:\/\/api\.onepoint\.test\/opg\/a' -H 'Authorization: X-OPG-Signature OPG-APP:/);
+  });
+});
+
+describe('key agreement, client against server', () => {
+  it.each(['SCHEME-AES1', 'SCHEME-AES2', 'SCHEME-EC-AES1', 'SCHEME-EC-AES2'])('agrees on %s and seals a field both ways', async (scheme) => {
+    const client = (await run(['agree', 'client', '--scheme', scheme, '--identifier', 'merchant-1', '--json'])).json<{ ref: string; spec: object }>();
+    const server = (await run(['agree', 'server', '--identifier', 'bank', '--json'], JSON.stringify(client.spec))).json<{ ref: string; info: { client_reference_id: string } }>();
+    const finished = await run(['agree', 'finish', client.ref, '--json'], JSON.stringify(server.info));
+    expect(finished.code).toBe(0);
+    expect(finished.json()).toMatchObject({ ref: server.info.client_reference_id, scheme, agreed: true });
+    const sealed = (await run(['agree', 'encrypt', server.ref], 'PAN 4111')).stdout.trim();
+    expect((await run(['agree', 'decrypt', server.info.client_reference_id, sealed])).stdout.trim()).toBe('PAN 4111');
+  }, 90_000);
+
+  it('treats a wrong proof as an error (exit 1), not a warning', async () => {
+    const client = (await run(['agree', 'client', '--scheme', 'SCHEME-EC-AES2', '--json'])).json<{ ref: string; spec: object }>();
+    const server = (await run(['agree', 'server', '--json'], JSON.stringify(client.spec))).json<{ info: { proof: string } }>();
+    const proof = Buffer.from(server.info.proof, 'base64');
+    proof[0] = (proof[0] ?? 0) ^ 1;
+    const result = await run(['agree', 'finish', client.ref], JSON.stringify({ ...server.info, proof: proof.toString('base64') }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/proof does not match/);
+  }, 60_000);
+
+  it('refuses a malformed spec with exit 2', async () => {
+    const result = await run(['agree', 'server'], '{"identifier":"x"}');
+    expect(result.code).toBe(2);
+  });
+});
+
+describe('the third party library call', () => {
+  it('encryptFor produces a JWE that openssl-independent jose decrypts with the session key', async () => {
+    const created = (await run(['ephemeral', 'create', '--type', 'rsa', '--json'])).json<{ id: string; publicJwk: JsonWebKey }>();
+    const jwe = await encryptFor(created.publicJwk, 'hello');
+    expect(execFileSync(process.execPath, ['-e', `console.log(${JSON.stringify(jwe)}.split('.').length)`], { encoding: 'utf8' }).trim()).toBe('5');
+    expect((await run(['ephemeral', 'decrypt', created.id, jwe])).stdout).toContain('hello');
+  }, 60_000);
+});
