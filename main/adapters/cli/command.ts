@@ -55,3 +55,8 @@ export function int(values: Values, name: string): number | undefined {
   if (!/^\d+$/.test(value)) throw new SignetError('ERR_BAD_INPUT', `--${name} takes a whole number, not "${value}"`);
   return Number(value);
 }
+
+/** Drops the options not given: `{ ...defined({ alg, typ }) }` passes only what the user typed. */
+export function defined<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { SignetError } from '../../../core/errors.ts';
 import type { BodyView, TokenCheckView } from '../../../services/views.ts';
-import { str, type CliContext, type Command, type Values } from '../command.ts';
+import { defined, str, type CliContext, type Command, type Values } from '../command.ts';
 
 /** TOKEN|FILE|-: standard input for "-", a file when one exists by that name, else the text itself. */
 export async function tokenArgument(ctx: CliContext, argument: string | undefined): Promise<string> {
@@ -75,7 +75,7 @@ export const joseCommands: Command[] = [
       const jwtOptions = { exp: str(values, 'exp'), nbf: str(values, 'nbf'), iss: str(values, 'iss'), jti: str(values, 'jti') };
       const signed = await ctx.call('jose.sign', {
         key,
-        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+        ...defined(optional),
         ...(payload && { payloadBase64: payload.toString('base64') }),
         ...(values.detached === true && { detached: true }),
         ...(values.b64false === true && { b64: false }),
@@ -83,7 +83,7 @@ export const joseCommands: Command[] = [
         ...(jwt && {
           jwt: {
             ...(claims && { claims }),
-            ...Object.fromEntries(Object.entries(jwtOptions).filter(([, value]) => value !== undefined)),
+            ...defined(jwtOptions),
             ...(aud && aud.length && { aud: aud.length === 1 ? (aud[0] ?? '') : aud }),
             ...(values['no-iat'] === true && { iat: false }),
           },
@@ -122,7 +122,7 @@ export const joseCommands: Command[] = [
       const plaintext = await ctx.readInput(str(values, 'in') ?? '-', 'plaintext');
       const recipient = existsSync(to) ? { publicKeyBase64: (await ctx.readInput(to, 'public key file')).toString('base64') } : { key: to };
       const optional = { alg: str(values, 'alg'), enc: str(values, 'enc'), cty: str(values, 'cty') };
-      const result = await ctx.call('jose.encrypt', { ...recipient, plaintextBase64: plaintext.toString('base64'), ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)) });
+      const result = await ctx.call('jose.encrypt', { ...recipient, plaintextBase64: plaintext.toString('base64'), ...defined(optional) });
       if (ctx.json) ctx.printJson(result);
       else ctx.print(result.token);
     },

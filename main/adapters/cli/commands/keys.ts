@@ -1,14 +1,11 @@
 import { SignetError } from '../../../core/errors.ts';
-import { int, list, str, type Command, type Values } from '../command.ts';
+import { defined, int, list, str, type Command, type Values } from '../command.ts';
 import { keyDetail, keySummary, keyTable } from '../format.ts';
 
 const labelOptions = { name: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' } } as const;
 
 function labels(values: Values) {
-  const name = str(values, 'name');
-  const owner = str(values, 'owner');
-  const environment = str(values, 'env');
-  return { ...(name !== undefined && { name }), ...(owner !== undefined && { owner }), ...(environment !== undefined && { environment }) };
+  return defined({ name: str(values, 'name'), owner: str(values, 'owner'), environment: str(values, 'env') });
 }
 
 function oneOf<T extends string>(values: Values, name: string, allowed: readonly T[]): T | undefined {
@@ -69,7 +66,7 @@ export const keysCommands: Command[] = [
         ...(bits !== undefined && { bits }),
         ...(curve && { curve }),
         ...(use && { use }),
-        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+        ...defined(optional),
         ...(values.pending === true && { pending: true }),
         ...(subject && { certificate: { subject, ...(sans && { sans }) } }),
       });
@@ -88,7 +85,7 @@ export const keysCommands: Command[] = [
       const status = oneOf(values, 'status', STATUSES);
       const filter = { owner: str(values, 'owner'), search: str(values, 'search'), at: str(values, 'at') };
       const keys = await ctx.call('keys.list', {
-        ...Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)),
+        ...defined(filter),
         ...(type && { type }),
         ...(use && { use }),
         ...(status && { status }),
@@ -125,7 +122,7 @@ export const keysCommands: Command[] = [
         contentBase64: content.toString('base64'),
         ...labels(values),
         ...(use && { use }),
-        ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+        ...defined(optional),
       });
       if (ctx.json) ctx.printJson(keys);
       else ctx.print(`Imported ${keys.length} key${keys.length === 1 ? '' : 's'}.\n${keyTable(keys)}`);

@@ -1,7 +1,7 @@
 import { SignetError } from '../../../core/errors.ts';
 import type { Input } from '../../../api/contract.ts';
 import type { ChannelSettingsView, NotificationConfigView, NotificationRunView, NotificationView, SmtpSecurity } from '../../../services/notification-views.ts';
-import { int, str, type Command, type Values } from '../command.ts';
+import { defined, int, str, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
 import { writeOutput } from '../io.ts';
 
@@ -33,11 +33,6 @@ function smtpSecurity(values: Values): SmtpSecurity | undefined {
 function noneOr(values: Values, name: string): string | null | undefined {
   const value = str(values, name);
   return value === 'none' ? null : value;
-}
-
-/** Drops the options not given, so the patch says only what the user asked to change. */
-function definedOnly<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 function deliveryCell(notification: NotificationView): string {
@@ -200,7 +195,7 @@ export const notifyCommands: Command[] = [
         webhook: onOff(values, 'webhook'),
         webhookUrl: noneOr(values, 'webhook-url'),
       };
-      if (Object.values(channels).some((value) => value !== undefined)) patch.channels = definedOnly(channels);
+      if (Object.values(channels).some((value) => value !== undefined)) patch.channels = defined(channels);
 
       const days = listOrNone(values, 'reminder-days');
       if (days === null) throw new SignetError('ERR_BAD_INPUT', '--reminder-days needs at least one offset, e.g. 90,30,7,1');
@@ -224,7 +219,7 @@ export const notifyCommands: Command[] = [
           from: str(values, 'smtp-from'),
           caPem: caFile === undefined || caFile === null ? caFile : (await ctx.readInput(caFile, 'CA certificate file')).toString('utf8'),
         };
-        if (Object.values(smtp).some((value) => value !== undefined)) patch.smtp = definedOnly(smtp);
+        if (Object.values(smtp).some((value) => value !== undefined)) patch.smtp = defined(smtp);
       }
 
       const secretFile = str(values, 'webhook-secret-file');
