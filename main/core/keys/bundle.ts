@@ -1,6 +1,6 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { describeKeyObject } from './describe.ts';
+import { describeKeyObject, samePublicKey } from './describe.ts';
 import type { ParsedKey } from './types.ts';
 
 /** Everything found in one file, before keys and certificates are paired. */
@@ -28,11 +28,11 @@ export function bundleKeys(found: FoundItems): ParsedKey[] {
 
   const withPrivate = found.privateKeys.map((privateKey) => ({ publicKey: createPublicKey(privateKey), privateKey }));
   const publicOnly = found.publicKeys
-    .filter((publicKey) => !withPrivate.some((pair) => pair.publicKey.equals(publicKey)))
+    .filter((publicKey) => !withPrivate.some((pair) => samePublicKey(pair.publicKey, publicKey)))
     .map((publicKey) => ({ publicKey, privateKey: undefined }));
 
   for (const { publicKey, privateKey } of [...withPrivate, ...publicOnly]) {
-    const leaves = certificates.filter((certificate) => certificate.x509.publicKey.equals(publicKey));
+    const leaves = certificates.filter((certificate) => samePublicKey(certificate.x509.publicKey, publicKey));
     const chain = leaves[0] ? issuersOf(leaves[0], certificates) : [];
     for (const certificate of [...leaves, ...chain]) claimed.add(certificate);
     keys.push(parsedKey(publicKey, privateKey, [...leaves, ...chain]));

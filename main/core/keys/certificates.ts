@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createPublicKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { describeKeyObject } from './describe.ts';
+import { describeKeyObject, samePublicKey } from './describe.ts';
 import { distinguishedName, formatDistinguishedName } from './distinguished-name.ts';
 import { toPem } from './pem.ts';
 import { describeSubjectAltNames, subjectAltNameExtension } from './subject-alt-names.ts';
@@ -114,13 +114,8 @@ export function certificatePublicKey(der: Uint8Array): KeyObject {
   return loadCertificate(der).publicKey;
 }
 
-/**
- * Compares SPKI bytes rather than calling KeyObject.equals: on Node 20, equals() of keys of different
- * types leaves an OpenSSL error queued that makes the next createPrivateKey fail ("different key types").
- */
 export function certificateMatchesKey(der: Uint8Array, publicKey: KeyObject): boolean {
-  const spki = (key: KeyObject) => key.export({ format: 'der', type: 'spki' });
-  return spki(certificatePublicKey(der)).equals(spki(publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey));
+  return samePublicKey(certificatePublicKey(der), publicKey);
 }
 
 export function csrToPem(der: Buffer): Buffer {

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
 import type { AsymmetricKey, Curve } from './types.ts';
 
@@ -22,4 +22,13 @@ export function describeKeyObject(key: KeyObject): Pick<AsymmetricKey, 'type' | 
     default:
       throw new SignetError('ERR_KEY_FORMAT', `unsupported key type ${key.asymmetricKeyType ?? 'unknown'}; Signet handles RSA, EC (P-256/384/521), Ed25519 and X25519`);
   }
+}
+
+/**
+ * Whether two keys have the same public half, by their SPKI bytes. Not `KeyObject.equals`: on Node 20,
+ * comparing keys of different types leaves an OpenSSL error queued that makes the next key import fail.
+ */
+export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  const spki = (key: KeyObject) => (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' });
+  return spki(a).equals(spki(b));
 }

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { describeKeyObject } from './describe.ts';
+import { describeKeyObject, samePublicKey } from './describe.ts';
 import type { KeyUse, ParsedKey, ParsedKeyFile } from './types.ts';
 
 type Kty = 'RSA' | 'EC' | 'OKP';
@@ -99,7 +99,7 @@ function importJwk(create: () => KeyObject, kty: Kty): KeyObject {
 function assertHalvesMatch(publicKey: KeyObject, privateKey: KeyObject): void {
   let matches: boolean;
   if (privateKey.asymmetricKeyType === 'x25519') {
-    matches = createPublicKey(privateKey).equals(publicKey);
+    matches = samePublicKey(privateKey, publicKey);
   } else {
     const probe = Buffer.from('signet key consistency check');
     const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
@@ -121,7 +121,7 @@ function readX5c(jwk: JsonObject, publicKey: KeyObject): Buffer[] {
   } catch {
     throw new SignetError('ERR_KEY_FORMAT', "the first 'x5c' entry is not a valid X.509 certificate");
   }
-  if (!leafKey.equals(publicKey)) throw new SignetError('ERR_KEY_FORMAT', "the first 'x5c' certificate does not hold the JWK's key");
+  if (!samePublicKey(leafKey, publicKey)) throw new SignetError('ERR_KEY_FORMAT', "the first 'x5c' certificate does not hold the JWK's key");
   return certificates;
 }
 

@@ -5,6 +5,7 @@ import { SignetError } from '../errors.ts';
 import { bundleKeys, type FoundItems } from './bundle.ts';
 import { checkPbeCost, decodeDer, decryptPkcs8, MAX_PBE_ITERATIONS } from './der.ts';
 import { MAX_KEY_FILE_BYTES, type ParsedKey } from './types.ts';
+import { samePublicKey } from './describe.ts';
 
 // RFC 7292 object identifiers.
 const OID = {
@@ -255,7 +256,7 @@ export async function exportPkcs12(input: Pkcs12ExportInput): Promise<Buffer> {
 
 function leafHoldsKey(leaf: Buffer, privateKey: KeyObject): boolean {
   try {
-    return new X509Certificate(leaf).publicKey.equals(createPublicKey(privateKey));
+    return samePublicKey(new X509Certificate(leaf).publicKey, privateKey);
   } catch {
     throw new SignetError('ERR_BAD_INPUT', 'the first certificate is not a valid X.509 certificate');
   }

@@ -190,6 +190,11 @@ describe('bad input', () => {
     await expectSignetError(parseKeyFile(der.subarray(0, 200)), 'ERR_KEY_FORMAT', /truncated/);
   });
 
+  it('refuses DER followed by stray bytes', async () => {
+    const der = Buffer.concat([rsa.publicKey.export({ format: 'der', type: 'spki' }), Buffer.from([0, 0])]);
+    await expectSignetError(parseKeyFile(der), 'ERR_KEY_FORMAT', /unexpected bytes/);
+  });
+
   it('reports a truncated JWK', async () => {
     const json = JSON.stringify(rsa.publicKey.export({ format: 'jwk' }));
     await expectSignetError(parseKeyFile(text(json.slice(0, 40))), 'ERR_KEY_FORMAT', /invalid JSON/);
@@ -199,6 +204,11 @@ describe('bad input', () => {
     expectSignetError(parseKeyFile(text(JSON.stringify({ kty: 'DSA', x: 'AA' }))), 'ERR_KEY_FORMAT', /unsupported JWK kty 'DSA'/));
 
   it('refuses a JWK with a missing member', () => expectSignetError(parseKeyFile(text('{"kty":"RSA","e":"AQAB"}')), 'ERR_KEY_FORMAT', /JWK is missing 'n'/));
+
+  it('explains that RSA JWKs without CRT members cannot be imported', async () => {
+    const { kty, n, e, d } = rsa.privateKey.export({ format: 'jwk' });
+    await expectSignetError(parseKeyFile(text(JSON.stringify({ kty, n, e, d }))), 'ERR_KEY_FORMAT', /CRT members/);
+  });
 
   it('refuses a JWK member that is not base64url', () =>
     expectSignetError(parseKeyFile(text('{"kty":"RSA","n":"a+b/","e":"AQAB"}')), 'ERR_KEY_FORMAT', /base64url/));

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,22 +54,54 @@ export class Workspace {
     return execFileSync(OPENSSL, args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
   }
 
+  /** Like `openssl`, for commands that report on stderr (`pkcs12 -info`): both streams, stderr last. */
+  opensslReport(args: string[]): string {
+    const run = spawnSync(OPENSSL, args, { cwd: this.dir, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${run.stderr}`);
+    return run.stdout + run.stderr;
+  }
+
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
-/** Asserts that the promise (or function) fails with a SignetError of this code, and returns it. */
-export async function expectSignetError(action: Promise<unknown> | (() => unknown), code: ErrorCode, message?: RegExp): Promise<Error> {
+/** Asserts that the promise (or function) fails with a SignetError of this code (and message). */
+export async function expectSignetError(action: Promise<unknown> | (() => unknown), code: ErrorCode, message?: RegExp): Promise<void> {
   let caught: unknown;
   try {
     await (typeof action === 'function' ? action() : action);
   } catch (error) {
     caught = error;
   }
-  expect(isSignetError(caught), `expected a SignetError ${code}, got ${String(caught)}`).toBe(true);
-  if (!isSignetError(caught)) throw new Error('unreachable');
+  if (!isSignetError(caught)) throw new Error(`expected a SignetError ${code}, got ${String(caught)}`);
   expect(caught.code).toBe(code);
   if (message) expect(caught.message).toMatch(message);
-  return caught;
+}
+
+export interface OpensslChain {
+  leaf: Buffer;
+  intermediate: Buffer;
+  root: Buffer;
+}
+
+/**
+ * A root CA, an intermediate CA and a leaf issued by openssl for the key in `leafCsrPem` (or, with
+ * `forcePublicKeyPem`, for a key that cannot sign its own request, such as X25519). DER certificates.
+ */
+export function opensslChain(workspace: Workspace, leafCsrPem: Uint8Array, forcePublicKeyPem?: Uint8Array): OpensslChain {
+  workspace.write('ca.ext', 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  workspace.write('leaf.ext', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  workspace.openssl(['req', '-x509', ...ec, '-keyout', 'root.key', '-out', 'root.crt', '-subj', '/CN=Test Root', '-days', '30', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  workspace.openssl(['req', '-new', ...ec, '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/CN=Test Intermediate']);
+  workspace.openssl(['x509', '-req', '-in', 'int.csr', '-CA', 'root.crt', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'int.crt', '-days', '30', '-extfile', 'ca.ext']);
+  workspace.write('leaf.csr', leafCsrPem);
+  const force = forcePublicKeyPem ? ['-force_pubkey', workspace.write('forced.pub', forcePublicKeyPem)] : [];
+  workspace.openssl(['x509', '-req', '-in', 'leaf.csr', ...force, '-CA', 'int.crt', '-CAkey', 'int.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '30', '-extfile', 'leaf.ext']);
+  const der = (name: string): Buffer => {
+    workspace.openssl(['x509', '-in', `${name}.crt`, '-outform', 'DER', '-out', `${name}.der`]);
+    return workspace.read(`${name}.der`);
+  };
+  return { leaf: der('leaf'), intermediate: der('int'), root: der('root') };
 }
