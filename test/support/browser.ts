@@ -139,8 +139,10 @@ export interface OpenPage {
 }
 
 /** A fresh browser context (own storage, clipboard allowed) with the console opened through its token link. */
-export async function openConsole(browser: Browser, server: RunningServer): Promise<OpenPage> {
+export async function openConsole(browser: Browser, server: RunningServer, options: { fakeClock?: boolean } = {}): Promise<OpenPage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
+  // Timers the test moves by hand (auto-lock): time is fast-forwarded, never slept on.
+  if (options.fakeClock) await context.clock.install();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

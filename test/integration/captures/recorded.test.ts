@@ -52,7 +52,7 @@ describe.skipIf(skip)('a capture recorded by Chromium', () => {
       const context = await browser.newContext({ recordHar: { path: harPath, content: 'embed' } });
       const page = await context.newPage();
       await page.goto(origin);
-      await page.waitForFunction(() => document.title.startsWith('done:'));
+      await page.waitForFunction("document.title.startsWith('done:')");
       await context.close();
     } finally {
       await browser.close();

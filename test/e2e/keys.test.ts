@@ -1,0 +1,232 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../main/api/dispatch.ts';
+import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+
+const missing = chromiumMissing();
+
+describe.skipIf(missing !== undefined)('keys view', () => {
+  let browser: Browser;
+  let rendererDir: string;
+  let running: ConsoleUnderTest | undefined;
+  let opened: OpenPage | undefined;
+
+  beforeAll(async () => {
+    rendererDir = await ensureRenderer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await opened?.context.close();
+    await running?.close();
+    opened = running = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** An unlocked console, with keys made through the contract before the page opens. */
+  async function consoleWith(keys: Parameters<typeof dispatch<'keys.generate'>>[2][] = []): Promise<OpenPage> {
+    running = await startConsole(rendererDir);
+    for (const input of keys) await dispatch(running.store.session, 'keys.generate', input);
+    opened = await openConsole(browser, running.server);
+    await opened.page.getByRole('navigation', { name: 'Views' }).waitFor();
+    return opened;
+  }
+
+  it('generates a key from the dialog and lists it with an active chip', async () => {
+    const { page, pageErrors } = await consoleWith();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a key' });
+    await dialog.getByLabel('Type').selectOption('ec');
+    await dialog.getByLabel('Name').fill('Merchant signing');
+    await dialog.getByLabel('Owner').fill('acme');
+    await dialog.getByLabel('Issue a self-signed certificate with the key').check();
+    await dialog.getByLabel('Subject', { exact: true }).fill('CN=acme merchant,O=Acme');
+    await screenshotBothThemes(page, 'generate-dialog');
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+
+    const row = page.getByRole('row', { name: /Merchant signing/ });
+    await row.getByText('Active').waitFor();
+    expect(await row.textContent()).toContain('EC P-256');
+    const [stored] = running?.store.session.keys.list({}) ?? [];
+    expect(stored?.owner).toBe('acme');
+    expect(stored?.certificateDer).not.toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows progress for an RSA-4096 key and discards it when cancelled', async () => {
+    const { page } = await consoleWith();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a key' });
+    await dialog.getByLabel('Size').selectOption('4096');
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+    await dialog.getByRole('progressbar', { name: 'Generating the key' }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancel generation' }).click();
+    await dialog.getByText('the key will not be kept').waitFor();
+
+    const session = running?.store.session;
+    await expect.poll(() => session?.audit.list({}).some((entry) => entry.action === 'key.deleted'), { timeout: 60_000, interval: 200 }).toBe(true);
+    expect(session?.keys.count()).toBe(0);
+  });
+
+  it('opens a key in the detail pane and copies its public JWK', async () => {
+    const { page } = await consoleWith([{ type: 'ed25519', name: 'Callback signer', owner: 'klix' }]);
+    await page.getByRole('row', { name: /Callback signer/ }).click();
+    const detail = page.getByRole('complementary', { name: 'Key detail' });
+    await detail.getByRole('heading', { name: 'Public JWK' }).waitFor();
+    await screenshotBothThemes(page, 'key-detail');
+
+    await detail.getByRole('button', { name: 'Copy public JWK' }).click();
+    await detail.getByText('Copied').waitFor();
+    const copied = JSON.parse(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())) as Record<string, unknown>;
+    const [stored] = running?.store.session.keys.list({}) ?? [];
+    expect(copied).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: stored?.kid });
+    expect(copied).not.toHaveProperty('d');
+  });
+
+  it('imports a public key pasted as PEM into the trust store', async () => {
+    const { page } = await consoleWith();
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByLabel('…or paste a PEM, JWK or JWKS').fill(pem);
+    await dialog.getByLabel('Name').fill('Partner verification key');
+    await dialog.getByLabel('Owner').fill('partner');
+    await screenshotBothThemes(page, 'import-dialog');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+
+    const row = page.getByRole('row', { name: /Partner verification key/ });
+    await row.waitFor();
+    expect(await row.getByRole('img', { name: 'Trust-store entry (public part only)' }).count()).toBe(1);
+    expect(await row.textContent()).toContain('EC P-384');
+  });
+
+  it('imports an HMAC secret under its AppId', async () => {
+    const { page } = await consoleWith();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByRole('tab', { name: 'HMAC secret' }).click();
+    await dialog.getByLabel('AppId').fill('OPG-APP-7');
+    await dialog.getByLabel('Written as').selectOption('hex');
+    await dialog.getByLabel('Secret', { exact: true }).fill(randomBytes(32).toString('hex'));
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const row = page.getByRole('row', { name: /HMAC OPG-APP-7/ });
+    await row.getByText('Active').waitFor();
+    expect(await row.textContent()).toContain('HMAC 256');
+  });
+
+  it('shows the service error inside the import dialog when the pasted text holds no key', async () => {
+    const { page } = await consoleWith();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByLabel('…or paste a PEM, JWK or JWKS').fill('this is not a key');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect((await alert.textContent())?.trim().length).toBeGreaterThan(0);
+    expect(await alert.textContent()).not.toMatch(/at .*\.ts:\d+/);
+    expect(running?.store.session.keys.count()).toBe(0);
+  });
+
+  it('revokes a key with a reason and shows the revoked chip', async () => {
+    const { page } = await consoleWith([{ type: 'rsa', bits: 2048, name: 'Old merchant key', owner: 'acme' }]);
+    const row = page.getByRole('row', { name: /Old merchant key/ });
+    await row.getByText('Active').waitFor();
+    await row.click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke Old merchant key' });
+    await dialog.getByLabel('Reason').fill('key compromise');
+    await screenshotBothThemes(page, 'revoke-dialog');
+    await dialog.getByRole('button', { name: 'Revoke key' }).click();
+
+    await row.getByText('Revoked').waitFor();
+    const [stored] = running?.store.session.keys.list({}) ?? [];
+    expect(stored?.status).toBe('revoked');
+    expect(stored?.revocationReason).toBe('key compromise');
+  });
+
+  it('downloads the public JWK through the export dialog', async () => {
+    const { page } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'Export me' }]);
+    await page.getByRole('row', { name: /Export me/ }).click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'Export' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export Export me' });
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.jwk\.json$/);
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('closes a dialog with Escape without changing anything', async () => {
+    const { page } = await consoleWith();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a key' });
+    await dialog.getByLabel('Name').fill('never made');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(running?.store.session.keys.count()).toBe(0);
+  });
+
+  it('opens the import dialog with a key file dropped onto the view', async () => {
+    const { page } = await consoleWith();
+    const jwk = JSON.stringify(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }));
+    const files = await page.evaluateHandle((text) => {
+      const dom = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
+      const transfer = new dom.DataTransfer();
+      transfer.items.add(new File([text], 'partner.jwk', { type: 'application/json' }));
+      return transfer;
+    }, jwk);
+    const view = page.getByRole('region', { name: 'Keys' });
+    await view.dispatchEvent('dragenter', { dataTransfer: files });
+    await page.getByText('Drop the key file to import it').waitFor();
+    await view.dispatchEvent('drop', { dataTransfer: files });
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByText('partner.jwk').waitFor();
+    await dialog.getByLabel('Name').fill('Dropped partner key');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByRole('row', { name: /Dropped partner key/ }).waitFor();
+  });
+
+  it('creates a certificate request for a held key and shows its PEM', async () => {
+    const { page } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'mTLS client' }]);
+    await page.getByRole('row', { name: /mTLS client/ }).click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'CSR' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Certificate request for mTLS client' });
+    await dialog.getByLabel('Subject', { exact: true }).fill('CN=client.acme.test,O=Acme');
+    await dialog.getByLabel('Subject alternative names').fill('dns:client.acme.test');
+    await dialog.getByLabel('Usage').selectOption('client');
+    await dialog.getByRole('button', { name: 'Create request' }).click();
+    await dialog.getByText('-----BEGIN CERTIFICATE REQUEST-----', { exact: false }).waitFor();
+    await screenshotBothThemes(page, 'csr-dialog');
+    expect(running?.store.session.audit.list({}).some((entry) => entry.action === 'key.csr-created')).toBe(true);
+  });
+
+  it('keeps only the rows in view in the DOM for a long list', async () => {
+    running = await startConsole(rendererDir);
+    for (let index = 0; index < 400; index++) {
+      await dispatch(running.store.session, 'keys.import', {
+        contentBase64: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+        name: `Partner key ${String(index).padStart(3, '0')}`,
+      });
+    }
+    opened = await openConsole(browser, running.server);
+    const grid = opened.page.getByRole('grid', { name: 'Keys' });
+    await grid.getByRole('row', { name: /Partner key 000/ }).waitFor();
+    expect(await grid.locator('tbody tr[data-index]').count()).toBeLessThan(60);
+    expect(await grid.getAttribute('aria-rowcount')).toBe('401');
+
+    await grid.getByRole('row', { name: /Partner key 000/ }).click();
+    await opened.page.keyboard.press('End');
+    await grid.getByRole('row', { name: /Partner key 399/ }).waitFor();
+    await opened.page.getByRole('complementary', { name: 'Key detail' }).getByRole('heading', { name: 'Partner key 399' }).waitFor();
+  });
+
+  it('filters the table by status', async () => {
+    const { page } = await consoleWith([
+      { type: 'ed25519', name: 'Pending key', pending: true },
+      { type: 'ed25519', name: 'Live key' },
+    ]);
+    await page.getByLabel('Status').selectOption('pending');
+    await page.getByRole('row', { name: /Pending key/ }).waitFor();
+    expect(await page.getByRole('row', { name: /Live key/ }).count()).toBe(0);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest } from '../support/browser.ts';
+import { TEST_PASSPHRASE } from '../support/store.ts';
+
+const missing = chromiumMissing();
+
+describe.skipIf(missing !== undefined)('lock screen', () => {
+  let browser: Browser;
+  let rendererDir: string;
+  let running: ConsoleUnderTest | undefined;
+
+  beforeAll(async () => {
+    rendererDir = await ensureRenderer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('creates a new keystore under a passphrase typed twice and opens the console', async () => {
+    running = await startConsole(rendererDir, 'new');
+    const { page, context, pageErrors } = await openConsole(browser, running.server);
+    await page.getByRole('heading', { name: 'Create the keystore' }).waitFor();
+    await page.getByLabel('New passphrase').fill('a long enough passphrase');
+    await page.getByLabel('Repeat the passphrase').fill('a long enough passphrase');
+    await screenshotBothThemes(page, 'create-keystore');
+
+    await page.getByRole('button', { name: 'Create keystore' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    await page.getByText('No keys yet.').waitFor();
+    expect(running.store.session.initialized).toBe(true);
+    expect(running.store.session.unlocked).toBe(true);
+    await screenshotBothThemes(page, 'keys-empty');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses two different passphrases before asking the service', async () => {
+    running = await startConsole(rendererDir, 'new');
+    const { page, context } = await openConsole(browser, running.server);
+    await page.getByLabel('New passphrase').fill('first passphrase');
+    await page.getByLabel('Repeat the passphrase').fill('second passphrase');
+    await page.getByLabel('Repeat the passphrase').press('Enter');
+    await page.getByRole('alert').getByText('The two passphrases differ.').waitFor();
+    expect(running.store.session.initialized).toBe(false);
+    await context.close();
+  });
+
+  it('shows the service error inline when the passphrase is wrong, then unlocks with the right one', async () => {
+    running = await startConsole(rendererDir, 'locked');
+    const { page, context, pageErrors } = await openConsole(browser, running.server);
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await page.getByLabel('Passphrase').fill('not the passphrase');
+    await page.getByLabel('Passphrase').press('Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/passphrase/i);
+    expect(running.store.session.unlocked).toBe(false);
+    await screenshotBothThemes(page, 'unlock-error');
+
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('navigation', { name: 'Views' }).waitFor();
+    expect(running.store.session.unlocked).toBe(true);
+    // The failed attempt answers 4xx: the browser logs that request, nothing else may be logged.
+    expect(pageErrors.filter((text) => !text.includes('status of 4'))).toEqual([]);
+    await context.close();
+  });
+
+  it('locks itself after the idle time chosen in settings', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const { page, context } = await openConsole(browser, running.server, { fakeClock: true });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Lock the keystore').selectOption('1');
+    await page.clock.fastForward('00:50');
+    expect(running.store.session.unlocked).toBe(true);
+    await page.clock.fastForward('00:20');
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    expect(running.store.session.unlocked).toBe(false);
+    await context.close();
+  });
+
+  it('locks the keystore from the top bar', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const { page, context } = await openConsole(browser, running.server);
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    expect(running.store.session.unlocked).toBe(false);
+    await context.close();
+  });
+});

@@ -1,0 +1,146 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../main/api/dispatch.ts';
+import { readSettings } from '../../main/services/settings.ts';
+import type { Session } from '../../main/services/session.ts';
+import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+
+const missing = chromiumMissing();
+const DAY_MS = 86_400_000;
+const daysFromNow = (days: number): string => new Date(Date.now() + days * DAY_MS).toISOString();
+
+/** A keystore with one key in every state the views draw differently. */
+async function seedKeys(session: Session): Promise<void> {
+  await dispatch(session, 'keys.generate', { type: 'rsa', bits: 2048, name: 'KLIX merchant 2026', owner: 'acme', environment: 'production', certificate: { subject: 'CN=acme merchant' } });
+  await dispatch(session, 'keys.generate', { type: 'ec', curve: 'P-256', name: 'Callback signer', owner: 'klix', expires: '12d' });
+  await dispatch(session, 'keys.generate', { type: 'ed25519', name: 'Legacy signer', owner: 'acme', notBefore: daysFromNow(-700), expires: daysFromNow(-20) });
+  await dispatch(session, 'keys.generate', { type: 'hmac', appId: 'OPG-APP-1', name: 'OnePoint sandbox', owner: 'onepoint', environment: 'sandbox', expires: '200d' });
+  await dispatch(session, 'keys.generate', { type: 'x25519', name: 'Key agreement', owner: 'ocen', pending: true, expires: '1y' });
+  const compromised = await dispatch(session, 'keys.generate', { type: 'rsa', bits: 2048, name: 'Compromised merchant key', owner: 'acme', notBefore: daysFromNow(-300), expires: daysFromNow(400) });
+  await dispatch(session, 'keys.revoke', { ref: compromised.id, reason: 'key compromise', at: daysFromNow(-40) });
+}
+
+describe.skipIf(missing !== undefined)('timeline, audit log and settings', () => {
+  let browser: Browser;
+  let rendererDir: string;
+  let running: ConsoleUnderTest | undefined;
+  let opened: OpenPage | undefined;
+
+  beforeAll(async () => {
+    rendererDir = await ensureRenderer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await opened?.context.close();
+    await running?.close();
+    opened = running = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function seededConsole(): Promise<OpenPage & { session: Session }> {
+    running = await startConsole(rendererDir);
+    await seedKeys(running.store.session);
+    opened = await openConsole(browser, running.server);
+    await opened.page.getByRole('row', { name: /KLIX merchant 2026/ }).waitFor();
+    return { ...opened, session: running.store.session };
+  }
+
+  it('lists every state with its own chip', async () => {
+    const { page, pageErrors } = await seededConsole();
+    for (const chip of ['Active', 'Expiring soon', 'Expired', 'Pending', 'Revoked']) {
+      await page.getByRole('grid', { name: 'Keys' }).getByText(chip, { exact: true }).first().waitFor();
+    }
+    await screenshotBothThemes(page, 'keys');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('draws a bar for every key and marks today on the timeline', async () => {
+    const { page, pageErrors } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Timeline' }).click();
+    const chart = page.getByRole('group', { name: 'Validity of each key' });
+    await chart.waitFor();
+    expect(await chart.locator('g[data-key-id]').count()).toBe(6);
+    expect(await page.getByTestId('today-marker').count()).toBe(1);
+    expect(await chart.getByText('revoked', { exact: true }).count()).toBe(1);
+    expect(await chart.getByText('expired', { exact: true }).count()).toBe(1);
+
+    await chart.getByRole('button', { name: /^Callback signer: expiring soon/ }).focus();
+    await page.getByRole('tooltip').getByText('Callback signer').waitFor();
+    await screenshotBothThemes(page, 'timeline');
+    await page.getByRole('radio', { name: 'Month' }).click();
+    await screenshotBothThemes(page, 'timeline-month');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens the key detail when a timeline bar is chosen', async () => {
+    const { page } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Timeline' }).click();
+    await page.getByRole('button', { name: /^Compromised merchant key: revoked/ }).press('Enter');
+    const detail = page.getByRole('complementary', { name: 'Key detail' });
+    await detail.getByRole('heading', { name: 'Compromised merchant key' }).waitFor();
+    await detail.getByText(/key compromise/).first().waitFor();
+  });
+
+  it('shows the audit log newest first with the chain intact', async () => {
+    const { page, pageErrors, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Audit log' }).click();
+    const banner = page.getByTestId('chain-status');
+    await banner.getByText('Audit chain intact.').waitFor();
+    const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.first().textContent()).toContain('Key revoked');
+    expect(await rows.count()).toBe(session.audit.list({}).length);
+    await screenshotBothThemes(page, 'audit');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('filters the audit log by key', async () => {
+    const { page, session } = await seededConsole();
+    const compromised = session.keys.list({ search: 'Compromised' })[0];
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Audit log' }).click();
+    await page.getByLabel('Key', { exact: true }).selectOption(compromised?.id ?? 'missing');
+    const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
+    await rows.nth(1).getByText('Key created').waitFor();
+    expect(await rows.count()).toBe(2);
+  });
+
+  it('lists the notices a scheduler run records and clears the unread count', async () => {
+    const { page, pageErrors } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
+    await page.getByRole('button', { name: 'Check now' }).click();
+    const list = page.getByRole('list', { name: 'Notifications' });
+    await list.getByText(/Compromised merchant key/).first().waitFor();
+    const bell = page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
+    await bell.waitFor();
+    await screenshotBothThemes(page, 'notifications');
+
+    await page.getByRole('button', { name: 'Mark all read' }).click();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).first().waitFor();
+    expect(await bell.count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('changes a policy in settings', async () => {
+    const { page, pageErrors, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const expiringSoon = page.getByLabel('Expiring soon');
+    await expect.poll(() => expiringSoon.inputValue()).toBe('30');
+    await expiringSoon.fill('60');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    expect(readSettings(session).policy.expiringSoonDays).toBe(60);
+    await screenshotBothThemes(page, 'settings');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the service error next to a policy it refuses', async () => {
+    const { page, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Default key validity').fill('forever');
+    await page.getByRole('button', { name: 'Save policies' }).click();
+    await page.getByRole('alert').getByText(/keyExpiry/).waitFor();
+    expect(readSettings(session).policy.keyExpiry).toBe('2y');
+  });
+});
