@@ -3,8 +3,9 @@ import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
 import { SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
-import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
 import type { MethodName } from './names.ts';
+import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
 import type { NotificationConfigView, NotificationRunView, NotificationTestView, NotificationView } from '../services/notification-views.ts';
 
@@ -45,6 +46,20 @@ const subject = z.string().min(3).max(1000);
 const sans = z.array(z.string().min(1).max(300)).max(100);
 const labels = { name: label.optional(), owner: label.optional(), environment: label.optional() };
 const empty = z.object({}).strict();
+const generateInput = z.object({
+  type: keyType,
+  bits: z.number().int().optional(),
+  curve: z.enum(['P-256', 'P-384', 'P-521']).optional(),
+  ...labels,
+  use: keyUse.optional(),
+  alg: alg.optional(),
+  kid: ref.optional(),
+  expires: when.optional(),
+  notBefore: when.optional(),
+  pending: z.boolean().optional(),
+  appId: ref.optional(),
+  certificate: z.object({ subject, sans: sans.optional() }).optional(),
+});
 
 export const contract = {
   'keystore.status': returns<KeystoreStatusView>()(empty, 'where the keystore is and whether it is unlocked'),
@@ -52,6 +67,14 @@ export const contract = {
   'keystore.unlock': returns<KeystoreStatusView>()(z.object({ passphrase }), 'unlock with the passphrase'),
   'keystore.lock': returns<KeystoreStatusView>()(empty, 'forget the master key'),
   'keystore.changePassphrase': returns<KeystoreStatusView>()(z.object({ current: passphrase, next: passphrase }), 're-wrap the master key under a new passphrase'),
+  'keystore.backup': returns<BackupView>()(
+    z.object({ path, passphrase, overwrite: z.boolean().optional() }),
+    'write the whole keystore to one file: an online SQLite snapshot sealed under the passphrase (audited)',
+  ),
+  'keystore.restore': returns<BackupView>()(
+    z.object({ path, passphrase, currentPassphrase: passphrase.optional() }),
+    'replace the keystore with a checked backup, or refuse and change nothing (audited)',
+  ),
 
   'settings.get': returns<Settings>()(empty, 'all settings, defaults filled in'),
   'settings.update': returns<Settings>()(
@@ -72,23 +95,8 @@ export const contract = {
     'keys and trust-store entries',
   ),
   'keys.show': returns<KeyDetail>()(z.object({ ref }), 'one key with its public part, certificate and history'),
-  'keys.generate': returns<KeyView>()(
-    z.object({
-      type: keyType,
-      bits: z.number().int().optional(),
-      curve: z.enum(['P-256', 'P-384', 'P-521']).optional(),
-      ...labels,
-      use: keyUse.optional(),
-      alg: alg.optional(),
-      kid: ref.optional(),
-      expires: when.optional(),
-      notBefore: when.optional(),
-      pending: z.boolean().optional(),
-      appId: ref.optional(),
-      certificate: z.object({ subject, sans: sans.optional() }).optional(),
-    }),
-    'generate a key pair or an HMAC secret',
-  ),
+  'keys.generate': returns<KeyView>()(generateInput, 'generate a key pair or an HMAC secret'),
+  'keys.generateJob': returns<JobView>()(generateInput, 'generate as a job (progress, cancel): for RSA-4096'),
   'keys.import': returns<KeyView[]>()(
     z.object({ contentBase64: base64, password: z.string().max(1024).optional(), ...labels, kid: ref.optional(), expires: when.optional(), use: keyUse.optional(), alg: alg.optional() }),
     'import keys from PEM, DER, JWK, JWKS or PKCS#12',
@@ -117,6 +125,10 @@ export const contract = {
   ),
   'audit.verify': returns<AuditChainView>()(empty, 'check the audit hash chain'),
 
+  'jobs.get': returns<JobView>()(z.object({ id: ref }), 'progress and outcome of a job'),
+  'jobs.cancel': returns<JobView>()(z.object({ id: ref }), 'cancel a running job (nothing half-stored)'),
+  'jobs.list': returns<JobView[]>()(empty, 'jobs of this session'),
+
   'notifications.run': returns<NotificationRunView>()(empty, 'record what is due (status changes, expiry reminders) and send what is queued'),
   'notifications.list': returns<NotificationView[]>()(
     z.object({ unread: z.boolean().optional(), key: ref.optional(), limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
@@ -134,6 +146,10 @@ export const contract = {
 
   'captures.verify': returns<CaptureReport>()(z.object({ path, at: when.optional() }), 'inspect a capture file without storing it'),
   'captures.import': returns<CaptureView>()(z.object({ path, name: label.optional(), at: when.optional() }), 'inspect and store a capture'),
+  'captures.importJob': returns<JobView>()(
+    z.object({ path: path.optional(), uploadId: z.string().max(40).optional(), name: label.optional(), at: when.optional() }),
+    'import as a job (progress, cancel): a path, or a file uploaded to browser mode',
+  ),
   'captures.list': returns<CaptureView[]>()(empty, 'stored captures'),
   'captures.get': returns<CaptureView>()(z.object({ id: ref }), 'one stored capture'),
   'captures.exchanges': returns<{ rows: ExchangeRowView[]; total: number }>()(

@@ -1,5 +1,6 @@
 import { addApiKey, deleteApiKey, listApiKeys } from '../services/api-keys.ts';
 import { listAudit, verifyAudit } from '../services/audit.ts';
+import { generateKeyJob, importCaptureJob } from '../services/background.ts';
 import { exportSanitized } from '../services/capture-export.ts';
 import { deleteCapture, importCapture, listCaptures, listExchanges, showCapture, showExchange, verifyCapture } from '../services/captures.ts';
 import { certificateRequest, exportKey, selfSign } from '../services/key-export.ts';
@@ -12,6 +13,7 @@ import { createEphemeral, decryptEphemeral, listEphemeral } from '../services/wo
 import { signHmacRequest, verifyHmacRequest } from '../services/workbench/hmac.ts';
 import { decryptToken, encryptToken, signToken, verifyToken } from '../services/workbench/jose.ts';
 import type { Session } from '../services/session.ts';
+import { backupKeystore, restoreKeystore } from '../services/backup.ts';
 import {
   configView,
   exportWebhookSecret,
@@ -49,6 +51,8 @@ export const handlers: Handlers = {
   'keystore.unlock': (session, { passphrase }) => unlockKeystore(session, passphrase),
   'keystore.lock': (session) => lockKeystore(session),
   'keystore.changePassphrase': (session, { current, next }) => changePassphrase(session, current, next),
+  'keystore.backup': (session, input) => backupKeystore(session, input),
+  'keystore.restore': (session, input) => restoreKeystore(session, input),
 
   'settings.get': (session) => readSettings(session),
   'settings.update': (session, patch) => updateSettings(session, patch),
@@ -56,6 +60,7 @@ export const handlers: Handlers = {
   'keys.list': (session, input) => listKeys(session, input),
   'keys.show': (session, { ref }) => showKey(session, ref),
   'keys.generate': (session, input) => generateKey(session, input),
+  'keys.generateJob': (session, input) => generateKeyJob(session, input),
   'keys.import': (session, { contentBase64, ...rest }) => importKeys(session, { ...rest, content: bytes(contentBase64) }),
   'keys.importSecret': (session, { secretBase64, ...rest }) => importSecret(session, { ...rest, secret: bytes(secretBase64) }),
   'keys.export': (session, input) => exportKey(session, input),
@@ -69,6 +74,10 @@ export const handlers: Handlers = {
   'audit.list': (session, input) => listAudit(session, input),
   'audit.verify': (session) => verifyAudit(session),
 
+  'jobs.get': (session, { id }) => session.jobs.get(id),
+  'jobs.cancel': (session, { id }) => session.jobs.cancel(id),
+  'jobs.list': (session) => session.jobs.list(),
+
   'notifications.run': (session) => runNotifications(session, { whenLocked: 'fail', ...withOs(session) }),
   'notifications.list': (session, input) => listNotifications(session, input),
   'notifications.unreadCount': (session) => unreadCount(session),
@@ -80,6 +89,7 @@ export const handlers: Handlers = {
 
   'captures.verify': (session, input, options) => verifyCapture(session, { ...input, ...options }),
   'captures.import': (session, input, options) => importCapture(session, { ...input, ...options }),
+  'captures.importJob': (session, input) => importCaptureJob(session, input),
   'captures.list': (session) => listCaptures(session),
   'captures.get': (session, { id }) => showCapture(session, id),
   'captures.exchanges': (session, input) => listExchanges(session, input),

@@ -89,7 +89,7 @@ function baseRecord(id: string, now: Date, labels: LabelInput, fallbackName: str
   };
 }
 
-export async function generateKey(session: Session, input: GenerateInput): Promise<KeyView> {
+export async function generateKey(session: Session, input: GenerateInput, signal?: AbortSignal): Promise<KeyView> {
   const now = session.clock();
   const notBefore = input.notBefore ? parseExpiry(input.notBefore, now) : now;
   const expiresAt = expiryFor(session, input.type, input.expires, notBefore);
@@ -130,6 +130,7 @@ export async function generateKey(session: Session, input: GenerateInput): Promi
       certificateDer, chain: [], notBefore, expiresAt,
     };
   }
+  if (signal?.aborted) throw new SignetError('ERR_CANCELLED', 'key generation was cancelled: nothing was stored');
   session.transaction(() => {
     checkKidFree(session, record.kid);
     session.keys.insert(record);

@@ -8,6 +8,7 @@ import { keysRepository, type KeysRepository } from '../store/keys.ts';
 import { settingsRepository } from '../store/settings.ts';
 import { agreementsRepository, ephemeralRepository } from '../store/workbench.ts';
 import { MasterKey, vaultExists } from '../store/vault.ts';
+import { JobRegistry } from './jobs.ts';
 
 export type Clock = () => Date;
 
@@ -23,6 +24,8 @@ export class Session {
   readonly apiKeys: ApiKeysRepository;
   readonly ephemeral: ReturnType<typeof ephemeralRepository>;
   readonly agreements: ReturnType<typeof agreementsRepository>;
+  /** Long work started from the console (in memory: jobs do not outlive the process). */
+  readonly jobs = new JobRegistry();
   #master: MasterKey | undefined;
 
   private constructor(
@@ -81,6 +84,7 @@ export class Session {
   }
 
   lock(): void {
+    this.jobs.cancelAll();
     this.#master?.destroy();
     this.#master = undefined;
   }

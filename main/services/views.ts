@@ -178,3 +178,16 @@ export interface AgreementView {
   createdAt: string;
   expiresAt: string;
 }
+
+/** Long work the console watches (imports, RSA-4096 generation): progress, outcome, cancel. */
+export interface JobView {
+  id: string;
+  kind: string;
+  label: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: { done: number; total: number | null; unit: string };
+  result?: unknown;
+  error?: { code: string; message: string };
+  startedAt: string;
+  finishedAt: string | null;
+}

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignetError } from '../core/errors.ts';
 import { migrations } from './migrations/index.ts';
@@ -36,6 +36,9 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     throw new SignetError('ERR_STORE_CORRUPT', `cannot open the keystore at ${path}: ${(error as Error).message}`);
   }
   try {
+    // Captured traffic is stored in clear (bearer tokens, API keys in headers): owner-only, like ~/.ssh.
+    // SQLite creates the -wal and -shm files with the main file's permissions.
+    if (options.create && path !== ':memory:') chmodSync(path, 0o600);
     db.pragma('busy_timeout = 5000');
     if (!options.readonly) db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

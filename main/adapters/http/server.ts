@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { dispatchResult } from '../../api/dispatch.ts';
-import { httpStatusFor } from '../../core/errors.ts';
+import { httpStatusFor, toErrorBody } from '../../core/errors.ts';
 import type { Session } from '../../services/session.ts';
+import { saveUpload } from '../../services/uploads.ts';
 
 /**
  * Browser mode: the renderer and the contract over HTTP on 127.0.0.1 only. Every API request must
@@ -103,10 +104,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (origin !== undefined && !origins.has(origin)) return sendError(response, 403, 'ERR_BAD_ORIGIN', 'cross-origin requests are refused');
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 
+    const authorized = () => {
+      const given = request.headers['x-signet-token'];
+      return typeof given === 'string' && tokensMatch(given, token);
+    };
+
+    // A capture dropped on the console: streamed to a private temporary file, imported by its id.
+    if (url.pathname === '/upload') {
+      if (request.method !== 'PUT') return sendError(response, 405, 'ERR_BAD_INPUT', 'use PUT');
+      if (!authorized()) return sendError(response, 401, 'ERR_TOKEN', 'missing or wrong token');
+      try {
+        return send(response, 200, JSON.stringify({ ok: true, value: await saveUpload(request) }));
+      } catch (error) {
+        const body = toErrorBody(error);
+        return sendError(response, httpStatusFor(body.code), body.code, body.message);
+      }
+    }
+
     if (url.pathname.startsWith('/api/')) {
       if (request.method !== 'POST') return sendError(response, 405, 'ERR_BAD_INPUT', 'use POST');
-      const given = request.headers['x-signet-token'];
-      if (typeof given !== 'string' || !tokensMatch(given, token)) return sendError(response, 401, 'ERR_TOKEN', 'missing or wrong token');
+      if (!authorized()) return sendError(response, 401, 'ERR_TOKEN', 'missing or wrong token');
       if (!(request.headers['content-type'] ?? '').startsWith('application/json')) return sendError(response, 415, 'ERR_BAD_INPUT', 'send application/json');
       const body = await readBody(request, maxBody);
       if (body === undefined) return sendError(response, 413, 'ERR_TOO_LARGE', `request body larger than ${maxBody} bytes`);
