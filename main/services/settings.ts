@@ -45,6 +45,10 @@ const groups = {
     /** Hosts whose responses must be signed. */
     signedResponseHosts: hosts,
   }),
+  console: z.object({
+    /** Lock the keystore after this many minutes without activity in the console (0: never). */
+    autoLockMinutes: z.number().int().min(0).max(24 * 60),
+  }),
 };
 
 export type Settings = { [G in keyof typeof groups]: z.infer<(typeof groups)[G]> };
@@ -65,11 +69,13 @@ export const DEFAULT_SETTINGS: Settings = {
     signedRequestHosts: [],
     signedResponseHosts: [],
   },
+  console: { autoLockMinutes: 15 },
 };
 
 export const settingsPatchSchema = z.object({
   policy: groups.policy.partial().optional(),
   inspection: groups.inspection.partial().optional(),
+  console: groups.console.partial().optional(),
 });
 
 function validGroup<G extends SettingsGroup>(group: G, value: unknown): Settings[G] | undefined {
@@ -83,6 +89,7 @@ export function readSettings(session: Session): Settings {
   return {
     policy: validGroup('policy', stored.policy) ?? DEFAULT_SETTINGS.policy,
     inspection: validGroup('inspection', stored.inspection) ?? DEFAULT_SETTINGS.inspection,
+    console: validGroup('console', stored.console) ?? DEFAULT_SETTINGS.console,
   };
 }
 
