@@ -98,8 +98,17 @@ export const contract = {
   'keys.generate': returns<KeyView>()(generateInput, 'generate a key pair or an HMAC secret'),
   'keys.generateJob': returns<JobView>()(generateInput, 'generate as a job (progress, cancel): for RSA-4096'),
   'keys.import': returns<KeyView[]>()(
-    z.object({ contentBase64: base64, password: z.string().max(1024).optional(), ...labels, kid: ref.optional(), expires: when.optional(), use: keyUse.optional(), alg: alg.optional() }),
-    'import keys from PEM, DER, JWK, JWKS or PKCS#12',
+    z.object({
+      contentBase64: base64.optional(),
+      path: path.optional(),
+      password: z.string().max(1024).optional(),
+      ...labels,
+      kid: ref.optional(),
+      expires: when.optional(),
+      use: keyUse.optional(),
+      alg: alg.optional(),
+    }),
+    'import keys from PEM, DER, JWK, JWKS or PKCS#12, given as bytes or as a file on this machine',
   ),
   'keys.importSecret': returns<KeyView>()(
     z.object({ appId: ref, secretBase64: base64, ...labels, expires: when.optional(), alg: alg.optional() }),
@@ -171,6 +180,7 @@ export const contract = {
   ),
   'captures.delete': returns<{ id: string }>()(z.object({ id: ref }), 'delete a stored capture'),
   'captures.exportSanitized': returns<{ path: string; exchanges: number }>()(z.object({ id: ref, path }), 'write a HAR with credentials redacted and signatures kept'),
+  'captures.exportArtifact': returns<Artifact>()(z.object({ id: ref }), 'the sanitized HAR as a download (up to 64 MiB; larger ones: export to a path)'),
 
   'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),
   'apikeys.list': returns<ApiKeyView[]>()(empty, 'stored API keys (name, header, last four)'),
@@ -199,7 +209,10 @@ export const contract = {
     }),
     'sign a payload (JWS compact, detached, RFC 7797) or claims (JWT) with a held key',
   ),
-  'jose.verify': returns<TokenCheckView>()(z.object({ token, key: ref.optional(), payloadBase64: base64.optional(), at: when.optional() }), 'verify a JWS/JWT with the capture vocabulary'),
+  'jose.verify': returns<TokenCheckView>()(
+    z.object({ token, key: ref.optional(), publicKeyBase64: base64.optional(), payloadBase64: base64.optional(), at: when.optional() }),
+    'verify a JWS/JWT with the capture vocabulary, against a stored key or a pasted public key',
+  ),
   'jose.encrypt': returns<{ token: string }>()(
     z.object({ key: ref.optional(), publicKeyBase64: base64.optional(), alg: alg.optional(), enc: alg.optional(), plaintextBase64: base64, cty: z.string().max(100).optional() }),
     'encrypt to a public key (the third party side)',

@@ -1,10 +1,10 @@
 import { addApiKey, deleteApiKey, listApiKeys } from '../services/api-keys.ts';
 import { listAudit, verifyAudit } from '../services/audit.ts';
 import { generateKeyJob, importCaptureJob } from '../services/background.ts';
-import { exportSanitized } from '../services/capture-export.ts';
+import { exportSanitized, exportSanitizedArtifact } from '../services/capture-export.ts';
 import { deleteCapture, importCapture, listCaptures, listExchanges, showCapture, showExchange, verifyCapture } from '../services/captures.ts';
 import { certificateRequest, exportKey, selfSign } from '../services/key-export.ts';
-import { activateKey, deleteKey, generateKey, importKeys, importSecret, listKeys, revokeKey, showKey } from '../services/keys.ts';
+import { activateKey, deleteKey, generateKey, importKeys, keyFileBytes, importSecret, listKeys, revokeKey, showKey } from '../services/keys.ts';
 import { changePassphrase, initKeystore, keystoreStatus, lockKeystore, unlockKeystore } from '../services/keystore.ts';
 import type { CaptureProgress } from '../services/inspection.ts';
 import { decodeToken } from '../core/jose/decode.ts';
@@ -61,7 +61,7 @@ export const handlers: Handlers = {
   'keys.show': (session, { ref }) => showKey(session, ref),
   'keys.generate': (session, input) => generateKey(session, input),
   'keys.generateJob': (session, input) => generateKeyJob(session, input),
-  'keys.import': (session, { contentBase64, ...rest }) => importKeys(session, { ...rest, content: bytes(contentBase64) }),
+  'keys.import': async (session, { contentBase64, path, ...rest }) => importKeys(session, { ...rest, content: await keyFileBytes(contentBase64, path) }),
   'keys.importSecret': (session, { secretBase64, ...rest }) => importSecret(session, { ...rest, secret: bytes(secretBase64) }),
   'keys.export': (session, input) => exportKey(session, input),
   'keys.revoke': (session, input) => revokeKey(session, input),
@@ -96,13 +96,15 @@ export const handlers: Handlers = {
   'captures.exchange': (session, input) => showExchange(session, input),
   'captures.delete': (session, { id }) => deleteCapture(session, id),
   'captures.exportSanitized': (session, input) => exportSanitized(session, input),
+  'captures.exportArtifact': (session, input) => exportSanitizedArtifact(session, input),
 
   'apikeys.add': (session, input) => addApiKey(session, input),
   'apikeys.list': (session) => listApiKeys(session),
   'apikeys.delete': (session, { id }) => deleteApiKey(session, id),
 
   'jose.sign': (session, { payloadBase64, ...input }) => signToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
-  'jose.verify': (session, { payloadBase64, ...input }) => verifyToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
+  'jose.verify': (session, { payloadBase64, publicKeyBase64, ...input }) =>
+    verifyToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
   'jose.encrypt': (session, { publicKeyBase64, plaintextBase64, ...input }) =>
     encryptToken(session, { ...input, plaintext: bytes(plaintextBase64), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
   'jose.decrypt': (session, input) => decryptToken(session, input),

@@ -46,6 +46,7 @@ export const METHOD_NAMES = [
   'captures.exchange',
   'captures.delete',
   'captures.exportSanitized',
+  'captures.exportArtifact',
   'apikeys.add',
   'apikeys.list',
   'apikeys.delete',

@@ -1,11 +1,14 @@
 import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { SignetError } from '../core/errors.ts';
 import { captureRecord } from './captures.ts';
 import { secretOf } from './key-records.ts';
 import { describeFsError } from './fs-errors.ts';
 import type { Session } from './session.ts';
+import type { Artifact } from './views.ts';
 import { readSettings } from './settings.ts';
 
 /** Headers whose values are credentials: replaced entirely (the name stays, so the shape is kept). */
@@ -122,4 +125,22 @@ export async function exportSanitized(session: Session, input: { id: string; pat
   }
   session.transaction(() => session.audit.append('capture.exported', null, { captureId: capture.id, sanitized: true, exchanges }, session.clock()));
   return { path: input.path, exchanges };
+}
+
+const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+
+/** The sanitized HAR as a download for the console (browser mode cannot be handed a path). */
+export async function exportSanitizedArtifact(session: Session, input: { id: string }): Promise<Artifact> {
+  const capture = captureRecord(session, input.id);
+  const folder = await mkdtemp(join(tmpdir(), 'signet-export-'));
+  try {
+    const path = join(folder, 'sanitized.har');
+    await exportSanitized(session, { id: input.id, path });
+    const size = (await stat(path)).size;
+    if (size > MAX_DOWNLOAD_BYTES) throw new SignetError('ERR_TOO_LARGE', `the sanitized capture is ${Math.round(size / 1048576)} MiB: export it to a file with "signet capture export ${capture.id} --sanitized --out FILE.har"`);
+    const safeName = capture.name.replace(/\.har$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || capture.id;
+    return { fileName: `${safeName}.sanitized.har`, mimeType: 'application/json', contentBase64: (await readFile(path)).toString('base64'), text: true };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 }

@@ -1,4 +1,7 @@
+import { readFile, stat } from 'node:fs/promises';
 import { SignetError } from '../core/errors.ts';
+import { MAX_KEY_FILE_BYTES } from '../core/keys/types.ts';
+import { describeFsError } from './fs-errors.ts';
 import { generateAsymmetric, generateSecret, parseKeyFile, selfSignCertificate, describeCertificate } from '../core/keys/index.ts';
 import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
@@ -160,6 +163,20 @@ function auditSummary(record: KeyRecord): Record<string, unknown> {
     expiresAt: record.expiresAt?.toISOString() ?? null,
     ...(record.certificateDer && { certificate: describeCertificate(record.certificateDer).subject }),
   };
+}
+
+/** A key file's bytes: given directly, or read from a path on this machine (menu, drag-and-drop). */
+export async function keyFileBytes(contentBase64: string | undefined, path: string | undefined): Promise<Buffer> {
+  if ((contentBase64 === undefined) === (path === undefined)) throw new SignetError('ERR_BAD_INPUT', 'give the key file as content or as a path, not both');
+  if (contentBase64 !== undefined) return Buffer.from(contentBase64.replace(/\s+/g, ''), 'base64');
+  try {
+    const info = await stat(path ?? '');
+    if (info.size > MAX_KEY_FILE_BYTES) throw new SignetError('ERR_TOO_LARGE', `${path} is larger than a key file can be (${MAX_KEY_FILE_BYTES} bytes)`);
+    return await readFile(path ?? '');
+  } catch (error) {
+    if (error instanceof SignetError) throw error;
+    throw new SignetError('ERR_UNREADABLE', `cannot read key file ${path}: ${describeFsError(error)}`);
+  }
 }
 
 export interface ImportInput extends LabelInput {

@@ -57,13 +57,22 @@ describe.skipIf(missing !== undefined)('keys view', () => {
 
   it('shows progress for an RSA-4096 key and discards it when cancelled', async () => {
     const { page } = await consoleWith();
+    // Hold the request until Cancel is clicked, so the test never races the key generator.
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/keys.generate', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: 'Generate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Generate a key' });
     await dialog.getByLabel('Size').selectOption('4096');
     await dialog.getByRole('button', { name: 'Generate' }).click();
     await dialog.getByRole('progressbar', { name: 'Generating the key' }).waitFor();
+    await dialog.getByText('RSA-4096').waitFor();
     await dialog.getByRole('button', { name: 'Cancel generation' }).click();
     await dialog.getByText('the key will not be kept').waitFor();
+    release();
 
     const session = running?.store.session;
     await expect.poll(() => session?.audit.list({}).some((entry) => entry.action === 'key.deleted'), { timeout: 60_000, interval: 200 }).toBe(true);

@@ -67,8 +67,35 @@ function onlyKey(base: KeyResolver, key: ResolvedKey): KeyResolver {
   return { ...base, byKid: () => key, byAppId: () => key, verificationKeys: () => [key], decryptionKeys: () => [key], locked: base.locked };
 }
 
-function resolverFor(session: Session, ref: string | undefined): KeyResolver {
+/** A public key pasted into the workbench: checked as if active, never stored. */
+async function pastedKey(bytes: Buffer): Promise<ResolvedKey> {
+  const parsed = await parseKeyFile(bytes);
+  const [first] = parsed.keys;
+  if (!first || parsed.keys.length > 1) throw new SignetError('ERR_KEY_FORMAT', 'paste exactly one public key (PEM, JWK or certificate)');
+  const publicKey = first.publicKey.type === 'private' ? createPublicKey(first.publicKey) : first.publicKey;
+  return {
+    keyId: '(pasted)',
+    kid: first.kid ?? '(pasted key)',
+    name: 'the pasted public key',
+    owner: '',
+    type: first.type,
+    ...(first.curve && { curve: first.curve }),
+    use: null,
+    appId: null,
+    hasPrivate: false,
+    status: 'active',
+    notBefore: null,
+    expiresAt: null,
+    revokedAt: null,
+    publicKey: () => publicKey,
+    privateKey: () => undefined,
+    secret: () => undefined,
+  };
+}
+
+function resolverFor(session: Session, ref: string | undefined, pasted?: ResolvedKey): KeyResolver {
   const base = keyResolver(session);
+  if (pasted) return onlyKey(base, pasted);
   if (ref === undefined) return base;
   const record = resolveKey(session, ref);
   const key = base.byKid(record.kid);
@@ -80,13 +107,14 @@ function resolverFor(session: Session, ref: string | undefined): KeyResolver {
  * Verifies a JWS or JWT with the vocabulary of capture inspection: the key by `kid` (or `--key`), its
  * status at `--at` (default now), claims when the payload is a claims set.
  */
-export async function verifyToken(session: Session, input: { token: string; key?: string; payload?: Buffer; at?: string }): Promise<TokenCheckView> {
+export async function verifyToken(session: Session, input: { token: string; key?: string; publicKey?: Buffer; payload?: Buffer; at?: string }): Promise<TokenCheckView> {
   const decoded = decodeToken(input.token);
   if (decoded.kind === 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWE (5 parts): decrypt it instead');
   if (decoded.kind === 'jws-detached' && !input.payload) throw new SignetError('ERR_BAD_INPUT', 'this JWS is detached: give the payload it signs (--payload FILE)');
   // HMAC secrets are sealed: ask for the passphrase up front rather than report "unknown key".
   if (typeof decoded.header.alg === 'string' && decoded.header.alg.startsWith('HS') && !session.unlocked) void session.master;
-  const ctx = inspectionContext(session, input.at, resolverFor(session, input.key));
+  if (input.key && input.publicKey) throw new SignetError('ERR_BAD_INPUT', 'verify with a stored key or a pasted public key, not both');
+  const ctx = inspectionContext(session, input.at, resolverFor(session, input.key, input.publicKey ? await pastedKey(input.publicKey) : undefined));
   const at = ctx.at ?? ctx.now;
   const claimsSet = decoded.payload?.form === 'json' && typeof decoded.payload.value === 'object' && decoded.payload.value !== null && !Array.isArray(decoded.payload.value);
   const result = decoded.kind === 'jws' && claimsSet ? await checkJwt(input.token, at, ctx) : (await checkJws(input.token, at, ctx, input.payload)).result;

@@ -71,3 +71,8 @@ export async function call<M extends MethodName>(name: M, input: Input<M>): Prom
   if (!envelope.ok) throw new ApiError(envelope.error);
   return envelope.value as Output<M>;
 }
+
+/** The text to show where the user acted: the service's own message, never a stack or a raw exception. */
+export function messageOf(error: unknown): string {
+  return error instanceof ApiError ? error.message : 'something went wrong in the console (nothing was changed)';
+}

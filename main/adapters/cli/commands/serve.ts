@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignetError } from '../../../core/errors.ts';
 import { startServer } from '../../http/server.ts';
+import { startNotificationTimer } from '../../../services/notifications/index.ts';
 import { int, str, type Command } from '../command.ts';
 
 /** The built renderer: `out/renderer` of the checkout or package this file lives in. */
@@ -24,13 +25,17 @@ export const serveCommands: Command[] = [
     options: { port: { type: 'string' }, renderer: { type: 'string' } },
     async run(ctx, values) {
       const port = int(values, 'port');
-      const server = await startServer({ session: ctx.openSession(), rendererDir: str(values, 'renderer') ?? findRendererDir(), ...(port !== undefined && { port }) });
+      const session = ctx.openSession();
+      const server = await startServer({ session, rendererDir: str(values, 'renderer') ?? findRendererDir(), ...(port !== undefined && { port }) });
+      // Reminders and status notifications go out while the console runs (failures stay queued, visible in it).
+      const timer = startNotificationTimer(session, { onError: () => undefined });
       if (ctx.json) ctx.printJson({ url: server.url, openUrl: server.openUrl, port: server.port });
       else ctx.print(`Signet console (browser mode) on 127.0.0.1 only. Open:\n\n  ${server.openUrl}\n\nThe link carries this run's token; stop with Ctrl+C.`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      timer.stop();
       await server.close();
     },
   },

@@ -1,0 +1,35 @@
+import { formatDateTime } from './format.ts';
+
+// How audit rows read: a label for each action, and the row's detail as short "name: value" pairs.
+
+const ACTION_LABELS: Record<string, string> = {
+  'keystore.init': 'Keystore created',
+  'keystore.passphrase-changed': 'Passphrase changed',
+  'settings.changed': 'Settings changed',
+  'key.created': 'Key created',
+  'key.imported': 'Key imported',
+  'key.activated': 'Key activated',
+  'key.revoked': 'Key revoked',
+  'key.deleted': 'Key deleted',
+  'key.exported-private': 'Private part exported',
+  'key.certificate-added': 'Certificate added',
+  'key.csr-created': 'CSR created',
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string' && ISO_INSTANT.test(value)) return formatDateTime(value);
+  if (Array.isArray(value)) return value.map(valueText).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function detailPairs(detail: Record<string, unknown>): { name: string; value: string }[] {
+  return Object.entries(detail).map(([name, value]) => ({ name, value: valueText(value) }));
+}

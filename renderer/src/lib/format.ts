@@ -1,0 +1,64 @@
+import type { KeyView } from '../../../main/services/views.ts';
+
+// How times and key shapes read on screen. ISO 8601 strings arrive from the contract; these turn
+// them into the user's locale without changing what they mean.
+
+const DAY_MS = 86_400_000;
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(iso: string | null): string {
+  return iso ? dateFormat.format(new Date(iso)) : '—';
+}
+
+export function formatDateTime(iso: string | null): string {
+  return iso ? dateTimeFormat.format(new Date(iso)) : '—';
+}
+
+/** Whole days from `now` to `iso`, rounded towards the past (negative once passed). */
+export function daysUntil(iso: string, now: Date = new Date()): number {
+  return Math.floor((new Date(iso).getTime() - now.getTime()) / DAY_MS);
+}
+
+export function relativeDays(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return '';
+  const days = daysUntil(iso, now);
+  if (days === 0) return new Date(iso).getTime() >= now.getTime() ? 'today' : 'earlier today';
+  if (days > 0) return days === 1 ? 'in 1 day' : `in ${days} days`;
+  return days === -1 ? '1 day ago' : `${-days} days ago`;
+}
+
+/** The table's short form: "in 730 d", "21 d ago", "today". */
+export function shortRelativeDays(iso: string | null, now: Date = new Date()): string {
+  if (!iso) return '';
+  const days = daysUntil(iso, now);
+  if (days === 0) return 'today';
+  return days > 0 ? `in ${days} d` : `${-days} d ago`;
+}
+
+/** "RSA 2048", "EC P-256", "Ed25519", "HMAC 256". */
+export function keyShape(key: Pick<KeyView, 'type' | 'size' | 'curve'>): string {
+  switch (key.type) {
+    case 'rsa':
+      return `RSA ${key.size ?? ''}`.trim();
+    case 'ec':
+      return `EC ${key.curve ?? ''}`.trim();
+    case 'ed25519':
+      return 'Ed25519';
+    case 'x25519':
+      return 'X25519';
+    case 'hmac':
+      return `HMAC ${key.size ?? ''}`.trim();
+  }
+}
+
+/** A value for `<input type="datetime-local">` in the user's zone. */
+export function toLocalInput(date: Date): string {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** Reads `<input type="datetime-local">` back as an ISO instant. */
+export function fromLocalInput(value: string): string {
+  return new Date(value).toISOString();
+}

@@ -1,0 +1,26 @@
+const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
+const CHECK_EVERY_MS = 5_000;
+
+/**
+ * Calls `onIdle` once the user has not touched the page for `minutes`. Checks on an interval against
+ * the wall clock, so a laptop waking from sleep locks at once instead of after a full new period.
+ * Returns the function that stops watching.
+ */
+export function watchIdle(minutes: number, onIdle: () => void): () => void {
+  if (minutes <= 0) return () => {};
+  let lastActivity = Date.now();
+  const touch = (): void => {
+    lastActivity = Date.now();
+  };
+  for (const name of ACTIVITY_EVENTS) window.addEventListener(name, touch, { passive: true, capture: true });
+  const timer = setInterval(() => {
+    if (Date.now() - lastActivity >= minutes * 60_000) {
+      lastActivity = Date.now();
+      onIdle();
+    }
+  }, CHECK_EVERY_MS);
+  return () => {
+    clearInterval(timer);
+    for (const name of ACTIVITY_EVENTS) window.removeEventListener(name, touch, { capture: true });
+  };
+}

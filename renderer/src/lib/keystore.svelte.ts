@@ -1,0 +1,49 @@
+import type { KeystoreStatusView } from '../../../main/services/views.ts';
+import { ApiError, call, messageOf } from './api.ts';
+
+/**
+ * Whether the keystore exists and is unlocked: the one fact that decides between the lock screen and
+ * the console. Forms call `init`/`unlock` and show what they throw where the user typed.
+ */
+export class KeystoreState {
+  status = $state<KeystoreStatusView | null>(null);
+  /** Set when even the status cannot be read (the server stopped, the file is unreadable). */
+  loadError = $state('');
+
+  get unlocked(): boolean {
+    return this.status?.unlocked === true;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.status = await call('keystore.status', {});
+      this.loadError = '';
+    } catch (error) {
+      this.loadError = messageOf(error);
+    }
+  }
+
+  async init(passphrase: string): Promise<void> {
+    this.status = await call('keystore.init', { passphrase });
+  }
+
+  async unlock(passphrase: string): Promise<void> {
+    this.status = await call('keystore.unlock', { passphrase });
+  }
+
+  async lock(): Promise<void> {
+    try {
+      this.status = await call('keystore.lock', {});
+    } catch {
+      // Locking must never leave the console open: fall back to what the server says now.
+      await this.refresh();
+    }
+  }
+
+  /** A call failed because the keystore was locked elsewhere (another tab, the idle timer). */
+  noticeLocked(error: unknown): void {
+    if (error instanceof ApiError && (error.code === 'ERR_LOCKED' || error.code === 'ERR_STORE_NOT_INITIALIZED')) void this.refresh();
+  }
+}
+
+export const keystore = new KeystoreState();

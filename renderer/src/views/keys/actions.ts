@@ -1,0 +1,9 @@
+import type { KeyView } from '../../../../main/services/views.ts';
+
+/** What the keys view may open: one dialog at a time, each for one key where it acts on one. */
+export type KeyAction = 'export' | 'revoke' | 'activate' | 'delete' | 'selfSign' | 'csr';
+
+export type OpenDialog =
+  | { kind: 'generate' }
+  | { kind: 'import'; file?: File }
+  | { kind: Exclude<KeyAction, 'activate'>; key: KeyView };
