@@ -1,31 +1,5 @@
-import { addApiKey, deleteApiKey, listApiKeys } from '../services/api-keys.ts';
-import { listAudit, verifyAudit } from '../services/audit.ts';
-import { generateKeyJob, importCaptureJob } from '../services/background.ts';
-import { exportSanitized, exportSanitizedArtifact } from '../services/capture-export.ts';
-import { deleteCapture, importCapture, listCaptures, listExchanges, showCapture, showExchange, verifyCapture } from '../services/captures.ts';
-import { certificateRequest, exportKey, selfSign } from '../services/key-export.ts';
-import { activateKey, deleteKey, generateKey, importKeys, keyFileBytes, importSecret, listKeys, revokeKey, showKey } from '../services/keys.ts';
-import { changePassphrase, initKeystore, keystoreStatus, lockKeystore, unlockKeystore } from '../services/keystore.ts';
 import type { CaptureProgress } from '../services/inspection.ts';
-import { decodeToken } from '../core/jose/decode.ts';
-import { agreeAsClient, agreeAsServer, agreementDecrypt, agreementEncrypt, finishAsClient, listAgreements } from '../services/workbench/agreement.ts';
-import { createEphemeral, decryptEphemeral, listEphemeral } from '../services/workbench/ephemeral.ts';
-import { signHmacRequest, verifyHmacRequest } from '../services/workbench/hmac.ts';
-import { decryptToken, encryptToken, signToken, verifyToken } from '../services/workbench/jose.ts';
 import type { Session } from '../services/session.ts';
-import { backupKeystore, restoreKeystore } from '../services/backup.ts';
-import {
-  configView,
-  exportWebhookSecret,
-  listNotifications,
-  markRead,
-  osNotifierFor,
-  runNotifications,
-  testChannel,
-  unreadCount,
-  updateConfig,
-} from '../services/notifications/index.ts';
-import { readSettings, updateSettings } from '../services/settings.ts';
 import type { MethodName, Output, ParsedInput } from './contract.ts';
 
 /** What a transport may add to a call: cancellation and progress for long work (captures). */
@@ -36,9 +10,28 @@ export interface CallOptions {
 
 type Handlers = { [M in MethodName]: (session: Session, input: ParsedInput<M>, options: CallOptions) => Output<M> | Promise<Output<M>> };
 
+// Each service module is loaded on first use, so a CLI command pays only for the code it runs
+// (`signet keys list` never loads the capture, mail or key-agreement code: issue 7, start-up).
+const apiKeys = () => import('../services/api-keys.ts');
+const audit = () => import('../services/audit.ts');
+const background = () => import('../services/background.ts');
+const backup = () => import('../services/backup.ts');
+const captureExport = () => import('../services/capture-export.ts');
+const captures = () => import('../services/captures.ts');
+const decode = () => import('../core/jose/decode.ts');
+const keyExport = () => import('../services/key-export.ts');
+const keys = () => import('../services/keys.ts');
+const keystore = () => import('../services/keystore.ts');
+const notifications = () => import('../services/notifications/index.ts');
+const settings = () => import('../services/settings.ts');
+const agreement = () => import('../services/workbench/agreement.ts');
+const ephemeral = () => import('../services/workbench/ephemeral.ts');
+const hmac = () => import('../services/workbench/hmac.ts');
+const workbenchJose = () => import('../services/workbench/jose.ts');
+
 /** The desktop host's OS notifier, when it registered one for this session. */
-const withOs = (session: Session) => {
-  const os = osNotifierFor(session);
+const withOs = async (session: Session) => {
+  const os = (await notifications()).osNotifierFor(session);
   return os ? { os } : {};
 };
 
@@ -46,81 +39,87 @@ const bytes = (base64: string): Buffer => Buffer.from(base64.replace(/\s+/g, '')
 
 /** Each method of the contract, mapped to its use case. Inputs arrive already validated. */
 export const handlers: Handlers = {
-  'keystore.status': (session) => keystoreStatus(session),
-  'keystore.init': (session, { passphrase }) => initKeystore(session, passphrase),
-  'keystore.unlock': (session, { passphrase }) => unlockKeystore(session, passphrase),
-  'keystore.lock': (session) => lockKeystore(session),
-  'keystore.changePassphrase': (session, { current, next }) => changePassphrase(session, current, next),
-  'keystore.backup': (session, input) => backupKeystore(session, input),
-  'keystore.restore': (session, input) => restoreKeystore(session, input),
+  'keystore.status': async (session) => (await keystore()).keystoreStatus(session),
+  'keystore.init': async (session, { passphrase }) => (await keystore()).initKeystore(session, passphrase),
+  'keystore.unlock': async (session, { passphrase }) => (await keystore()).unlockKeystore(session, passphrase),
+  'keystore.lock': async (session) => (await keystore()).lockKeystore(session),
+  'keystore.changePassphrase': async (session, { current, next }) => (await keystore()).changePassphrase(session, current, next),
+  'keystore.backup': async (session, input) => (await backup()).backupKeystore(session, input),
+  'keystore.restore': async (session, input) => (await backup()).restoreKeystore(session, input),
 
-  'settings.get': (session) => readSettings(session),
-  'settings.update': (session, patch) => updateSettings(session, patch),
+  'settings.get': async (session) => (await settings()).readSettings(session),
+  'settings.update': async (session, patch) => (await settings()).updateSettings(session, patch),
 
-  'keys.list': (session, input) => listKeys(session, input),
-  'keys.show': (session, { ref }) => showKey(session, ref),
-  'keys.generate': (session, input) => generateKey(session, input),
-  'keys.generateJob': (session, input) => generateKeyJob(session, input),
-  'keys.import': async (session, { contentBase64, path, ...rest }) => importKeys(session, { ...rest, content: await keyFileBytes(contentBase64, path) }),
-  'keys.importSecret': (session, { secretBase64, ...rest }) => importSecret(session, { ...rest, secret: bytes(secretBase64) }),
-  'keys.export': (session, input) => exportKey(session, input),
-  'keys.revoke': (session, input) => revokeKey(session, input),
-  'keys.activate': (session, { ref }) => activateKey(session, ref),
-  'keys.delete': (session, { ref }) => deleteKey(session, ref),
+  'keys.list': async (session, input) => (await keys()).listKeys(session, input),
+  'keys.show': async (session, { ref }) => (await keys()).showKey(session, ref),
+  'keys.generate': async (session, input) => (await keys()).generateKey(session, input),
+  'keys.generateJob': async (session, input) => (await background()).generateKeyJob(session, input),
+  'keys.import': async (session, { contentBase64, path, ...rest }) => {
+    const service = await keys();
+    return service.importKeys(session, { ...rest, content: await service.keyFileBytes(contentBase64, path) });
+  },
+  'keys.importSecret': async (session, { secretBase64, ...rest }) => (await keys()).importSecret(session, { ...rest, secret: bytes(secretBase64) }),
+  'keys.export': async (session, input) => (await keyExport()).exportKey(session, input),
+  'keys.revoke': async (session, input) => (await keys()).revokeKey(session, input),
+  'keys.activate': async (session, { ref }) => (await keys()).activateKey(session, ref),
+  'keys.delete': async (session, { ref }) => (await keys()).deleteKey(session, ref),
 
-  'certs.selfSign': (session, input) => selfSign(session, input),
-  'certs.csr': (session, input) => certificateRequest(session, input),
+  'certs.selfSign': async (session, input) => (await keyExport()).selfSign(session, input),
+  'certs.csr': async (session, input) => (await keyExport()).certificateRequest(session, input),
 
-  'audit.list': (session, input) => listAudit(session, input),
-  'audit.verify': (session) => verifyAudit(session),
+  'audit.list': async (session, input) => (await audit()).listAudit(session, input),
+  'audit.verify': async (session) => (await audit()).verifyAudit(session),
 
   'jobs.get': (session, { id }) => session.jobs.get(id),
   'jobs.cancel': (session, { id }) => session.jobs.cancel(id),
   'jobs.list': (session) => session.jobs.list(),
 
-  'notifications.run': (session) => runNotifications(session, { whenLocked: 'fail', ...withOs(session) }),
-  'notifications.list': (session, input) => listNotifications(session, input),
-  'notifications.unreadCount': (session) => unreadCount(session),
-  'notifications.markRead': (session, input) => markRead(session, input),
-  'notifications.config': (session) => configView(session),
-  'notifications.configure': (session, patch) => updateConfig(session, patch),
-  'notifications.exportWebhookSecret': (session, { owner }) => exportWebhookSecret(session, owner),
-  'notifications.test': (session, input) => testChannel(session, input, osNotifierFor(session)),
+  'notifications.run': async (session) => (await notifications()).runNotifications(session, { whenLocked: 'fail', ...(await withOs(session)) }),
+  'notifications.list': async (session, input) => (await notifications()).listNotifications(session, input),
+  'notifications.unreadCount': async (session) => (await notifications()).unreadCount(session),
+  'notifications.markRead': async (session, input) => (await notifications()).markRead(session, input),
+  'notifications.config': async (session) => (await notifications()).configView(session),
+  'notifications.configure': async (session, patch) => (await notifications()).updateConfig(session, patch),
+  'notifications.exportWebhookSecret': async (session, { owner }) => (await notifications()).exportWebhookSecret(session, owner),
+  'notifications.test': async (session, input) => {
+    const service = await notifications();
+    return service.testChannel(session, input, service.osNotifierFor(session));
+  },
 
-  'captures.verify': (session, input, options) => verifyCapture(session, { ...input, ...options }),
-  'captures.import': (session, input, options) => importCapture(session, { ...input, ...options }),
-  'captures.importJob': (session, input) => importCaptureJob(session, input),
-  'captures.list': (session) => listCaptures(session),
-  'captures.get': (session, { id }) => showCapture(session, id),
-  'captures.exchanges': (session, input) => listExchanges(session, input),
-  'captures.exchange': (session, input) => showExchange(session, input),
-  'captures.delete': (session, { id }) => deleteCapture(session, id),
-  'captures.exportSanitized': (session, input) => exportSanitized(session, input),
-  'captures.exportArtifact': (session, input) => exportSanitizedArtifact(session, input),
+  'captures.verify': async (session, input, options) => (await captures()).verifyCapture(session, { ...input, ...options }),
+  'captures.import': async (session, input, options) => (await captures()).importCapture(session, { ...input, ...options }),
+  'captures.importJob': async (session, input) => (await background()).importCaptureJob(session, input),
+  'captures.list': async (session) => (await captures()).listCaptures(session),
+  'captures.get': async (session, { id }) => (await captures()).showCapture(session, id),
+  'captures.exchanges': async (session, input) => (await captures()).listExchanges(session, input),
+  'captures.exchange': async (session, input) => (await captures()).showExchange(session, input),
+  'captures.delete': async (session, { id }) => (await captures()).deleteCapture(session, id),
+  'captures.exportSanitized': async (session, input) => (await captureExport()).exportSanitized(session, input),
+  'captures.exportArtifact': async (session, input) => (await captureExport()).exportSanitizedArtifact(session, input),
 
-  'apikeys.add': (session, input) => addApiKey(session, input),
-  'apikeys.list': (session) => listApiKeys(session),
-  'apikeys.delete': (session, { id }) => deleteApiKey(session, id),
+  'apikeys.add': async (session, input) => (await apiKeys()).addApiKey(session, input),
+  'apikeys.list': async (session) => (await apiKeys()).listApiKeys(session),
+  'apikeys.delete': async (session, { id }) => (await apiKeys()).deleteApiKey(session, id),
 
-  'jose.sign': (session, { payloadBase64, ...input }) => signToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
-  'jose.verify': (session, { payloadBase64, publicKeyBase64, ...input }) =>
-    verifyToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
-  'jose.encrypt': (session, { publicKeyBase64, plaintextBase64, ...input }) =>
-    encryptToken(session, { ...input, plaintext: bytes(plaintextBase64), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
-  'jose.decrypt': (session, input) => decryptToken(session, input),
-  'jose.decode': (_session, { token }) => decodeToken(token),
+  'jose.sign': async (session, { payloadBase64, ...input }) => (await workbenchJose()).signToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }) }),
+  'jose.verify': async (session, { payloadBase64, publicKeyBase64, ...input }) =>
+    (await workbenchJose()).verifyToken(session, { ...input, ...(payloadBase64 !== undefined && { payload: bytes(payloadBase64) }), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
+  'jose.encrypt': async (session, { publicKeyBase64, plaintextBase64, ...input }) =>
+    (await workbenchJose()).encryptToken(session, { ...input, plaintext: bytes(plaintextBase64), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
+  'jose.decrypt': async (session, input) => (await workbenchJose()).decryptToken(session, input),
+  'jose.decode': async (_session, { token }) => (await decode()).decodeToken(token),
 
-  'ephemeral.create': (session, input) => createEphemeral(session, input),
-  'ephemeral.decrypt': (session, input) => decryptEphemeral(session, input),
-  'ephemeral.list': (session) => listEphemeral(session),
+  'ephemeral.create': async (session, input) => (await ephemeral()).createEphemeral(session, input),
+  'ephemeral.decrypt': async (session, input) => (await ephemeral()).decryptEphemeral(session, input),
+  'ephemeral.list': async (session) => (await ephemeral()).listEphemeral(session),
 
-  'hmac.sign': (session, { bodyBase64, ...input }) => signHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
-  'hmac.verify': (session, { bodyBase64, ...input }) => verifyHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
+  'hmac.sign': async (session, { bodyBase64, ...input }) => (await hmac()).signHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
+  'hmac.verify': async (session, { bodyBase64, ...input }) => (await hmac()).verifyHmacRequest(session, { ...input, ...(bodyBase64 !== undefined && { body: bytes(bodyBase64) }) }),
 
-  'agree.client': (session, input) => agreeAsClient(session, input),
-  'agree.server': (session, input) => agreeAsServer(session, input),
-  'agree.finish': (session, input) => finishAsClient(session, input),
-  'agree.encrypt': (session, { ref, plaintextBase64 }) => agreementEncrypt(session, { ref, plaintext: bytes(plaintextBase64) }),
-  'agree.decrypt': (session, input) => agreementDecrypt(session, input),
-  'agree.list': (session) => listAgreements(session),
+  'agree.client': async (session, input) => (await agreement()).agreeAsClient(session, input),
+  'agree.server': async (session, input) => (await agreement()).agreeAsServer(session, input),
+  'agree.finish': async (session, input) => (await agreement()).finishAsClient(session, input),
+  'agree.encrypt': async (session, { ref, plaintextBase64 }) => (await agreement()).agreementEncrypt(session, { ref, plaintext: bytes(plaintextBase64) }),
+  'agree.decrypt': async (session, input) => (await agreement()).agreementDecrypt(session, input),
+  'agree.list': async (session) => (await agreement()).listAgreements(session),
 };

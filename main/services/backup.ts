@@ -96,7 +96,15 @@ async function checkPassphrase(db: Db, passphrase: string, refusal?: string): Pr
   }
 }
 
-export async function backupKeystore(session: Session, input: { path: string; passphrase: string; overwrite?: boolean }): Promise<BackupView> {
+export interface BackupInput {
+  path: string;
+  passphrase: string;
+  overwrite?: boolean;
+  /** Segment size of the sealed file (tests use small ones to get many segments). */
+  segmentBytes?: number;
+}
+
+export async function backupKeystore(session: Session, input: BackupInput): Promise<BackupView> {
   if (!session.initialized) throw new SignetError('ERR_STORE_NOT_INITIALIZED', 'this keystore has no passphrase yet, so there is nothing to back up');
   // The backup opens with this passphrase: prove it is the keystore's before sealing anything under it.
   await checkPassphrase(session.db, input.passphrase);
@@ -110,7 +118,7 @@ export async function backupKeystore(session: Session, input: { path: string; pa
     await snapshotTo(session.db, snapshot).catch((error: unknown) => {
       throw fsFailure('snapshot the keystore into', dirname(session.path), error);
     });
-    bytes = await sealFile(snapshot, partial, input.passphrase, vaultKdfParams(session.db) ?? DEFAULT_KDF, createdAt);
+    bytes = await sealFile(snapshot, partial, input.passphrase, vaultKdfParams(session.db) ?? DEFAULT_KDF, createdAt, input.segmentBytes ?? DEFAULT_SEGMENT_BYTES);
     await rename(partial, input.path).catch((error: unknown) => {
       throw fsFailure('write', input.path, error);
     });
@@ -134,7 +142,7 @@ export async function backupKeystore(session: Session, input: { path: string; pa
 }
 
 /** Seals the snapshot at `source` into a new file at `target` (written, then flushed to disk). */
-async function sealFile(source: string, target: string, passphrase: string, params: { N: number; r: number; p: number }, createdAt: string): Promise<number> {
+async function sealFile(source: string, target: string, passphrase: string, params: { N: number; r: number; p: number }, createdAt: string, segmentBytes: number): Promise<number> {
   const plaintextBytes = (await stat(source)).size;
   const salt = randomBytes(16);
   const kek = await deriveBackupKek(passphrase, salt, params);
@@ -147,7 +155,7 @@ async function sealFile(source: string, target: string, passphrase: string, para
     salt: salt.toString('base64'),
     wrapIv,
     wrappedKey,
-    segmentBytes: DEFAULT_SEGMENT_BYTES,
+    segmentBytes,
     plaintextBytes,
     schemaVersion: SCHEMA_VERSION,
     createdAt,
@@ -161,11 +169,11 @@ async function sealFile(source: string, target: string, passphrase: string, para
       throw fsFailure('write', target, error);
     });
     let written = (await output.write(prefix)).bytesWritten;
-    const count = segmentCount(plaintextBytes, DEFAULT_SEGMENT_BYTES);
-    const chunk = Buffer.alloc(DEFAULT_SEGMENT_BYTES);
+    const count = segmentCount(plaintextBytes, segmentBytes);
+    const chunk = Buffer.alloc(segmentBytes);
     for (let index = 0; index < count; index++) {
-      const length = segmentPlainBytes(index, plaintextBytes, DEFAULT_SEGMENT_BYTES);
-      const { bytesRead } = await input.read(chunk, 0, length, index * DEFAULT_SEGMENT_BYTES);
+      const length = segmentPlainBytes(index, plaintextBytes, segmentBytes);
+      const { bytesRead } = await input.read(chunk, 0, length, index * segmentBytes);
       if (bytesRead !== length) throw new SignetError('ERR_INTERNAL', 'the keystore snapshot changed while it was being sealed');
       written += (await output.write(sealSegment(fileKey, headerBytes, index, index === count - 1, chunk.subarray(0, length)))).bytesWritten;
     }

@@ -26,8 +26,13 @@ export async function verifyCapture(session: Session, options: InspectOptions): 
   return { exchanges, findings, summary: countVerdicts(findings) };
 }
 
-/** Rows are written in batches; the capture stays invisible ('importing') until the last one lands. */
-const BATCH = 1000;
+/**
+ * Rows are written in batches of at most this many rows and bytes (a transaction that writes tens of
+ * MiB of bodies would hold the event loop for too long); the capture stays invisible ('importing')
+ * until the last one lands.
+ */
+const BATCH_ROWS = 1000;
+const BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface ImportOptions extends InspectOptions {
   name?: string;
@@ -49,22 +54,29 @@ export async function importCapture(session: Session, options: ImportOptions): P
   const summary: Partial<Record<Verdict, number>> = {};
   let exchangeCount = 0;
   let batch: { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[] = [];
-  const flush = () => {
+  let batchBytes = 0;
+  const flush = async () => {
     const rows = batch;
     batch = [];
+    batchBytes = 0;
     session.transaction(() => rows.forEach((entry) => session.captures.addExchange(id, entry.row, entry.messages, entry.findings)));
+    // Let other work (the UI's requests, progress) run between transactions.
+    await new Promise((resolve) => setImmediate(resolve));
   };
   try {
-    for await (const item of inspectFile(session, options)) {
+    for await (const item of inspectFile(session, { ...options, withExchanges: true })) {
       exchangeCount++;
       countVerdicts(item.findings, summary);
       if (item.kind === 'malformed') batch.push({ row: malformedRow(item.entry.index, item.findings), messages: malformedMessages(item.entry.reason), findings: item.findings });
       else {
-        batch.push({ row: exchangeRow(item.exchange, item.findings), messages: exchangeMessages(item.exchange), findings: item.findings });
+        const { exchange } = item;
+        if (!exchange) throw new SignetError('ERR_INTERNAL', 'inspection returned an exchange without its messages');
+        batch.push({ row: exchangeRow(exchange, item.findings), messages: exchangeMessages(exchange), findings: item.findings });
+        batchBytes += (exchange.request.body?.length ?? 0) + (exchange.response?.body?.length ?? 0);
       }
-      if (batch.length >= BATCH) flush();
+      if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
     }
-    flush();
+    await flush();
     const bytes = await captureSize(options.path);
     session.transaction(() => {
       session.captures.complete(id, { bytes, format, exchangeCount, summary });

@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { KeyResolver, ResolvedKey } from '../core/inspect/resolver.ts';
+import type { KeySnapshot, ResolverSnapshot } from '../core/inspect/snapshot.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { privateKeyOf, publicKeyOf, secretOf } from './key-records.ts';
 import type { Session } from './session.ts';
@@ -70,4 +71,40 @@ export function keyResolver(session: Session): KeyResolver {
       return !session.unlocked;
     },
   };
+}
+
+/**
+ * What inspection worker threads get of the keystore (see core/inspect/snapshot.ts): public keys,
+ * HMAC secrets only while unlocked, API keys as salted hashes; private keys stay here.
+ */
+export function resolverSnapshot(session: Session): ResolverSnapshot {
+  const unlocked = session.unlocked;
+  const keys = session.keys.list().map((record): KeySnapshot => {
+    let secret: KeyObject | undefined;
+    if (record.type === 'hmac' && unlocked && record.privateSealed) {
+      const bytes = secretOf(session, record);
+      secret = createSecretKey(bytes);
+      bytes.fill(0);
+    }
+    return {
+      keyId: record.id,
+      kid: record.kid,
+      name: record.name,
+      owner: record.owner,
+      type: record.type,
+      ...(record.curve && { curve: record.curve }),
+      use: record.use,
+      appId: record.appId,
+      hasPrivate: record.privateSealed !== null,
+      status: record.status,
+      notBefore: record.notBefore,
+      expiresAt: record.expiresAt,
+      revokedAt: record.revokedAt,
+      ...(record.publicDer && { publicKey: publicKeyOf(record) }),
+      ...(secret && { secret }),
+    };
+  });
+  const stored = session.apiKeys.list();
+  const apiKeys = stored.length === 0 ? null : { salt: createSecretKey(Buffer.from(session.apiKeys.salt(() => randomBytes(32).toString('hex')), 'hex')), known: stored.map(({ hash, id, name }) => ({ hash, id, name })) };
+  return { keys, apiKeys, locked: !unlocked };
 }

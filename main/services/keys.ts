@@ -20,6 +20,7 @@ import {
 import { exportPublicKey } from '../core/keys/index.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
+import { checkLimit } from './limits.ts';
 import type { KeyDetail, KeyStatus, KeyView } from './views.ts';
 
 export interface LabelInput {
@@ -194,9 +195,11 @@ export interface ImportInput extends LabelInput {
  */
 export async function importKeys(session: Session, input: ImportInput): Promise<KeyView[]> {
   const now = session.clock();
+  checkLimit(session, 'keyFileBytes', input.content.length, 'the key file');
   const parsed = await parseKeyFile(input.content, input.password === undefined ? {} : { password: input.password });
   const total = parsed.keys.length + parsed.secrets.length;
   if (total === 0) throw new SignetError('ERR_KEY_FORMAT', 'the file holds no key');
+  checkLimit(session, 'keysPerFile', total, 'the key file');
   if (input.kid && total > 1) throw new SignetError('ERR_BAD_INPUT', `--kid names one key, but the file holds ${total}`);
   if (parsed.secrets.length > 0) {
     throw new SignetError('ERR_BAD_INPUT', 'the file holds a symmetric (oct) JWK: import HMAC secrets with "keys import-secret --app-id"');

@@ -49,6 +49,19 @@ const groups = {
     /** Lock the keystore after this many minutes without activity in the console (0: never). */
     autoLockMinutes: z.number().int().min(0).max(24 * 60),
   }),
+  /** Size and count limits on outside input: exceeding one is ERR_TOO_LARGE (or a skipped entry), never an OOM. */
+  limits: z.object({
+    /** One HAR entry or raw-HTTP exchange; a larger one is reported malformed and skipped. */
+    captureEntryBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024),
+    /** Raw HTTP: a start line plus its header section. */
+    headerBytes: z.number().int().min(1024).max(16 * 1024 * 1024),
+    /** A compact JWS/JWT/JWE given to the workbench. */
+    tokenChars: z.number().int().min(1024).max(16 * 1024 * 1024),
+    /** A key file to import (PEM, DER, JWK/JWKS, PKCS#12); 1 MiB is also the parser's own ceiling. */
+    keyFileBytes: z.number().int().min(1024).max(1024 * 1024),
+    /** Keys in one imported file (a JWKS can list many). */
+    keysPerFile: z.number().int().min(1).max(100_000),
+  }),
 };
 
 export type Settings = { [G in keyof typeof groups]: z.infer<(typeof groups)[G]> };
@@ -70,12 +83,14 @@ export const DEFAULT_SETTINGS: Settings = {
     signedResponseHosts: [],
   },
   console: { autoLockMinutes: 15 },
+  limits: { captureEntryBytes: 64 * 1024 * 1024, headerBytes: 64 * 1024, tokenChars: 4 * 1024 * 1024, keyFileBytes: 1024 * 1024, keysPerFile: 1000 },
 };
 
 export const settingsPatchSchema = z.object({
   policy: groups.policy.partial().optional(),
   inspection: groups.inspection.partial().optional(),
   console: groups.console.partial().optional(),
+  limits: groups.limits.partial().optional(),
 });
 
 function validGroup<G extends SettingsGroup>(group: G, value: unknown): Settings[G] | undefined {
@@ -90,6 +105,7 @@ export function readSettings(session: Session): Settings {
     policy: validGroup('policy', stored.policy) ?? DEFAULT_SETTINGS.policy,
     inspection: validGroup('inspection', stored.inspection) ?? DEFAULT_SETTINGS.inspection,
     console: validGroup('console', stored.console) ?? DEFAULT_SETTINGS.console,
+    limits: validGroup('limits', stored.limits) ?? DEFAULT_SETTINGS.limits,
   };
 }
 

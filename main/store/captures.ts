@@ -1,4 +1,5 @@
 import type { Finding, TraceStep, Verdict } from '../core/inspect/findings.ts';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
 export interface CaptureRecord {
@@ -106,6 +107,49 @@ const toExchangeRow = (row: SlimRow): ExchangeRow => ({
   verdicts: row.verdicts ? row.verdicts.split(' ') : [],
 });
 
+interface BoundSql {
+  sql: string;
+  params: Record<string, string | number>;
+}
+
+/**
+ * The statements behind `page()`, exported so their plans can be checked. The total is counted on
+ * the narrowest index for the filters given; with no filter it is the count stored at import.
+ */
+export function pageQueries(query: ExchangeQuery): { rows: BoundSql; count: BoundSql | 'stored' } {
+  const where = ['e.capture_id = @captureId'];
+  const params: Record<string, string | number> = { captureId: query.captureId };
+  if (query.host) {
+    where.push('e.host = @host');
+    params.host = query.host;
+  }
+  if (query.method) {
+    where.push('e.method = @method');
+    params.method = query.method;
+  }
+  const findingFilter: string[] = [];
+  if (query.verdict) {
+    findingFilter.push('f.verdict = @verdict');
+    params.verdict = query.verdict;
+  }
+  if (query.scheme) {
+    findingFilter.push('f.scheme = @scheme');
+    params.scheme = query.scheme;
+  }
+  const findingsMatching = `FROM findings f WHERE f.capture_id = @captureId AND ${findingFilter.join(' AND ')}`;
+  if (findingFilter.length) where.push(`e.idx IN (SELECT f.exchange_idx ${findingsMatching})`);
+  const order = query.sort === 'severity' ? 'e.severity DESC, e.idx' : 'e.idx';
+  const rows = {
+    sql: `SELECT e.idx, e.started_at, e.method, e.host, e.path, e.status, e.severity, e.verdicts FROM exchanges e WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    params: { ...params, limit: query.limit, offset: query.offset },
+  };
+  if (where.length === 1) return { rows, count: 'stored' };
+  // Filtered on findings only: counted on the findings index alone, without visiting exchanges.
+  const onlyFindings = !query.host && !query.method;
+  const count = onlyFindings ? `SELECT count(DISTINCT f.exchange_idx) AS n ${findingsMatching}` : `SELECT count(*) AS n FROM exchanges e WHERE ${where.join(' AND ')}`;
+  return { rows, count: { sql: count, params } };
+}
+
 export function capturesRepository(db: Db) {
   const insertCapture = db.prepare(
     `INSERT INTO captures (id, name, format, file_name, bytes, state, imported_at, checked_at) VALUES (@id, @name, @format, @file_name, 0, 'importing', @imported_at, @checked_at)`,
@@ -130,6 +174,14 @@ export function capturesRepository(db: Db) {
   const messages = db.prepare('SELECT * FROM exchange_messages WHERE capture_id = ? AND idx = ?');
   const findingsOf = db.prepare('SELECT * FROM findings WHERE capture_id = ? AND exchange_idx = ? ORDER BY seq');
   const allFindings = db.prepare('SELECT * FROM findings WHERE capture_id = ? ORDER BY exchange_idx, seq');
+  const storedTotal = db.prepare(`SELECT exchange_count FROM captures WHERE id = ? AND state = 'complete'`);
+  // Paging statements vary with the filters given (16 shapes × 2 sorts): each shape is prepared once.
+  const statements = new Map<string, Statement>();
+  const prepared = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
   const messagesAfter = db.prepare(
     'SELECT e.idx, e.started_at, e.method, e.status, m.* FROM exchanges e JOIN exchange_messages m USING (capture_id, idx) WHERE e.capture_id = ? AND e.idx > ? ORDER BY e.idx LIMIT 500',
   );
@@ -206,33 +258,14 @@ export function capturesRepository(db: Db) {
     staleImports(): string[] {
       return (stale.all() as { id: string }[]).map((row) => row.id);
     },
-    /** A page of exchanges; every filter and sort runs on an index (see EXPLAIN QUERY PLAN tests). */
+    /**
+     * A page of exchanges; every filter and sort runs on an index (migration 005; EXPLAIN QUERY PLAN
+     * is checked on a million rows in test/integration/scale/query-plan.test.ts).
+     */
     page(query: ExchangeQuery): { rows: ExchangeRow[]; total: number } {
-      const where = ['e.capture_id = @captureId'];
-      if (query.host) where.push('e.host = @host');
-      if (query.method) where.push('e.method = @method');
-      const findingFilter: string[] = [];
-      if (query.verdict) findingFilter.push('f.verdict = @verdict');
-      if (query.scheme) findingFilter.push('f.scheme = @scheme');
-      if (findingFilter.length) {
-        where.push(`e.idx IN (SELECT f.exchange_idx FROM findings f WHERE f.capture_id = @captureId AND ${findingFilter.join(' AND ')})`);
-      }
-      const order = query.sort === 'severity' ? 'e.severity DESC, e.idx' : 'e.idx';
-      const params = {
-        captureId: query.captureId,
-        host: query.host ?? null,
-        method: query.method ?? null,
-        verdict: query.verdict ?? null,
-        scheme: query.scheme ?? null,
-        limit: query.limit,
-        offset: query.offset,
-      };
-      const used = Object.fromEntries(Object.entries(params).filter(([name, value]) => value !== null || name === 'captureId'));
-      const rows = db
-        .prepare(`SELECT e.idx, e.started_at, e.method, e.host, e.path, e.status, e.severity, e.verdicts FROM exchanges e WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-        .all(used) as SlimRow[];
-      const { limit: _limit, offset: _offset, ...countParams } = used;
-      const total = (db.prepare(`SELECT count(*) AS n FROM exchanges e WHERE ${where.join(' AND ')}`).get(countParams) as { n: number }).n;
+      const sql = pageQueries(query);
+      const rows = prepared(sql.rows.sql).all(sql.rows.params) as SlimRow[];
+      const total = sql.count === 'stored' ? ((storedTotal.get(query.captureId) as { exchange_count: number } | undefined)?.exchange_count ?? 0) : (prepared(sql.count.sql).get(sql.count.params) as { n: number }).n;
       return { rows: rows.map(toExchangeRow), total };
     },
     exchange(captureId: string, index: number): StoredExchange | undefined {

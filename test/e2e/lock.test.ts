@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readSettings } from '../../main/services/settings.ts';
 import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest } from '../support/browser.ts';
 import { TEST_PASSPHRASE } from '../support/store.ts';
 
@@ -77,6 +78,8 @@ describe.skipIf(missing !== undefined)('lock screen', () => {
     const { page, context } = await openConsole(browser, running.server, { fakeClock: true });
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
     await page.getByLabel('Lock the keystore').selectOption('1');
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    expect(readSettings(running.store.session).console.autoLockMinutes).toBe(1);
     await page.clock.fastForward('00:50');
     expect(running.store.session.unlocked).toBe(true);
     await page.clock.fastForward('00:20');

@@ -143,4 +143,67 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     await page.getByRole('alert').getByText(/keyExpiry/).waitFor();
     expect(readSettings(session).policy.keyExpiry).toBe('2y');
   });
+
+  it('saves the inspection settings', async () => {
+    const { page, pageErrors, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const form = page.getByRole('form', { name: 'Inspection' });
+    const tolerance = form.getByLabel('Clock tolerance (seconds)');
+    await expect.poll(() => tolerance.inputValue()).toBe('60');
+    await tolerance.fill('120');
+    await form.getByLabel('HMAC profile').selectOption('opg-sha1-legacy');
+    await form.getByLabel('Hosts whose requests must be signed').fill('api.klix.test\n*.partner.test');
+    await form.getByLabel('Expected issuers (iss)').fill('https://auth.klix.test');
+    await form.getByRole('button', { name: 'Save inspection settings' }).click();
+    await form.getByRole('status').getByText('Saved.').waitFor();
+    expect(readSettings(session).inspection).toMatchObject({
+      clockToleranceSec: 120,
+      hmacProfile: 'opg-sha1-legacy',
+      signedRequestHosts: ['api.klix.test', '*.partner.test'],
+      jwtIssuers: ['https://auth.klix.test'],
+      apiKeyHeaders: ['X-KLIX-Api-Key'],
+    });
+    await form.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'settings-inspection');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('routes one owner\'s notices by e-mail and saves the SMTP server, its password sealed', async () => {
+    const { page, pageErrors, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const channels = page.getByRole('form', { name: 'Notifications' });
+    await channels.getByLabel('Channels for').selectOption('acme');
+    await channels.getByLabel('E-mail', { exact: true }).check();
+    await channels.getByLabel('E-mail to').fill('ops@acme.test, security@acme.test');
+    await channels.getByRole('button', { name: 'Save notifications' }).click();
+    await channels.getByRole('status').getByText('Saved.').waitFor();
+
+    const smtp = page.getByRole('form', { name: 'SMTP server' });
+    await smtp.getByLabel('SMTP host').fill('smtp.acme.test');
+    await smtp.getByLabel('User').fill('signet');
+    await smtp.getByLabel('Password').fill('relay-password-1');
+    await smtp.getByLabel('From').fill('Signet <signet@acme.test>');
+    await smtp.getByRole('button', { name: 'Save SMTP server' }).click();
+    await smtp.getByRole('status').getByText('Saved.').waitFor();
+    expect(await smtp.getByLabel('Password').getAttribute('placeholder')).toBe('set (unchanged when empty)');
+    await smtp.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'settings-notifications');
+
+    const config = await dispatch(session, 'notifications.config', {});
+    expect(config.owners.acme).toMatchObject({ email: true, emailTo: ['ops@acme.test', 'security@acme.test'] });
+    expect(config.defaults.emailTo).toEqual([]);
+    expect(config.smtp).toMatchObject({ host: 'smtp.acme.test', port: 587, security: 'starttls', user: 'signet', passwordSet: true });
+    expect(JSON.stringify(session.settings.all())).not.toContain('relay-password-1');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the service error next to a webhook URL it refuses', async () => {
+    const { page } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const channels = page.getByRole('form', { name: 'Notifications' });
+    await channels.getByLabel('Webhook (SMS gateways)').check();
+    await channels.getByLabel('Webhook URL').fill('ftp://sms.example/hook');
+    await channels.getByRole('button', { name: 'Save notifications' }).click();
+    await channels.getByRole('alert').getByText(/webhookUrl|URL/i).waitFor();
+  });
 });

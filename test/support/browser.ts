@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../main/adapters/http/server.ts';
+import type { JobRegistry } from '../../main/services/jobs.ts';
 import { Session } from '../../main/services/session.ts';
 import { tempStore, type TempStore } from './store.ts';
 
@@ -138,9 +139,17 @@ export interface OpenPage {
   pageErrors: string[];
 }
 
-/** A fresh browser context (own storage, clipboard allowed) with the console opened through its token link. */
-export async function openConsole(browser: Browser, server: RunningServer, options: { fakeClock?: boolean } = {}): Promise<OpenPage> {
+/**
+ * A fresh browser context (own storage, clipboard allowed) with the console opened through its token link.
+ * `beforeLoad` runs before the page's first script (to install a simulated desktop bridge, say).
+ */
+export async function openConsole(
+  browser: Browser,
+  server: RunningServer,
+  options: { fakeClock?: boolean; beforeLoad?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<OpenPage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, colorScheme: 'light', acceptDownloads: true });
+  await options.beforeLoad?.(context);
   // Timers the test moves by hand (auto-lock): time is fast-forwarded, never slept on.
   if (options.fakeClock) await context.clock.install();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.replace(/\/$/, '') });
@@ -162,4 +171,42 @@ export async function screenshotBothThemes(page: Page, view: string): Promise<vo
     await page.emulateMedia({ colorScheme });
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${view}-${colorScheme}.png`) });
   }
+}
+
+/**
+ * Holds every job the session starts from now on at its first step, until `release()` (or until the
+ * job is cancelled, which then runs it with its signal aborted: the real cancel path). The console's
+ * progress and Cancel can then be tested without racing the work.
+ */
+export function holdJobs(session: Session): { release(): void } {
+  let release = (): void => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const start = session.jobs.start.bind(session.jobs);
+  const held: JobRegistry['start'] = (kind, label, run, clock) =>
+    start(
+      kind,
+      label,
+      async (context) => {
+        await Promise.race([gate, new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+        return run(context);
+      },
+      clock,
+    );
+  session.jobs.start = held;
+  return { release: () => release() };
+}
+
+/** Drops a file made of `content` onto `target`, as a user dragging it from the file manager would. */
+export async function dropFile(page: Page, target: Locator, name: string, content: string, type = 'application/json'): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    ([fileName, text, mimeType]) => {
+      const dom = globalThis as unknown as { DataTransfer: new () => { items: { add(file: File): void } } };
+      const data = new dom.DataTransfer();
+      data.items.add(new File([text], fileName, { type: mimeType }));
+      return data;
+    },
+    [name, content, type] as const,
+  );
+  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
+  await target.dispatchEvent('drop', { dataTransfer: transfer });
 }

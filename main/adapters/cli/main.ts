@@ -20,6 +20,15 @@ const GLOBAL_OPTIONS: OptionSpec = {
 
 const VERSION = '0.1.0';
 
+/**
+ * Human output shows captured text (header values, bodies, kids) that strangers wrote: control
+ * characters are made visible, so an escape sequence in a capture cannot drive the terminal (retitle
+ * it, write the clipboard with OSC 52, hide lines). Newlines and tabs are layout and stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Finds the command named by the leading words of argv ("keys generate …"), longest name first. */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   const words = argv.filter((arg) => !arg.startsWith('-'));
@@ -115,7 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       readInput,
       readSecretFile,
       print(text) {
-        process.stdout.write(`${text}\n`);
+        process.stdout.write(`${printable(text)}\n`);
       },
       printJson(value) {
         process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -72,6 +72,15 @@ function sendError(response: ServerResponse, status: number, code: string, messa
   send(response, status, JSON.stringify({ ok: false, error: { code, message } }));
 }
 
+/** A percent-decoded path, or undefined when its encoding is broken (a client error, not a 500). */
+function decodePath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -133,7 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       } catch {
         return sendError(response, 400, 'ERR_BAD_INPUT', 'request body is not JSON');
       }
-      const result = await dispatchResult(options.session, decodeURIComponent(url.pathname.slice(5)), input);
+      const result = await dispatchResult(options.session, decodePath(url.pathname.slice(5)) ?? '', input);
       return send(response, result.ok ? 200 : httpStatusFor(result.error.code), JSON.stringify(result));
     }
 
@@ -142,7 +151,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === undefined) return sendError(response, 404, 'ERR_NOT_FOUND', 'not found');
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
     const file = normalize(join(rendererRoot, relative));
     if (!file.startsWith(rendererRoot + sep)) return sendError(response, 404, 'ERR_NOT_FOUND', 'not found');
     try {

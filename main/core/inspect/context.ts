@@ -1,4 +1,4 @@
-import type { NonceTracker } from '../opg/nonce-tracker.ts';
+import type { NonceObservation } from '../opg/nonce-tracker.ts';
 import type { KeyResolver } from './resolver.ts';
 
 /** The inspection settings (defaults and validation live with the other settings in services). */
@@ -25,10 +25,15 @@ export interface InspectionSettings {
 export interface InspectionContext {
   settings: InspectionSettings;
   resolver: KeyResolver;
-  /** Replay state across the whole capture, in file order. */
-  nonces: NonceTracker;
+  /** Replay state across the whole capture, in file order (a NonceTracker, or a worker's recorder). */
+  nonces: NonceObserver;
   /** When given, every exchange is judged as of this moment (`--at`). */
   at?: Date;
   /** Fallback for exchanges that carry no time. */
   now: Date;
+}
+
+/** What inspection needs of a NonceTracker. */
+export interface NonceObserver {
+  observe(appId: string, nonce: string, options?: { at?: Date; isCallback?: boolean }): NonceObservation;
 }

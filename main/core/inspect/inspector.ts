@@ -25,16 +25,19 @@ export function detect(exchange: Exchange, settings: InspectionSettings): Detect
  */
 export async function inspectExchange(exchange: Exchange, ctx: InspectionContext): Promise<Finding[]> {
   const findings: Finding[] = [];
-  for (const detected of detect(exchange, ctx.settings)) {
-    const base = { exchange: exchange.index, direction: detected.direction, scheme: detected.scheme, location: detected.location };
-    try {
-      findings.push({ ...base, ...(await detected.verify(ctx)) });
-    } catch (error) {
-      // A detector that throws must not lose the rest of the capture: the failure becomes the finding.
-      findings.push({ ...base, verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'this item could not be checked' });
-    }
-  }
+  for (const detected of detect(exchange, ctx.settings)) findings.push(await runCheck(exchange.index, detected, ctx));
   return findings;
+}
+
+/** One detection's check, placed in its exchange. */
+export async function runCheck(exchangeIndex: number, detected: Pick<Detected, 'direction' | 'scheme' | 'location' | 'verify'>, ctx: InspectionContext): Promise<Finding> {
+  const base = { exchange: exchangeIndex, direction: detected.direction, scheme: detected.scheme, location: detected.location };
+  try {
+    return { ...base, ...(await detected.verify(ctx)) };
+  } catch (error) {
+    // A detector that throws must not lose the rest of the capture: the failure becomes the finding.
+    return { ...base, verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'this item could not be checked' };
+  }
 }
 
 export function malformedFinding(entry: MalformedEntry): Finding {

@@ -1,5 +1,7 @@
 import { SignetError } from '../errors.ts';
-import { MAX_TOKEN_CHARS, checkTokenSize, decodeBase64Url, isBase64Url, parseHeaderSegment } from './encoding.ts';
+import { MAX_TOKEN_CHARS, checkTokenSize, decodeBase64Url, isBase64Url, jsonShape, parseHeaderSegment } from './encoding.ts';
+
+const MAX_PAYLOAD_DEPTH = 64;
 
 /** A payload as a debugger shows it: JSON when it parses, text when it is printable, else bytes. */
 export type DecodedPayload =
@@ -57,7 +59,8 @@ export function describePayload(bytes: Uint8Array): DecodedPayload {
     return { form: 'bytes', base64: Buffer.from(bytes).toString('base64') };
   }
   const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+  // Deeper JSON is shown as text: printing it (JSON.stringify recurses) would overflow the stack.
+  if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && jsonShape(trimmed).depth <= MAX_PAYLOAD_DEPTH) {
     try {
       return { form: 'json', value: JSON.parse(text) };
     } catch {

@@ -58,7 +58,10 @@ function loadCertificates(ders: Buffer[]): LoadedCertificate[] {
   ders.forEach((der, index) => {
     if (loaded.some((certificate) => certificate.der.equals(der))) return;
     try {
-      loaded.push({ der, x509: new X509Certificate(der) });
+      const x509 = new X509Certificate(der);
+      // The constructor accepts a certificate whose public key is damaged; reading the key does not.
+      x509.publicKey.export({ format: 'der', type: 'spki' });
+      loaded.push({ der, x509 });
     } catch {
       throw new SignetError('ERR_KEY_FORMAT', `certificate #${index + 1} is not a valid X.509 certificate`);
     }

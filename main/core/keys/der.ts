@@ -21,7 +21,13 @@ const TAG = { integer: 2, bitString: 3, octetString: 4, oid: 6, sequence: 16, se
  * exhaust the stack; trailing bytes are refused because they usually mean two files were glued.
  */
 export function decodeDer(bytes: Uint8Array, what: string): asn1js.BaseBlock {
-  const decoded = asn1js.fromBER(bytes);
+  let decoded: ReturnType<typeof asn1js.fromBER>;
+  try {
+    decoded = asn1js.fromBER(bytes);
+  } catch {
+    // asn1js throws (rather than reporting) on some damaged values, e.g. a GeneralizedTime that is not a time.
+    throw new SignetError('ERR_KEY_FORMAT', `truncated or damaged DER in ${what}`);
+  }
   if (decoded.offset === -1) throw new SignetError('ERR_KEY_FORMAT', `truncated or damaged DER in ${what}`);
   if (decoded.offset !== bytes.length) throw new SignetError('ERR_KEY_FORMAT', `unexpected bytes after the DER structure in ${what}`);
   return decoded.result;

@@ -98,12 +98,17 @@ function importJwk(create: () => KeyObject, kty: Kty): KeyObject {
  */
 function assertHalvesMatch(publicKey: KeyObject, privateKey: KeyObject): void {
   let matches: boolean;
-  if (privateKey.asymmetricKeyType === 'x25519') {
-    matches = samePublicKey(privateKey, publicKey);
-  } else {
-    const probe = Buffer.from('signet key consistency check');
-    const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
-    matches = verify(digest, probe, publicKey, sign(digest, probe, privateKey));
+  try {
+    if (privateKey.asymmetricKeyType === 'x25519') {
+      matches = samePublicKey(privateKey, publicKey);
+    } else {
+      const probe = Buffer.from('signet key consistency check');
+      const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+      matches = verify(digest, probe, publicKey, sign(digest, probe, privateKey));
+    }
+  } catch {
+    // OpenSSL imports some out-of-range private members and only fails when asked to use them.
+    throw new SignetError('ERR_KEY_FORMAT', 'JWK is not a valid key: its private members cannot be used');
   }
   if (!matches) throw new SignetError('ERR_KEY_FORMAT', "the JWK's private and public members belong to different keys");
 }
@@ -129,6 +134,12 @@ function readMeta(jwk: JsonObject): { kid?: string; alg?: string; use?: KeyUse }
   const meta: { kid?: string; alg?: string; use?: KeyUse } = {};
   for (const member of ['kid', 'alg', 'use'] as const) {
     if (jwk[member] !== undefined && typeof jwk[member] !== 'string') throw new SignetError('ERR_KEY_FORMAT', `JWK member '${member}' must be a string`);
+  }
+  for (const member of ['kid', 'alg'] as const) {
+    // A lone surrogate cannot be stored as UTF-8: it would be saved as U+FFFD and match another kid.
+    if (typeof jwk[member] === 'string' && /\p{Surrogate}/u.test(jwk[member])) {
+      throw new SignetError('ERR_KEY_FORMAT', `JWK member '${member}' holds a lone UTF-16 surrogate (not well-formed Unicode)`);
+    }
   }
   if (typeof jwk.kid === 'string') meta.kid = jwk.kid;
   if (typeof jwk.alg === 'string') meta.alg = jwk.alg;

@@ -2,7 +2,7 @@ import { SignetError } from '../errors.ts';
 import type { TraceStep } from '../inspect/findings.ts';
 import { keyStatusAt } from '../keys/lifecycle.ts';
 import { parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
-import { exchangeTime, headerValues, type Scheme } from './scheme.ts';
+import { exchangeTime, headerValues, type Result, type Scheme } from './scheme.ts';
 
 /**
  * `Authorization: X-OPG-Signature AppId:Signature:Nonce:Timestamp` (OnePoint, partner 004): the HMAC over
@@ -62,17 +62,31 @@ export const hmacOpgScheme: Scheme = {
           if (status === 'revoked') return { ...withKey, verdict: 'revoked-key' as const, detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}`, trace };
           if (status === 'expired') return { ...withKey, verdict: 'expired-key' as const, detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}`, trace };
           const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at: new Date(parsed.timestamp * 1000), isCallback });
-          if (nonce.replay) {
-            trace.push({ step: 'result', label: 'result', value: 'nonce reused', ok: false });
-            return { ...withKey, verdict: 'replay' as const, detail: `nonce "${parsed.nonce}" was already used at ${nonce.previousAt?.toISOString() ?? '?'}, within ${settings.hmacWindowSec} s`, trace };
-          }
+          let outcome: Result;
           if (check.problems.includes('clock-skew')) {
             trace.push({ step: 'result', label: 'result', value: `timestamp off by ${check.skewSec ?? '?'} s`, ok: false });
-            return { ...withKey, verdict: 'clock-skew' as const, detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} the exchange time (window ${settings.hmacWindowSec} s)`, trace };
+            outcome = { ...withKey, verdict: 'clock-skew' as const, detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} the exchange time (window ${settings.hmacWindowSec} s)`, trace };
+          } else {
+            trace.push({ step: 'result', label: 'result', value: isCallback ? 'HMAC valid (callback: replay and skew not checked)' : 'HMAC valid', ok: true });
+            outcome = { ...withKey, verdict: 'valid' as const, detail: `HMAC valid (${settings.hmacProfile}${isCallback ? ', callback' : ''})`, trace };
           }
-          trace.push({ step: 'result', label: 'result', value: isCallback ? 'HMAC valid (callback: replay and skew not checked)' : 'HMAC valid', ok: true });
-          return { ...withKey, verdict: 'valid' as const, detail: `HMAC valid (${settings.hmacProfile}${isCallback ? ', callback' : ''})`, trace };
+          return nonce.replay ? replayResult(outcome, parsed.nonce, nonce.previousAt, settings.hmacWindowSec) : outcome;
         },
       }));
   },
 };
+
+/**
+ * The finding for a reused nonce, made from the one the same request gets otherwise (its last trace
+ * step replaced). A replay outranks clock skew. Exported because bulk inspection verifies HMACs in
+ * worker threads and applies the capture-wide nonce state afterwards, in file order, on one thread.
+ */
+export function replayResult(unreplayed: Result, nonce: string, previousAt: Date | undefined, windowSec: number): Result {
+  const { verdict: _verdict, detail: _detail, trace = [], ...withKey } = unreplayed;
+  return {
+    ...withKey,
+    verdict: 'replay',
+    detail: `nonce "${nonce}" was already used at ${previousAt?.toISOString() ?? '?'}, within ${windowSec} s`,
+    trace: [...trace.slice(0, -1), { step: 'result', label: 'result', value: 'nonce reused', ok: false }],
+  };
+}

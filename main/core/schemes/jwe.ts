@@ -5,7 +5,7 @@ import type { ResolvedKey } from '../inspect/resolver.ts';
 import { allowedKeyManagementAlgs } from '../jose/algorithms.ts';
 import { decodeToken, looksLikeJwe } from '../jose/decode.ts';
 import { decryptCompact, type DecryptedJwe } from '../jose/decrypt.ts';
-import { bodyText, messagesOf, type Result, type Scheme } from './scheme.ts';
+import { joseText, messagesOf, type Result, type Scheme } from './scheme.ts';
 
 const MAX_CANDIDATES = 16;
 
@@ -75,7 +75,7 @@ export const jweScheme: Scheme = {
   name: 'jwe',
   detect(exchange) {
     return messagesOf(exchange).flatMap(({ direction, message }) => {
-      const text = bodyText(message)?.trim();
+      const text = joseText(message);
       if (text === undefined || !looksLikeJwe(text)) return [];
       return [{ scheme: 'jwe' as const, direction, location: 'body', verify: async (ctx) => (await openJwe(text, ctx)).result }];
     });

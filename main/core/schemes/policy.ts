@@ -1,10 +1,10 @@
 import { looksLikeJws } from '../jose/decode.ts';
 import type { HttpRequest, HttpResponse } from '../traffic/exchange.ts';
 import type { InspectionSettings } from '../inspect/context.ts';
-import { bodyText, headerValues, hostMatches, hostOf, MUTATING_METHODS, type Detected, type Scheme } from './scheme.ts';
+import { headerValues, hostMatches, joseText, hostOf, MUTATING_METHODS, type Detected, type Scheme } from './scheme.ts';
 
 function isSigned(message: HttpRequest | HttpResponse, settings: InspectionSettings): boolean {
-  const text = bodyText(message)?.trim();
+  const text = joseText(message);
   if (text !== undefined && looksLikeJws(text)) return true;
   return settings.signatureHeaders.some((name) => headerValues(message.headers, name).length > 0);
 }

@@ -29,6 +29,22 @@ export function bodyText(message: HttpRequest | HttpResponse, limit = 16 * 1024 
   return utf8.decode(message.body);
 }
 
+/**
+ * The trimmed body text when it could be a compact JOSE object (the header of every JWS and JWE starts
+ * `{"`, base64url `eyJ`), else undefined. Decides from the first bytes before decoding the rest:
+ * measured on a 1 GiB capture, decoding every image and page body to a string (twice: JWS and JWE
+ * detection) took half the time and most of the memory of verification.
+ */
+export function joseText(message: HttpRequest | HttpResponse): string | undefined {
+  const { body } = message;
+  if (!body || body.length === 0 || body.length > 16 * 1024 * 1024) return undefined;
+  // With at least 4 characters after the leading whitespace, these are the text's first characters
+  // exactly (only the last, cut at byte 256, may differ); fewer: the whitespace runs on, decode it all.
+  const head = utf8.decode(body.subarray(0, 256)).trimStart();
+  if (head.length >= 4 && !head.startsWith('eyJ')) return undefined;
+  return utf8.decode(body).trim();
+}
+
 export function headerValues(headers: Header[], name: string): string[] {
   const wanted = name.toLowerCase();
   return headers.filter((header) => header.name.toLowerCase() === wanted).map((header) => header.value);

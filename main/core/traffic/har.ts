@@ -15,18 +15,27 @@ import { byteChunks, throwIfAborted } from './source.ts';
  */
 export async function* readHar(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<CaptureItem> {
   const maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
-  const splitter = new EntrySplitter({ maxEntryBytes });
+  for await (const slice of harEntrySlices(source, options)) yield itemFromSlice(slice, maxEntryBytes);
+}
+
+/**
+ * The entries' byte ranges, not yet parsed: bulk inspection parses them on worker threads. Each
+ * slice's bytes are a view valid only until the next slice is asked for.
+ */
+export async function* harEntrySlices(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<EntrySlice> {
+  const splitter = new EntrySplitter({ maxEntryBytes: options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES });
   for await (const chunk of byteChunks(source, options)) {
     splitter.feed(chunk);
     for (let slice = splitter.next(); slice !== null; slice = splitter.next()) {
       throwIfAborted(options.signal);
-      yield itemFromSlice(slice, maxEntryBytes);
+      yield slice;
     }
   }
   splitter.finish();
 }
 
-function itemFromSlice(slice: EntrySlice, maxEntryBytes: number): CaptureItem {
+/** One entry's bytes to an exchange, or to a malformed item saying why not. */
+export function itemFromSlice(slice: EntrySlice, maxEntryBytes: number): CaptureItem {
   const { index, offset, length, bytes } = slice;
   if (bytes === null) {
     return { kind: 'malformed', entry: { index, offset, reason: `entry is ${length} bytes, over the ${maxEntryBytes}-byte limit; skipped` } };

@@ -47,6 +47,11 @@ export function isStartLine(line: Buffer): boolean {
  * A header, or why the line is refused. Messages name a header only when its name is a clean
  * token, and never quote a value: the rest of a line may be a bearer token or an API key.
  */
+/** A header name as messages show it: quoted, and cut short (a pasted line may hold anything before its colon). */
+function shown(name: string): string {
+  return `"${name.length > 40 ? `${name.slice(0, 40)}…` : name}"`;
+}
+
 export function parseHeaderLine(line: Buffer): Header | string {
   const first = line[0];
   if (first === 0x20 || first === 0x09) return 'obsolete line folding (a header line starting with whitespace, RFC 9112 §5.2)';
@@ -57,12 +62,12 @@ export function parseHeaderLine(line: Buffer): Header | string {
   if (!HEADER_NAME.test(name)) {
     const trimmed = name.replace(/[ \t]+$/, '');
     if (trimmed !== name && HEADER_NAME.test(trimmed)) {
-      return `whitespace before the colon in header "${trimmed}" (refused by RFC 9112 §5.1: request smuggling)`;
+      return `whitespace before the colon in header ${shown(trimmed)} (refused by RFC 9112 §5.1: request smuggling)`;
     }
     return 'a header line has an invalid name';
   }
   // A CR inside a value ends the header for some parsers and not for others: header injection.
-  if (line.includes(CR, colon)) return `header "${name}" contains a CR (header injection)`;
-  if (line.includes(NUL, colon)) return `header "${name}" contains a NUL byte`;
+  if (line.includes(CR, colon)) return `header ${shown(name)} contains a CR (header injection)`;
+  if (line.includes(NUL, colon)) return `header ${shown(name)} contains a NUL byte`;
   return { name, value: text.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '') };
 }

@@ -8,6 +8,7 @@ import type { EphemeralRecord } from '../../store/workbench.ts';
 import { seal, unseal } from '../../store/vault.ts';
 import { bodyView } from '../captures.ts';
 import type { Session } from '../session.ts';
+import { checkLimit } from '../limits.ts';
 import type { BodyView, EphemeralView } from '../views.ts';
 
 /**
@@ -80,6 +81,7 @@ export async function createEphemeral(session: Session, input: { type?: 'ec' | '
 
 /** Decrypts the response meant for this session, then destroys its private key whatever the outcome. */
 export async function decryptEphemeral(session: Session, input: { id: string; token: string }): Promise<{ header: Record<string, unknown>; plaintext: BodyView | null; session: EphemeralView }> {
+  checkLimit(session, 'tokenChars', input.token.length, 'the token');
   destroyExpiredSessions(session);
   const record = session.ephemeral.get(input.id);
   if (!record) throw new SignetError('ERR_NOT_FOUND', `no ephemeral session "${input.id}"`);

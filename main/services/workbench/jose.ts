@@ -14,6 +14,7 @@ import { inspectionContext } from '../inspection.ts';
 import { privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
 import { keyResolver } from '../key-resolver.ts';
 import type { Session } from '../session.ts';
+import { checkLimit } from '../limits.ts';
 import type { BodyView, TokenCheckView } from '../views.ts';
 
 export interface SignInput {
@@ -108,6 +109,7 @@ function resolverFor(session: Session, ref: string | undefined, pasted?: Resolve
  * status at `--at` (default now), claims when the payload is a claims set.
  */
 export async function verifyToken(session: Session, input: { token: string; key?: string; publicKey?: Buffer; payload?: Buffer; at?: string }): Promise<TokenCheckView> {
+  checkLimit(session, 'tokenChars', input.token.length, 'the token');
   const decoded = decodeToken(input.token);
   if (decoded.kind === 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWE (5 parts): decrypt it instead');
   if (decoded.kind === 'jws-detached' && !input.payload) throw new SignetError('ERR_BAD_INPUT', 'this JWS is detached: give the payload it signs (--payload FILE)');
@@ -147,6 +149,7 @@ export async function encryptToken(session: Session, input: { key?: string; publ
 
 /** The receiver's side: JWE compact with a held key (by `kid`, `--key`, or each held key that fits). */
 export async function decryptToken(session: Session, input: { token: string; key?: string }): Promise<TokenCheckView & { plaintext: BodyView | null }> {
+  checkLimit(session, 'tokenChars', input.token.length, 'the token');
   const decoded = decodeToken(input.token);
   if (decoded.kind !== 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWS (3 parts): verify it instead');
   const resolver = resolverFor(session, input.key);

@@ -2,6 +2,7 @@ import keystore from './001-keystore.ts';
 import captures from './002-captures.ts';
 import notifications from './003-notifications.ts';
 import workbench from './004-workbench.ts';
+import capturePaging from './005-capture-paging.ts';
 
 /** Numbered migrations, applied in order inside one transaction each; index + 1 = schema version. */
-export const migrations: readonly string[] = [keystore, captures, notifications, workbench];
+export const migrations: readonly string[] = [keystore, captures, notifications, workbench, capturePaging];

@@ -16,7 +16,14 @@ export class ApiError extends Error {
 }
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
-type Bridge = Record<string, (input: unknown) => Promise<Envelope>> & { host: 'electron' };
+export type MenuChannel = 'menu:open-capture' | 'menu:import-key';
+
+/** What the Electron preload exposes (`main/preload/index.ts`): one function per method, plus file paths and menu events. */
+type Bridge = { [M in MethodName]?: (input: unknown) => Promise<Envelope> } & {
+  host: 'electron';
+  pathForFile(file: File): string;
+  onMenu(channel: MenuChannel, listener: (path: string) => void): void;
+};
 
 declare global {
   interface Window {
@@ -36,8 +43,9 @@ function takeToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
+const token = window.signet ? '' : takeToken();
+
 function httpTransport(): (name: string, input: unknown) => Promise<Envelope> {
-  const token = takeToken();
   return async (name, input) => {
     let response: Response;
     try {
@@ -57,7 +65,7 @@ function httpTransport(): (name: string, input: unknown) => Promise<Envelope> {
   };
 }
 
-const transport: (name: string, input: unknown) => Promise<Envelope> = window.signet
+const transport: (name: MethodName, input: unknown) => Promise<Envelope> = window.signet
   ? (name, input) => {
       const method = window.signet?.[name];
       return method ? method(input) : Promise.resolve({ ok: false, error: { code: 'ERR_UNKNOWN_METHOD', message: `no method ${name}` } });
@@ -75,4 +83,38 @@ export async function call<M extends MethodName>(name: M, input: Input<M>): Prom
 /** The text to show where the user acted: the service's own message, never a stack or a raw exception. */
 export function messageOf(error: unknown): string {
   return error instanceof ApiError ? error.message : 'something went wrong in the console (nothing was changed)';
+}
+
+/** The Electron bridge, when the console runs inside the desktop app (file paths, menu events). */
+export const bridge: Bridge | undefined = window.signet;
+
+export interface UploadProgress {
+  sent: number;
+  total: number;
+}
+
+/**
+ * Browser mode: streams a file to the loopback server (`PUT /upload`), which keeps it in a private
+ * temporary file and answers an id to import it by. XHR rather than fetch: only XHR reports upload
+ * progress. Aborting the signal stops the transfer (the server discards the partial file).
+ */
+export function upload(file: File, onProgress: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<{ uploadId: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('PUT', '/upload');
+    request.setRequestHeader('X-Signet-Token', token);
+    request.setRequestHeader('Content-Type', 'application/octet-stream');
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => onProgress({ sent: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    request.onload = () => {
+      const envelope = request.response as Envelope | null;
+      if (envelope?.ok) resolve(envelope.value as { uploadId: string; bytes: number });
+      else reject(new ApiError(envelope?.ok === false ? envelope.error : { code: 'ERR_INTERNAL', message: `the upload was refused (HTTP ${request.status})` }));
+    };
+    request.onerror = () => reject(new ApiError({ code: 'ERR_OFFLINE', message: 'the upload did not reach the Signet server (was it stopped?)' }));
+    request.onabort = () => reject(new ApiError({ code: 'ERR_CANCELLED', message: 'the upload was cancelled' }));
+    signal?.addEventListener('abort', () => request.abort(), { once: true });
+    if (signal?.aborted) request.abort();
+    else request.send(file);
+  });
 }

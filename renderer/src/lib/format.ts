@@ -62,3 +62,16 @@ export function toLocalInput(date: Date): string {
 export function fromLocalInput(value: string): string {
   return new Date(value).toISOString();
 }
+
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+/** "812 bytes", "3.4 MB" (decimal units, as file managers show them). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes.toLocaleString()} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}

@@ -1,3 +1,4 @@
+import { untrack } from 'svelte';
 import type { KeystoreStatusView } from '../../../main/services/views.ts';
 import { ApiError, call, messageOf } from './api.ts';
 
@@ -38,6 +39,18 @@ export class KeystoreState {
       // Locking must never leave the console open: fall back to what the server says now.
       await this.refresh();
     }
+  }
+
+  /**
+   * Runs `forget` each time the keystore is found locked: state a module keeps across views (an open
+   * capture, a pasted token) must not outlive the lock.
+   */
+  onLock(forget: () => void): void {
+    $effect.root(() => {
+      $effect(() => {
+        if (this.status !== null && !this.status.unlocked) untrack(forget);
+      });
+    });
   }
 
   /** A call failed because the keystore was locked elsewhere (another tab, the idle timer). */

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignetError } from '../../../core/errors.ts';
-import { startServer } from '../../http/server.ts';
-import { startNotificationTimer } from '../../../services/notifications/index.ts';
 import { int, str, type Command } from '../command.ts';
 
 /** The built renderer: `out/renderer` of the checkout or package this file lives in. */
@@ -26,6 +24,8 @@ export const serveCommands: Command[] = [
     async run(ctx, values) {
       const port = int(values, 'port');
       const session = ctx.openSession();
+      // Loaded here, not at the top: every other command starts without the server and mail code.
+      const [{ startServer }, { startNotificationTimer }] = await Promise.all([import('../../http/server.ts'), import('../../../services/notifications/index.ts')]);
       const server = await startServer({ session, rendererDir: str(values, 'renderer') ?? findRendererDir(), ...(port !== undefined && { port }) });
       // Reminders and status notifications go out while the console runs (failures stay queued, visible in it).
       const timer = startNotificationTimer(session, { onError: () => undefined });

@@ -5,5 +5,5 @@ export type KeyAction = 'export' | 'revoke' | 'activate' | 'delete' | 'selfSign'
 
 export type OpenDialog =
   | { kind: 'generate' }
-  | { kind: 'import'; file?: File }
+  | { kind: 'import'; file?: File; path?: string }
   | { kind: Exclude<KeyAction, 'activate'>; key: KeyView };

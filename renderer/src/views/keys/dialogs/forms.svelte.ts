@@ -1,17 +1,10 @@
 import type { Input } from '../../../../../main/api/contract.ts';
 import type { Curve, KeyType, KeyUse } from '../../../../../main/services/views.ts';
-import { algorithmChoices, usesFor } from '../algorithms.ts';
+import { algorithmChoices, usesFor } from '../../../lib/algorithms.ts';
+import { splitList } from '../../../lib/lists.ts';
 
 // Form models of the key dialogs: plain classes with rune fields, so field components can bind to
 // them and the dialog reads one consistent input out of them.
-
-/** Splits a list typed one per line or comma-separated. */
-export function splitList(text: string): string[] {
-  return text
-    .split(/[\n,]/)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-}
 
 export class LabelFields {
   name = $state('');

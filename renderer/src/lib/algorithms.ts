@@ -1,4 +1,4 @@
-import type { Curve, KeyType, KeyUse } from '../../../../main/services/views.ts';
+import type { Curve, KeyType, KeyUse } from '../../../main/services/views.ts';
 
 // The algorithms offered for a key, its default first. A mirror of the service's allow-list for the
 // form's choices only: the service checks again and its error is shown if they ever disagree.

@@ -1,0 +1,178 @@
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../main/api/dispatch.ts';
+import { encryptCompact } from '../../main/core/jose/encrypt.ts';
+import type { Session } from '../../main/services/session.ts';
+import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+
+const missing = chromiumMissing();
+
+describe.skipIf(missing !== undefined)('workbench', () => {
+  let browser: Browser;
+  let rendererDir: string;
+  let running: ConsoleUnderTest | undefined;
+  let opened: OpenPage | undefined;
+
+  beforeAll(async () => {
+    rendererDir = await ensureRenderer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await opened?.context.close();
+    await running?.close();
+    opened = running = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** The workbench on one tool, over a keystore prepared through the contract. */
+  async function tool(name: string, prepare: (session: Session) => Promise<void> = async () => {}): Promise<OpenPage & { session: Session; panel: Locator }> {
+    running = await startConsole(rendererDir);
+    await prepare(running.store.session);
+    opened = await openConsole(browser, running.server);
+    const { page } = opened;
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Workbench' }).click();
+    await page.getByRole('tab', { name }).click();
+    return { ...opened, session: running.store.session, panel: page.getByRole('tabpanel', { name }) };
+  }
+
+  async function verdictOf(panel: Locator): Promise<string> {
+    const result = panel.getByRole('article', { name: /verdict: / });
+    await result.waitFor();
+    return (await result.getAttribute('aria-label')) ?? '';
+  }
+
+  it('verifies a pasted token in the debugger, then reports the tampered one invalid', async () => {
+    let token = '';
+    const { page, panel, pageErrors } = await tool('Debugger', async (session) => {
+      const key = await dispatch(session, 'keys.generate', { type: 'ec', curve: 'P-256', name: 'API token signer' });
+      ({ token } = await dispatch(session, 'jose.sign', { key: key.id, jwt: { claims: { sub: 'merchant-42' }, exp: '1h', iss: 'https://auth.klix.test' } }));
+    });
+    await panel.getByLabel('Token', { exact: true }).fill(token);
+    await panel.getByRole('region', { name: 'Header' }).getByText('"ES256"').waitFor();
+    expect(await panel.getByRole('region', { name: 'Payload' }).textContent()).toContain('merchant-42');
+    expect(await panel.getByLabel('Token parts').textContent()).toBe(token);
+    await panel.getByRole('button', { name: 'Verify', exact: true }).click();
+    expect(await verdictOf(panel)).toBe('verdict: valid');
+    expect(await panel.getByRole('list', { name: 'Verification trace' }).textContent()).toContain('API token signer');
+    await screenshotBothThemes(page, 'workbench-debugger');
+
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, sub: 'merchant-666' })).toString('base64url');
+    await panel.getByLabel('Token', { exact: true }).fill(`${header}.${forged}.${signature}`);
+    await panel.getByRole('region', { name: 'Payload' }).getByText('merchant-666', { exact: false }).waitFor();
+    await panel.getByRole('button', { name: 'Verify', exact: true }).click();
+    await panel.getByRole('article', { name: 'verdict: invalid' }).waitFor();
+    expect(await panel.getByTestId('verdict-detail').textContent()).toMatch(/signature verification failed/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs an unencoded detached payload (RFC 7797) and verifies it in the debugger', async () => {
+    const { page, panel } = await tool('Sign', async (session) => {
+      await dispatch(session, 'keys.generate', { type: 'rsa', bits: 2048, name: 'Participant signing', owner: 'ocen' });
+    });
+    await panel.getByLabel('Signing key').selectOption({ index: 1 });
+    await panel.getByLabel('Algorithm').selectOption('PS256');
+    await panel.getByLabel('Form').selectOption('unencoded');
+    await panel.getByLabel('Payload').fill('{"loanApplicationId":"LA-1"}');
+    await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+    const token = (await panel.getByTestId('signed-token').textContent()) ?? '';
+    expect(token.split('.')).toHaveLength(3);
+    expect(token.split('.')[1]).toBe('');
+    await screenshotBothThemes(page, 'workbench-sign');
+
+    await panel.getByRole('button', { name: 'Verify in the debugger' }).click();
+    const debuggerPanel = page.getByRole('tabpanel', { name: 'Debugger' });
+    await debuggerPanel.getByRole('heading', { name: 'Decoded detached JWS' }).waitFor();
+    expect(await debuggerPanel.getByRole('region', { name: 'Header' }).textContent()).toContain('"b64": false');
+    expect(await debuggerPanel.getByLabel('Detached payload').inputValue()).toBe('{"loanApplicationId":"LA-1"}');
+    await debuggerPanel.getByRole('button', { name: 'Verify', exact: true }).click();
+    expect(await verdictOf(debuggerPanel)).toBe('verdict: valid');
+  });
+
+  it('encrypts to a stored key and decrypts the JWE back', async () => {
+    const { page, panel } = await tool('Encrypt / Decrypt', async (session) => {
+      await dispatch(session, 'keys.generate', { type: 'ec', curve: 'P-256', use: 'enc', name: 'Response decryption' });
+    });
+    await panel.getByRole('combobox').first().selectOption({ index: 1 });
+    await panel.getByLabel('Plaintext').fill('{"otp":"493021"}');
+    await panel.getByRole('button', { name: 'Encrypt', exact: true }).click();
+    const jwe = (await panel.getByTestId('jwe-token').textContent()) ?? '';
+    expect(jwe.split('.')).toHaveLength(5);
+
+    await panel.getByLabel('JWE', { exact: true }).fill(jwe);
+    await panel.getByRole('button', { name: 'Decrypt', exact: true }).click();
+    expect(await verdictOf(panel)).toBe('verdict: decrypted');
+    await panel.getByText('{"otp":"493021"}').waitFor();
+    await screenshotBothThemes(page, 'workbench-crypt');
+  });
+
+  it('builds an X-OPG-Signature header with its canonical string and curl line, and verifies it', async () => {
+    const body = '{"amount":"25.00","currency":"EUR"}';
+    const { page, panel } = await tool('HMAC request', async (session) => {
+      await dispatch(session, 'keys.generate', { type: 'hmac', appId: 'OPG-APP-9', name: 'OnePoint production' });
+    });
+    await panel.getByLabel('AppId').selectOption('OPG-APP-9');
+    await panel.getByLabel('Nonce').fill('nonce-123');
+    await panel.getByRole('button', { name: 'Sign request' }).click();
+
+    const header = (await panel.getByTestId('hmac-header').textContent()) ?? '';
+    expect(header).toMatch(/^Authorization: X-OPG-Signature OPG-APP-9:[A-Za-z0-9+/]+=*:nonce-123:\d{10}$/);
+    const timestamp = header.split(':').at(-1) ?? '';
+    const canonical = await panel.getByTestId('hmac-canonical').textContent();
+    expect(canonical).toBe(`OPG-APP-9POST/v1/payments?channel=web${timestamp}nonce-123${Buffer.from(body).toString('base64')}`);
+    const curl = await panel.getByTestId('hmac-curl').textContent();
+    expect(curl).toContain(`curl -X POST 'https://api.onepoint.test/v1/payments?channel=web' -H '${header}'`);
+    expect(curl).toContain(`--data-binary '${body}'`);
+
+    await panel.getByRole('button', { name: 'Verify request' }).click();
+    expect(await verdictOf(panel)).toBe('hmac-opg verdict: valid');
+    await screenshotBothThemes(page, 'workbench-hmac');
+  });
+
+  it('creates an ephemeral key, decrypts the response sent to it, and shows the key destroyed', async () => {
+    const { page, panel, session } = await tool('Ephemeral session');
+    await panel.getByRole('button', { name: 'Create key pair' }).click();
+    await panel.getByRole('timer').waitFor();
+    const jwk = JSON.parse((await panel.getByTestId('ephemeral-jwk').textContent()) ?? '{}') as { kid: string };
+    await screenshotBothThemes(page, 'workbench-ephemeral');
+
+    // The third party's side, outside the console: encrypt to the public half that was sent.
+    const publicKey = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    const jwe = await encryptCompact({ publicKey, keyType: 'ec', plaintext: Buffer.from('{"secret":"s3cr3t-token"}'), kid: jwk.kid });
+    await panel.getByLabel('Response JWE').fill(jwe);
+    await panel.getByRole('button', { name: 'Decrypt and destroy the key' }).click();
+    await panel.getByText('{"secret":"s3cr3t-token"}').waitFor();
+    await panel.getByTestId('ephemeral-state').getByText(/Private key destroyed .* \(used once\)/).waitFor();
+    expect(await panel.getByRole('button', { name: 'Decrypt and destroy the key' }).isDisabled()).toBe(true);
+    expect(session.ephemeral.get(jwk.kid)?.privateSealed ?? null).toBeNull();
+  });
+
+  it('runs a key agreement as client and server, then seals and opens a field under the agreed key', async () => {
+    const { page, panel } = await tool('Key agreement');
+    await panel.getByRole('button', { name: 'Create client spec' }).click();
+    const spec = JSON.parse((await panel.getByTestId('client-spec').textContent()) ?? '{}') as { supported_schemes: string[] };
+    expect(spec.supported_schemes).toEqual(['SCHEME-EC-AES2', 'SCHEME-EC-AES1']);
+
+    await panel.getByRole('button', { name: 'Use the client spec' }).click();
+    await panel.getByRole('button', { name: 'Answer as server' }).click();
+    const info = JSON.parse((await panel.getByTestId('server-info').textContent()) ?? '{}') as { scheme: string; client_reference_id: string };
+    expect(info.scheme).toBe('SCHEME-EC-AES2');
+    await panel.getByRole('button', { name: 'Hand to the client' }).click();
+    await panel.getByRole('button', { name: 'Check proof and finish' }).click();
+    const finished = panel.getByTestId('agreement-finished');
+    await finished.getByText('SCHEME-EC-AES2').waitFor();
+    expect(await finished.textContent()).toContain(info.client_reference_id);
+
+    await panel.getByLabel('Plaintext').fill('4111 1111 1111 1111');
+    await panel.getByRole('button', { name: 'Seal', exact: true }).click();
+    await expect.poll(() => panel.getByLabel('Sealed field', { exact: true }).inputValue()).not.toBe('');
+    await panel.getByRole('button', { name: 'Open', exact: true }).click();
+    expect(await panel.getByTestId('opened-field').textContent()).toContain('4111 1111 1111 1111');
+    await screenshotBothThemes(page, 'workbench-agreement');
+  });
+});
+

@@ -1,0 +1,174 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { METHOD_NAMES } from '../../../main/api/names.ts';
+
+// The Electron host's security settings, checked without an Electron binary: `electron` is replaced by
+// a recorder, main.ts is loaded as the app would load it, and what it registered is exercised.
+
+type Listener = (...args: unknown[]) => unknown;
+
+const recorded = vi.hoisted(() => ({
+  app: new Map<string, (...args: unknown[]) => unknown>(),
+  ipc: new Map<string, (...args: unknown[]) => unknown>(),
+  windows: [] as { options: Record<string, unknown>; webContents: object }[],
+  permissionRequest: undefined as undefined | ((...args: unknown[]) => unknown),
+  permissionCheck: undefined as undefined | ((...args: unknown[]) => unknown),
+  openExternal: [] as string[],
+}));
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    readonly webContents = { send: () => undefined };
+    constructor(readonly options: Record<string, unknown>) {
+      recorded.windows.push(this);
+    }
+    once(): void {}
+    on(): void {}
+    loadFile(): Promise<void> {
+      return Promise.resolve();
+    }
+  }
+  return {
+    app: {
+      on: (event: string, listener: Listener) => recorded.app.set(event, listener),
+      requestSingleInstanceLock: () => true,
+      whenReady: () => Promise.resolve(),
+      quit: () => undefined,
+      getPath: () => tmpdir(),
+      getVersion: () => '0.0.0',
+    },
+    BrowserWindow,
+    dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }), showMessageBox: () => Promise.resolve() },
+    ipcMain: { handle: (channel: string, listener: Listener) => recorded.ipc.set(channel, listener) },
+    Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (template: unknown) => template },
+    Notification: class {
+      on(): void {}
+      show(): void {}
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Listener) => (recorded.permissionRequest = handler),
+        setPermissionCheckHandler: (handler: Listener) => (recorded.permissionCheck = handler),
+      },
+    },
+    shell: { openExternal: (url: string) => recorded.openExternal.push(url) },
+  };
+});
+
+let dir: string;
+let storePath: string;
+let rendererUrl: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'signet-electron-'));
+  storePath = join(dir, 'keystore.db');
+  process.env.SIGNET_STORE = storePath;
+  await import('../../../main/adapters/electron/main.ts');
+  // app.whenReady().then(…) registers the handlers and opens the window on the next tick.
+  await new Promise((resolve) => setImmediate(resolve));
+  rendererUrl = pathToFileURL(join(import.meta.dirname, '../../../main/adapters/electron', '../renderer/index.html')).href;
+});
+afterAll(() => {
+  recorded.app.get('window-all-closed')?.();
+  delete process.env.SIGNET_STORE;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const window = () => {
+  const [first] = recorded.windows;
+  if (!first) throw new Error('no window was created');
+  return first;
+};
+
+describe('the window (checklist: isolation, sandbox, no Node, web security)', () => {
+  it('opens one window with context isolation, the sandbox, and no Node integration', () => {
+    expect(recorded.windows).toHaveLength(1);
+    expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false });
+  });
+
+  it('turns on nothing risky: no experimental features, Blink features, webview tag or Node in workers', () => {
+    const preferences = window().options.webPreferences as Record<string, unknown>;
+    for (const risky of ['experimentalFeatures', 'enableBlinkFeatures', 'webviewTag', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames']) expect(preferences[risky]).toBeUndefined();
+  });
+
+  it('loads its preload from the packaged CommonJS bundle', () => {
+    expect(String((window().options.webPreferences as Record<string, unknown>).preload)).toMatch(/preload[/\\]index\.cjs$/);
+  });
+});
+
+describe('permissions (checklist: handle permission requests)', () => {
+  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'openExternal', 'fullscreen', 'pointerLock', 'midiSysex', 'display-capture'])(
+    'denies a %s request',
+    (permission) => {
+      const callback = vi.fn();
+      recorded.permissionRequest?.({}, permission, callback, {});
+      expect(callback).toHaveBeenCalledWith(false);
+    },
+  );
+
+  it('answers every permission check with false', () => {
+    expect(recorded.permissionCheck?.({}, 'media', 'file://', {})).toBe(false);
+  });
+});
+
+describe('navigation and new windows (checklist: limit navigation and window creation)', () => {
+  function contents() {
+    const listeners = new Map<string, Listener>();
+    let openHandler: Listener | undefined;
+    const fake = {
+      on: (event: string, listener: Listener) => listeners.set(event, listener),
+      setWindowOpenHandler: (handler: Listener) => (openHandler = handler),
+    };
+    recorded.app.get('web-contents-created')?.({}, fake);
+    return { listeners, open: (url: string) => openHandler?.({ url }) };
+  }
+
+  it.each(['https://attacker.example/', 'file:///etc/passwd', 'http://127.0.0.1:8080/', 'javascript:alert(1)'])('refuses to navigate to %s', (url) => {
+    const event = { preventDefault: vi.fn() };
+    contents().listeners.get('will-navigate')?.(event, url);
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it('allows its own page (a fragment change)', () => {
+    const event = { preventDefault: vi.fn() };
+    contents().listeners.get('will-navigate')?.(event, `${rendererUrl}#/keys`);
+    expect(event.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('refuses every <webview>', () => {
+    const event = { preventDefault: vi.fn() };
+    contents().listeners.get('will-attach-webview')?.(event, {}, {});
+    expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it('denies every new window, handing only https links to the browser', () => {
+    const { open } = contents();
+    for (const url of ['https://docs.example/signet', 'http://plain.example/', 'file:///etc/passwd', 'smb://share/x', 'javascript:alert(1)']) expect(open(url)).toEqual({ action: 'deny' });
+    expect(recorded.openExternal).toEqual(['https://docs.example/signet']);
+  });
+});
+
+describe('IPC (checklist: validate the sender of every message)', () => {
+  it('registers one channel per contract method and nothing else', () => {
+    expect([...recorded.ipc.keys()].sort()).toEqual(METHOD_NAMES.map((name) => `signet:${name}`).sort());
+  });
+
+  const call = (frame: { url: string; parent: unknown } | null, sender: object) => recorded.ipc.get('signet:keystore.status')?.({ senderFrame: frame, sender }, {});
+
+  it.each([
+    ['an iframe of the window', () => call({ url: rendererUrl, parent: {} }, window().webContents)],
+    ['a page navigated elsewhere', () => call({ url: 'https://attacker.example/', parent: null }, window().webContents)],
+    ['another web contents', () => call({ url: rendererUrl, parent: null }, {})],
+    ['a destroyed frame', () => call(null, window().webContents)],
+  ])('refuses a call from %s, before the keystore is even opened', async (_name, send) => {
+    expect(await send()).toEqual({ ok: false, error: { code: 'ERR_FORBIDDEN', message: 'not from the Signet window' } });
+    expect(existsSync(storePath)).toBe(false);
+  });
+
+  it('answers its own page through the one dispatch', async () => {
+    expect(await call({ url: `${rendererUrl}#/keys`, parent: null }, window().webContents)).toMatchObject({ ok: true, value: { initialized: false } });
+  });
+});
