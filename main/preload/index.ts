@@ -13,11 +13,14 @@ contextBridge.exposeInMainWorld(
     // A dropped or picked file is imported by path (large captures never cross IPC); since Electron 32
     // the page cannot see paths itself.
     pathForFile: (file: File) => webUtils.getPathForFile(file),
-    onMenu: (channel: 'menu:open-capture' | 'menu:import-key', listener: (path: string) => void) => {
-      if (channel !== 'menu:open-capture' && channel !== 'menu:import-key') return;
-      ipcRenderer.on(channel, (_event, path: unknown) => {
+    /** Subscribes to File › Open capture… / Import key…; returns the unsubscribe. */
+    onMenu: (channel: 'menu:open-capture' | 'menu:import-key', listener: (path: string) => void): (() => void) => {
+      if (channel !== 'menu:open-capture' && channel !== 'menu:import-key') return () => undefined;
+      const forward = (_event: unknown, path: unknown) => {
         if (typeof path === 'string') listener(path);
-      });
+      };
+      ipcRenderer.on(channel, forward);
+      return () => ipcRenderer.off(channel, forward);
     },
   }),
 );
