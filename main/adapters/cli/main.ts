@@ -29,6 +29,31 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/**
+ * Kids are RFC 7638 thumbprints in base64url, so one in 64 starts with "-": such an argument, or an
+ * option value like it, must not be read as an option. Values are attached (`--kid=-x…`) and
+ * positionals moved after `--`, in their order.
+ */
+function separatePositionals(args: string[], options: OptionSpec): string[] {
+  const flags: string[] = [];
+  const positionals: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    if (arg === '--') {
+      positionals.push(...args.slice(index + 1));
+      break;
+    }
+    const long = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = args[index + 1];
+    if (long !== undefined && !long.includes('=') && options[long]?.type === 'string' && next !== undefined) {
+      flags.push(`${arg}=${next}`);
+      index++;
+    } else if (long !== undefined || arg === '-h') flags.push(arg);
+    else positionals.push(arg);
+  }
+  return [...flags, '--', ...positionals];
+}
+
 /** Finds the command named by the leading words of argv ("keys generate …"), longest name first. */
 function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
   const words = argv.filter((arg) => !arg.startsWith('-'));
@@ -76,7 +101,8 @@ export async function main(argv: string[]): Promise<number> {
   const { command, rest } = found;
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    const options = { ...GLOBAL_OPTIONS, ...command.options };
+    parsed = parseArgs({ args: separatePositionals(rest, options), options, allowPositionals: true, strict: true });
   } catch (error) {
     process.stderr.write(`signet ${command.name}: ${(error as Error).message.split('\n')[0]}\n${commandHelp(command)}\n`);
     return 2;

@@ -76,6 +76,13 @@ describe('keys on the command line', () => {
     expect(imported.json<KeyJson[]>()[0]).toMatchObject({ hasPrivate: true, certificate: { subject: 'CN=partner' } });
   }, 60_000);
 
+  it('takes a kid that starts with a dash (one thumbprint in 64 does) as an argument and as a value', async () => {
+    const generated = await run(['keys', 'generate', '--type', 'ec', '--kid', '-dash-first', '--json']);
+    expect(generated.json()).toMatchObject({ kid: '-dash-first' });
+    expect((await run(['keys', 'show', '-dash-first', '--json'])).json()).toMatchObject({ kid: '-dash-first' });
+    expect((await run(['keys', 'delete', '-dash-first'])).code).toBe(0);
+  });
+
   it('revokes with a reason and a past effective time', async () => {
     const revoked = await run(['keys', 'revoke', merchant.kid, '--reason', 'key compromise', '--at', '2026-01-01T00:00:00Z', '--json']);
     expect(revoked.json()).toMatchObject({ status: 'revoked', revocationReason: 'key compromise', revokedAt: '2026-01-01T00:00:00.000Z' });
