@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 
 export interface RunResult {
@@ -18,13 +18,17 @@ const GNU_TIME = '/usr/bin/time';
  * set size" when installed, else by polling the child's VmHWM in /proc (Linux) every 20 ms. Start-up
  * timings pass `peak: false`, so that no wrapper process is timed with the command.
  */
-export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; keepStdout?: boolean; peak?: boolean } = {}): Promise<RunResult> {
+export function run(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; keepStdout?: boolean; peak?: boolean; stdoutFile?: string } = {}): Promise<RunResult> {
   const peak = options.peak ?? true;
   const timed = peak && existsSync(GNU_TIME);
   const [file, argv] = timed ? [GNU_TIME, ['-f', '@@peak-kb %M', command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(file, argv, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Output goes to a file when asked, as a user would redirect it: piping 100 MB of JSON to this
+    // process would time our reading of it too.
+    const outFd = options.stdoutFile ? openSync(options.stdoutFile, 'w') : undefined;
+    const child = spawn(file, argv, { env: { ...process.env, ...options.env }, stdio: ['ignore', outFd ?? 'pipe', 'pipe'] });
+    if (outFd !== undefined) closeSync(outFd);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outBytes = 0;
@@ -39,11 +43,11 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
             // The child has exited between two polls.
           }
         }, 20);
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       outBytes += chunk.length;
       if (options.keepStdout) out.push(chunk);
     });
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = (performance.now() - started) / 1000;
@@ -67,7 +71,7 @@ export function median(values: number[]): number {
 }
 
 /** Runs `times` times and keeps the median wall time (and the largest peak RSS). */
-export async function runMedian(times: number, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; peak?: boolean } = {}): Promise<RunResult> {
+export async function runMedian(times: number, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; peak?: boolean; stdoutFile?: string } = {}): Promise<RunResult> {
   const results: RunResult[] = [];
   for (let attempt = 0; attempt < times; attempt++) {
     const result = await run(command, args, options);

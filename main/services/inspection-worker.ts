@@ -1,5 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { toErrorBody } from '../core/errors.ts';
 import { inspectForSettling, NonceRecorder } from '../core/inspect/deferred.ts';
@@ -9,6 +7,7 @@ import type { InspectionContext } from '../core/inspect/context.ts';
 import { itemFromSlice } from '../core/traffic/har.ts';
 import type { CaptureItem, Exchange } from '../core/traffic/exchange.ts';
 import type { Batch, WorkerItem, WorkerReply, WorkerRequest, WorkerSetup } from './inspection-pool.ts';
+import { collectEvery } from './thread-memory.ts';
 
 /**
  * An inspection worker thread (started by inspection-pool.ts): parses HAR entries, runs every check
@@ -21,26 +20,8 @@ let setup: WorkerSetup | undefined;
 let ctx: InspectionContext | undefined;
 const recorder = new NonceRecorder();
 
-/**
- * Large entries become large strings and buffers that V8 counts as external memory, which it collects
- * only once 64 MiB of it has built up in a thread. On a 1 GiB capture that left ~70 MB of garbage per
- * worker (peak RSS 290 MB, over the 300 MiB budget once importing); collecting after every 16 MiB of
- * entries parsed keeps it near 30 MB for under 5% more CPU. `gc` is not exposed to workers by default
- * (and --expose-gc is refused in a worker's execArgv), hence the flag set here, in this thread only.
- */
-const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
-let parsedSinceCollection = 0;
-const collectGarbage = exposedGc();
-
-function exposedGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    return typeof gc === 'function' ? () => gc() : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** Large entries leave large strings and buffers behind: collected every 16 MiB (see thread-memory.ts). */
+const collectAfter = collectEvery(16 * 1024 * 1024);
 
 port?.on('message', (request: WorkerRequest) => {
   if (request.type === 'setup') {
@@ -55,23 +36,16 @@ port?.on('message', (request: WorkerRequest) => {
     return;
   }
   inspectBatch(request.batch).then(
-    (items) => reply({ type: 'result', id: request.batch.id, items }),
-    (error: unknown) => reply({ type: 'error', id: request.batch.id, error: toErrorBody(error) }),
+    ({ items, transfer }) => port?.postMessage({ type: 'result', id: request.batch.id, items } satisfies WorkerReply, transfer),
+    (error: unknown) => port?.postMessage({ type: 'error', id: request.batch.id, error: toErrorBody(error) } satisfies WorkerReply),
   );
 });
 
-function reply(message: WorkerReply): void {
-  port?.postMessage(message);
-}
-
-async function inspectBatch(batch: Batch): Promise<WorkerItem[]> {
+async function inspectBatch(batch: Batch): Promise<{ items: WorkerItem[]; transfer: ArrayBuffer[] }> {
   if (!setup || !ctx) throw new Error('inspection worker used before setup');
-  for (const unit of batch.units) if (unit.kind === 'entry' && unit.start >= 0) parsedSinceCollection += unit.length;
-  if (parsedSinceCollection >= COLLECT_EVERY_BYTES) {
-    parsedSinceCollection = 0;
-    collectGarbage?.();
-  }
+  collectAfter(batch.units.reduce((bytes, unit) => bytes + (unit.kind === 'entry' && unit.start >= 0 ? unit.length : 0), 0));
   const items: WorkerItem[] = [];
+  const transfer: ArrayBuffer[] = [];
   for (const unit of batch.units) {
     let item: CaptureItem;
     if (unit.kind === 'entry') {
@@ -85,20 +59,25 @@ async function inspectBatch(batch: Batch): Promise<WorkerItem[]> {
       continue;
     }
     const { findings, pending } = await inspectForSettling(item.exchange, ctx, recorder);
-    items.push({ index: item.exchange.index, findings, pending, ...(setup.withExchanges && { exchange: compact(item.exchange) }) });
+    items.push({ index: item.exchange.index, findings, pending, ...(setup.withExchanges && { exchange: movable(item.exchange, transfer) }) });
   }
-  return items;
+  return { items, transfer };
 }
 
 /**
- * Bodies copied to buffers of their own size: a small Buffer is a view of an 8 KiB pool, and
- * structured clone would copy the whole pool with it.
+ * The exchange with each body in an ArrayBuffer of its own, listed in `transfer`: the bodies then move
+ * to the importing thread instead of being copied twice (into the message, out of it), which on a
+ * 1 GiB import was most of the allocator churn. A small Buffer is a view of an 8 KiB pool, and is
+ * copied out of it first.
  */
-function compact(exchange: Exchange): Exchange {
-  const { request, response } = exchange;
-  return {
-    ...exchange,
-    request: { ...request, body: request.body && new Uint8Array(request.body) },
-    response: response && { ...response, body: response.body && new Uint8Array(response.body) },
+function movable(exchange: Exchange, transfer: ArrayBuffer[]): Exchange {
+  const own = (body: Uint8Array | null): Uint8Array | null => {
+    if (body === null) return null;
+    const alone = body.byteOffset === 0 && body.buffer.byteLength === body.byteLength && body.buffer instanceof ArrayBuffer && !transfer.includes(body.buffer);
+    const moved = alone ? body : new Uint8Array(body);
+    if (moved.buffer instanceof ArrayBuffer) transfer.push(moved.buffer);
+    return moved;
   };
+  const { request, response } = exchange;
+  return { ...exchange, request: { ...request, body: own(request.body) }, response: response && { ...response, body: own(response.body) } };
 }

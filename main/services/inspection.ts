@@ -44,6 +44,11 @@ export type InspectedItem =
 /** Below this size, starting worker threads costs more than it saves. */
 const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
 
+/** Worker threads for a capture of this size: as asked, else every core from 4 MiB up. */
+export function workerCount(options: Pick<InspectOptions, 'workers'>, totalBytes: number): number {
+  return options.workers ?? (totalBytes >= PARALLEL_FROM_BYTES ? availableParallelism() : 0);
+}
+
 export async function captureSize(path: string): Promise<number> {
   try {
     const info = await stat(path);
@@ -89,7 +94,7 @@ export async function sniffFormat(path: string): Promise<'har' | 'raw-http'> {
 export async function* inspectFile(session: Session, options: InspectOptions): AsyncGenerator<InspectedItem> {
   const totalBytes = await captureSize(options.path);
   const ctx = inspectionContext(session, options.at);
-  const workers = options.workers ?? (totalBytes >= PARALLEL_FROM_BYTES ? availableParallelism() : 0);
+  const workers = workerCount(options, totalBytes);
   const format = workers > 0 ? await sniffFormat(options.path) : undefined;
   const pool = workers > 0 ? InspectionPool.open(workers, workerSetup(session, ctx, options.withExchanges ?? false)) : undefined;
   const stream = fileChunks(options.path);

@@ -186,6 +186,52 @@ export function capturesRepository(db: Db) {
     'SELECT e.idx, e.started_at, e.method, e.status, m.* FROM exchanges e JOIN exchange_messages m USING (capture_id, idx) WHERE e.capture_id = ? AND e.idx > ? ORDER BY e.idx LIMIT 500',
   );
 
+  /** The slim row, the messages and the findings of one exchange. */
+  const addExchange = (captureId: string, row: ExchangeRow, message: ExchangeMessages, findings: Finding[]): void => {
+    insertExchange.run({
+      capture_id: captureId,
+      idx: row.index,
+      started_at: row.startedAt,
+      method: row.method,
+      host: row.host,
+      path: row.path,
+      status: row.status,
+      severity: row.severity,
+      verdicts: row.verdicts.join(' '),
+    });
+    insertMessages.run({
+      capture_id: captureId,
+      idx: row.index,
+      url: message.url,
+      http_version: message.httpVersion,
+      request_headers: JSON.stringify(message.requestHeaders),
+      request_body: message.requestBody,
+      request_mime: message.requestMime,
+      status_text: message.statusText,
+      response_version: message.responseVersion,
+      response_headers: message.responseHeaders ? JSON.stringify(message.responseHeaders) : null,
+      response_body: message.responseBody,
+      response_mime: message.responseMime,
+      malformed: message.malformed,
+    });
+    findings.forEach((finding, seq) =>
+      insertFinding.run({
+        capture_id: captureId,
+        exchange_idx: row.index,
+        seq,
+        direction: finding.direction,
+        scheme: finding.scheme,
+        location: finding.location,
+        verdict: finding.verdict,
+        kid: finding.kid ?? null,
+        key_id: finding.keyId ?? null,
+        alg: finding.alg ?? null,
+        detail: finding.detail,
+        trace: finding.trace ? JSON.stringify(finding.trace) : null,
+      }),
+    );
+  };
+
   return {
     begin(record: Pick<CaptureRecord, 'id' | 'name' | 'format' | 'fileName' | 'importedAt' | 'checkedAt'>): void {
       insertCapture.run({
@@ -197,49 +243,23 @@ export function capturesRepository(db: Db) {
         checked_at: record.checkedAt?.toISOString() ?? null,
       });
     },
-    addExchange(captureId: string, row: ExchangeRow, message: ExchangeMessages, findings: Finding[]): void {
-      insertExchange.run({
-        capture_id: captureId,
-        idx: row.index,
-        started_at: row.startedAt,
-        method: row.method,
-        host: row.host,
-        path: row.path,
-        status: row.status,
-        severity: row.severity,
-        verdicts: row.verdicts.join(' '),
-      });
-      insertMessages.run({
-        capture_id: captureId,
-        idx: row.index,
-        url: message.url,
-        http_version: message.httpVersion,
-        request_headers: JSON.stringify(message.requestHeaders),
-        request_body: message.requestBody,
-        request_mime: message.requestMime,
-        status_text: message.statusText,
-        response_version: message.responseVersion,
-        response_headers: message.responseHeaders ? JSON.stringify(message.responseHeaders) : null,
-        response_body: message.responseBody,
-        response_mime: message.responseMime,
-        malformed: message.malformed,
-      });
-      findings.forEach((finding, seq) =>
-        insertFinding.run({
-          capture_id: captureId,
-          exchange_idx: row.index,
-          seq,
-          direction: finding.direction,
-          scheme: finding.scheme,
-          location: finding.location,
-          verdict: finding.verdict,
-          kid: finding.kid ?? null,
-          key_id: finding.keyId ?? null,
-          alg: finding.alg ?? null,
-          detail: finding.detail,
-          trace: finding.trace ? JSON.stringify(finding.trace) : null,
-        }),
-      );
+    addExchange,
+    /**
+     * One batch of an import, in one transaction, written with synchronous=NORMAL: in WAL mode the
+     * database stays consistent through a crash and only the last batches may be lost — which an
+     * unfinished import discards anyway (the completing transaction keeps the store's FULL). It spares
+     * an fsync per batch: ~10% of a 1 GiB import, and the longest stalls of the event loop. (A larger
+     * WAL checkpoint interval was also measured: no faster here, and each checkpoint held the thread
+     * for up to 150 ms.) The setting is put back before returning; nothing else runs here meanwhile.
+     */
+    addBatch(captureId: string, entries: readonly { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[]): void {
+      const synchronous = Number(db.pragma('synchronous', { simple: true }));
+      db.pragma('synchronous = NORMAL');
+      try {
+        db.transaction(() => entries.forEach((entry) => addExchange(captureId, entry.row, entry.messages, entry.findings))).immediate();
+      } finally {
+        db.pragma(`synchronous = ${synchronous}`);
+      }
     },
     complete(id: string, totals: { bytes: number; format: CaptureRecord['format']; exchangeCount: number; summary: Partial<Record<Verdict, number>> }): void {
       complete.run({ id, format: totals.format, bytes: totals.bytes, exchange_count: totals.exchangeCount, summary: JSON.stringify(totals.summary) });

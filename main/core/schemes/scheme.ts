@@ -45,6 +45,13 @@ export function joseText(message: HttpRequest | HttpResponse): string | undefine
   return utf8.decode(body).trim();
 }
 
+/** How many '.' the text holds, counting no further than `limit`: a compact JWE has 4, a JWS 2. */
+export function dotCount(text: string, limit = 5): number {
+  let count = 0;
+  for (let at = text.indexOf('.'); at >= 0 && count < limit; at = text.indexOf('.', at + 1)) count++;
+  return count;
+}
+
 export function headerValues(headers: Header[], name: string): string[] {
   const wanted = name.toLowerCase();
   return headers.filter((header) => header.name.toLowerCase() === wanted).map((header) => header.value);

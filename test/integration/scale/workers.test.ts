@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VERDICTS } from '../../../main/core/inspect/findings.ts';
 import { importCapture, verifyCapture } from '../../../main/services/captures.ts';
 import { lockKeystore } from '../../../main/services/keystore.ts';
 import { harText, writeCapture } from '../../support/capture.ts';
+import { signet } from '../../support/cli.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
 import { everyVerdict } from './mixed-capture.ts';
 
@@ -40,6 +42,16 @@ describe('verification on worker threads', () => {
     const here = await verifyCapture(store.session, { path, workers: 0 });
     expect(await verifyCapture(store.session, { path, workers: 2 })).toEqual(here);
     expect(here.findings.some((finding) => finding.scheme === 'hmac-opg' && finding.verdict === 'unknown-key')).toBe(true);
+  });
+
+  it('gives the same report from the CLI bundle, whose workers run the bundled worker entry', async () => {
+    const path = await mixedCapture(200);
+    expect(statSync(path).size).toBeGreaterThan(4 * 1024 * 1024); // large enough for the CLI to use workers
+    lockKeystore(store.session); // as the CLI runs: it unlocks only when a command needs private material
+    const here = await verifyCapture(store.session, { path, workers: 0 });
+    const cli = await signet(['capture', 'verify', path, '--json'], { store: store.path });
+    expect(cli.stderr).toBe('');
+    expect(cli.json()).toEqual(JSON.parse(JSON.stringify(here)));
   });
 
   it('inspects raw HTTP captures on workers too', async () => {
