@@ -2,7 +2,7 @@ import { SignetError } from '../errors.ts';
 import type { InspectionContext } from '../inspect/context.ts';
 import type { TraceStep } from '../inspect/findings.ts';
 import type { ResolvedKey } from '../inspect/resolver.ts';
-import { allowedKeyManagementAlgs } from '../jose/algorithms.ts';
+import { allowedKeyManagementAlgs, quote } from '../jose/algorithms.ts';
 import { decodeToken, looksLikeJwe } from '../jose/decode.ts';
 import { decryptCompact, type DecryptedJwe } from '../jose/decrypt.ts';
 import { dotCount, joseText, messagesOf, type Result, type Scheme } from './scheme.ts';
@@ -48,7 +48,7 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
   const named = kid !== undefined ? ctx.resolver.byKid(kid) : undefined;
   const candidates = named ? [named] : ctx.resolver.decryptionKeys().filter((key) => canTry(key, alg)).slice(0, MAX_CANDIDATES);
   if (candidates.length === 0) {
-    const detail = kid !== undefined ? `no key with kid "${kid}" is held, so this cannot be decrypted here` : `no held private key fits ${alg || 'its alg'}`;
+    const detail = kid !== undefined ? `no key with kid ${quote(kid)} is held, so this cannot be decrypted here` : `no held private key fits ${alg || 'its alg'}`;
     trace.push({ step: 'result', label: 'result', value: detail, ok: false });
     return { result: { ...base, verdict: 'undecryptable', detail, trace } };
   }

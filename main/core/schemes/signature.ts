@@ -3,7 +3,7 @@ import { SignetError } from '../errors.ts';
 import type { InspectionContext } from '../inspect/context.ts';
 import type { TraceStep, Verdict } from '../inspect/findings.ts';
 import type { ResolvedKey } from '../inspect/resolver.ts';
-import { allowedSigningAlgs } from '../jose/algorithms.ts';
+import { allowedSigningAlgs, quote } from '../jose/algorithms.ts';
 import { decodeToken } from '../jose/decode.ts';
 import type { VerifiedJws } from '../jose/verify.ts';
 import { splitCompact, verifyJws } from '../inspect/fast-jws.ts';
@@ -52,7 +52,7 @@ export async function checkJws(token: string, at: Date, ctx: InspectionContext, 
     const key = ctx.resolver.byKid(kid);
     if (!key) {
       trace.push({ step: 'key', label: 'key', value: 'not in keystore or trust store', ok: false });
-      return { result: { ...base, verdict: 'unknown-key', detail: `no key with kid "${kid}" in the keystore or trust store`, trace } };
+      return { result: { ...base, verdict: 'unknown-key', detail: `no key with kid ${quote(kid)} in the keystore or trust store`, trace } };
     }
     candidates = [key];
   } else {
