@@ -23,8 +23,8 @@ function lazy<T>(load: () => T): () => T {
   };
 }
 
-function resolved(session: Session, record: KeyRecord): ResolvedKey {
-  const unlocked = () => session.unlocked;
+/** What inspection knows of a key besides its material: names, type, lifecycle. */
+function keyFacts(record: KeyRecord) {
   return {
     keyId: record.id,
     kid: record.kid,
@@ -39,6 +39,13 @@ function resolved(session: Session, record: KeyRecord): ResolvedKey {
     notBefore: record.notBefore,
     expiresAt: record.expiresAt,
     revokedAt: record.revokedAt,
+  };
+}
+
+function resolved(session: Session, record: KeyRecord): ResolvedKey {
+  const unlocked = () => session.unlocked;
+  return {
+    ...keyFacts(record),
     publicKey: lazy((): KeyObject | undefined => (record.publicDer ? publicKeyOf(record) : undefined)),
     privateKey: lazy((): KeyObject | undefined => (record.type !== 'hmac' && record.privateSealed && unlocked() ? privateKeyOf(session, record) : undefined)),
     secret: lazy((): Buffer | undefined => (record.type === 'hmac' && unlocked() ? secretOf(session, record) : undefined)),
@@ -87,19 +94,7 @@ export function resolverSnapshot(session: Session): ResolverSnapshot {
       bytes.fill(0);
     }
     return {
-      keyId: record.id,
-      kid: record.kid,
-      name: record.name,
-      owner: record.owner,
-      type: record.type,
-      ...(record.curve && { curve: record.curve }),
-      use: record.use,
-      appId: record.appId,
-      hasPrivate: record.privateSealed !== null,
-      status: record.status,
-      notBefore: record.notBefore,
-      expiresAt: record.expiresAt,
-      revokedAt: record.revokedAt,
+      ...keyFacts(record),
       ...(record.publicDer && { publicKey: publicKeyOf(record) }),
       ...(secret && { secret }),
     };
