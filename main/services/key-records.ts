@@ -73,10 +73,10 @@ export function thumbprintOf(publicKey: KeyObject): string {
   return jwkThumbprint(publicKey);
 }
 
-export function toKeyView(session: Session, record: KeyRecord, at: Date = session.clock()): KeyView {
+/** `soonDays` may be passed by callers shaping many keys, so settings are read once per list. */
+export function toKeyView(session: Session, record: KeyRecord, at: Date = session.clock(), soonDays = readSettings(session).policy.expiringSoonDays): KeyView {
   const status = keyStatusAt(record, at);
   const days = daysUntilExpiry(record.expiresAt, at);
-  const soonDays = readSettings(session).policy.expiringSoonDays;
   return {
     id: record.id,
     kid: record.kid,

@@ -282,9 +282,10 @@ export interface ListInput extends KeyFilter {
 export function listKeys(session: Session, input: ListInput = {}): KeyView[] {
   const at = input.at ? parseExpiry(input.at, session.clock()) : session.clock();
   const { status, expiringSoon, at: _at, ...filter } = input;
+  const soonDays = readSettings(session).policy.expiringSoonDays;
   return session.keys
     .list(filter)
-    .map((record) => toKeyView(session, record, at))
+    .map((record) => toKeyView(session, record, at, soonDays))
     .filter((view) => (status === undefined || view.status === status) && (!expiringSoon || view.expiringSoon));
 }
 

@@ -248,9 +248,9 @@ export function capturesRepository(db: Db) {
      * One batch of an import, in one transaction, written with synchronous=NORMAL: in WAL mode the
      * database stays consistent through a crash and only the last batches may be lost — which an
      * unfinished import discards anyway (the completing transaction keeps the store's FULL). It spares
-     * an fsync per batch: ~10% of a 1 GiB import, and the longest stalls of the event loop. (A larger
-     * WAL checkpoint interval was also measured: no faster here, and each checkpoint held the thread
-     * for up to 150 ms.) The setting is put back before returning; nothing else runs here meanwhile.
+     * an fsync per batch: ~10% of a 1 GiB import. (A larger WAL checkpoint interval was measured too:
+     * no faster here, and each checkpoint then held the thread for up to 150 ms.) The setting is put
+     * back before returning; nothing else runs on this connection meanwhile.
      */
     addBatch(captureId: string, entries: readonly { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[]): void {
       const synchronous = Number(db.pragma('synchronous', { simple: true }));
@@ -374,3 +374,4 @@ function toFinding(row: FindingRow): Finding {
 }
 
 export type CapturesRepository = ReturnType<typeof capturesRepository>;
+
