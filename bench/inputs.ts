@@ -153,7 +153,7 @@ export async function rs256Tokens(keys: BenchKeys, count: number, threads: numbe
       const from = part * per;
       const to = Math.min(count, from + per);
       return new Promise<string[]>((resolve, reject) => {
-        const worker = new Worker(new URL('./ts-worker.mjs', import.meta.url), {
+        const worker = new Worker(new URL('../main/services/worker.dev.mjs', import.meta.url), {
           workerData: { entry: new URL('./sign-worker.ts', import.meta.url).href, kid: keys.rsa.kid, privateKey: keys.rsa.privateKey, from, to },
         });
         worker.once('message', resolve);
