@@ -2,15 +2,21 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// Three entries: the Electron main process, the preload bridge (CommonJS: sandboxed preloads cannot be
-// ES modules), and the Svelte renderer. Native and heavy Node packages stay external to main.
+// Three builds: the Electron main process (with the inspection worker thread as a second entry), the
+// preload bridge (CommonJS: sandboxed preloads cannot be ES modules), and the Svelte renderer. Native
+// and heavy Node packages stay external to main.
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'main/adapters/electron/main.ts') },
+        input: {
+          index: resolve(__dirname, 'main/adapters/electron/main.ts'),
+          'inspection-worker': resolve(__dirname, 'main/services/inspection-worker.ts'),
+        },
         external: ['better-sqlite3', 'electron'],
+        // Chunks next to the entries: services/worker-entry.ts finds the worker beside its own chunk.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
