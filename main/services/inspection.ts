@@ -10,7 +10,7 @@ import { SignetError } from '../core/errors.ts';
 import { parseExpiry } from '../core/time.ts';
 import { readCapture } from '../core/traffic/index.ts';
 import type { EntrySlice } from '../core/traffic/entry-splitter.ts';
-import { DEFAULT_MAX_ENTRY_BYTES, type CaptureItem, type Exchange, type MalformedEntry } from '../core/traffic/exchange.ts';
+import { type CaptureItem, type Exchange, type MalformedEntry } from '../core/traffic/exchange.ts';
 import { harEntrySlices } from '../core/traffic/har.ts';
 import { describeFsError } from './fs-errors.ts';
 import { BatchBuilder, InspectionPool, type WorkerItem, type WorkerSetup } from './inspection-pool.ts';
@@ -96,12 +96,15 @@ export async function* inspectFile(session: Session, options: InspectOptions): A
   const ctx = inspectionContext(session, options.at);
   const workers = workerCount(options, totalBytes);
   const format = workers > 0 ? await sniffFormat(options.path) : undefined;
-  const pool = workers > 0 ? InspectionPool.open(workers, workerSetup(session, ctx, options.withExchanges ?? false)) : undefined;
+  const limits = readSettings(session).limits;
+  const pool = workers > 0 ? InspectionPool.open(workers, workerSetup(session, ctx, options.withExchanges ?? false, limits.captureEntryBytes)) : undefined;
   const stream = fileChunks(options.path);
   let exchanges = 0;
   let bytesRead = 0;
   const report = () => options.onProgress?.({ bytesRead, totalBytes, exchanges });
   const readerOptions = {
+    maxEntryBytes: limits.captureEntryBytes,
+    maxHeaderBytes: limits.headerBytes,
     ...(options.signal && { signal: options.signal }),
     onProgress: (bytes: number) => {
       bytesRead = bytes;
@@ -157,13 +160,13 @@ async function* inspectHere(items: AsyncIterable<CaptureItem>, ctx: InspectionCo
   }
 }
 
-function workerSetup(session: Session, ctx: InspectionContext, withExchanges: boolean): WorkerSetup {
+function workerSetup(session: Session, ctx: InspectionContext, withExchanges: boolean, maxEntryBytes: number): WorkerSetup {
   return {
     settings: ctx.settings,
     resolver: resolverSnapshot(session),
     nowMs: ctx.now.getTime(),
     ...(ctx.at && { atMs: ctx.at.getTime() }),
-    maxEntryBytes: DEFAULT_MAX_ENTRY_BYTES,
+    maxEntryBytes,
     withExchanges,
   };
 }

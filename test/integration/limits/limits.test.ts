@@ -2,7 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../main/api/dispatch.ts';
 import { readRawHttp, readHar } from '../../../main/core/traffic/index.ts';
+import { inspectFile } from '../../../main/services/inspection.ts';
 import { DEFAULT_SETTINGS } from '../../../main/services/settings.ts';
+import { harEntry, harText, writeCapture } from '../../support/capture.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
 
 let store: TempStore;
@@ -86,3 +88,32 @@ describe('limits in the capture readers', () => {
     expect(items[0]).toMatchObject({ entry: { reason: expect.stringContaining('longer than 1024 bytes') } });
   });
 });
+
+describe('limits from the settings in capture inspection', () => {
+  // An entry over limits.captureEntryBytes (min 64 KiB) among small ones, on this thread and on workers.
+  const big = harEntry({ method: 'POST', url: 'https://a.test/big', body: 'x'.repeat(100 * 1024) });
+  const capture = () => writeCapture(store.dir, 'limits.har', harText([{ url: 'https://a.test/one' }, big, { url: 'https://a.test/two' }]));
+
+  it.each([0, 1])('skips an entry over limits.captureEntryBytes as malformed and reads on (%i workers)', async (workers) => {
+    await dispatch(store.session, 'settings.update', { limits: { captureEntryBytes: 64 * 1024 } });
+    const items = [];
+    for await (const item of inspectFile(store.session, { path: capture(), workers })) items.push(item);
+    expect(items.map((item) => item.kind)).toEqual(['exchange', 'malformed', 'exchange']);
+    expect(items[1]?.findings[0]).toMatchObject({ verdict: 'malformed', detail: expect.stringContaining('over the 65536-byte limit') });
+  });
+
+  it('reads the same entry whole under the default limit', async () => {
+    const items = [];
+    for await (const item of inspectFile(store.session, { path: capture(), workers: 1 })) items.push(item);
+    expect(items.map((item) => item.kind)).toEqual(['exchange', 'exchange', 'exchange']);
+  });
+
+  it('applies limits.headerBytes to raw HTTP captures', async () => {
+    await dispatch(store.session, 'settings.update', { limits: { headerBytes: 1024 } });
+    const path = writeCapture(store.dir, 'limits.http', `GET /a HTTP/1.1\r\nHost: a.test\r\nX-Big: ${'x'.repeat(5000)}\r\n\r\nGET /b HTTP/1.1\r\nHost: a.test\r\n\r\n`);
+    const items = [];
+    for await (const item of inspectFile(store.session, { path })) items.push(item);
+    expect(items.map((item) => item.kind)).toEqual(['malformed', 'exchange']);
+  });
+});
+
