@@ -2,11 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import type { LifecycleDates } from '../keys/lifecycle.ts';
 import type { Curve, KeyType, KeyUse } from '../keys/types.ts';
 
-/**
- * What inspection knows of a stored key. Material is fetched on demand: public parts always, private
- * parts and secrets only while the keystore is unlocked (`undefined` otherwise).
- */
-export interface ResolvedKey extends LifecycleDates {
+/** What inspection knows of a stored key besides its material. */
+export interface KeyFacts extends LifecycleDates {
   keyId: string;
   kid: string;
   name: string;
@@ -16,6 +13,13 @@ export interface ResolvedKey extends LifecycleDates {
   use: KeyUse | null;
   appId: string | null;
   hasPrivate: boolean;
+}
+
+/**
+ * A stored key as inspection uses it. Material is fetched on demand: public parts always, private
+ * parts and secrets only while the keystore is unlocked (`undefined` otherwise).
+ */
+export interface ResolvedKey extends KeyFacts {
   publicKey(): KeyObject | undefined;
   privateKey(): KeyObject | undefined;
   secret(): Buffer | undefined;

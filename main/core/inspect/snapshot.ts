@@ -1,7 +1,5 @@
 import { createHmac, type KeyObject } from 'node:crypto';
-import type { LifecycleDates } from '../keys/lifecycle.ts';
-import type { Curve, KeyType, KeyUse } from '../keys/types.ts';
-import type { KeyResolver, ResolvedKey } from './resolver.ts';
+import type { KeyFacts, KeyResolver, ResolvedKey } from './resolver.ts';
 
 /**
  * The keystore as a worker thread sees it: plain data and KeyObjects, which cross threads by
@@ -9,16 +7,7 @@ import type { KeyResolver, ResolvedKey } from './resolver.ts';
  * unlocked, since HS256 and X-OPG-Signature checks need them; private keys never (JWEs are opened by
  * the thread that holds the session).
  */
-export interface KeySnapshot extends LifecycleDates {
-  keyId: string;
-  kid: string;
-  name: string;
-  owner: string;
-  type: KeyType;
-  curve?: Curve;
-  use: KeyUse | null;
-  appId: string | null;
-  hasPrivate: boolean;
+export interface KeySnapshot extends KeyFacts {
   publicKey?: KeyObject;
   secret?: KeyObject;
 }
