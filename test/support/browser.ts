@@ -24,10 +24,15 @@ export const CHROMIUM_PATH = process.env.SIGNET_CHROMIUM ?? '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
+/** Why Chromium cannot be launched here, or undefined when it can; says nothing itself (the benchmark logs it its own way). */
+export function chromiumUnavailable(): string | undefined {
+  return existsSync(CHROMIUM_PATH) ? undefined : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set SIGNET_CHROMIUM)`;
+}
+
 /** Why the browser tests cannot run here, or undefined when they can. Where CI runs they must. */
 export function chromiumMissing(): string | undefined {
-  if (existsSync(CHROMIUM_PATH)) return undefined;
-  const reason = `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set SIGNET_CHROMIUM)`;
+  const reason = chromiumUnavailable();
+  if (reason === undefined) return undefined;
   if (process.env.CI) throw new Error(`end-to-end tests need a browser: ${reason}`);
   console.log(`end-to-end tests skipped: ${reason}`);
   return reason;

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../../main/core/inspect/findings.ts';
 import { Session } from '../../../main/services/session.ts';
 import { pageQueries, type ExchangeQuery } from '../../../main/store/captures.ts';
+import { fillBulkCapture } from '../../support/bulk-capture.ts';
 
-// A stored capture of a million exchanges, filled in SQL (seconds, not an import), for the plans the
-// Captures view will run on it: every filter and sort of page() must be an index search.
+// A stored capture of a million exchanges, filled in SQL (seconds, not an import; its shape is described in
+// test/support/bulk-capture.ts), for the plans the Captures view will run on it: every filter and sort of
+// page() must be an index search.
 const ROWS = 1_000_000;
 const CAPTURE = 'c_million';
 let dir: string;
@@ -16,23 +18,9 @@ let session: Session;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'signet-million-'));
   session = Session.open(join(dir, 'keystore.db'), { create: true });
-  const { db } = session;
-  db.pragma('synchronous = OFF');
-  session.transaction(() => {
-    db.prepare(`INSERT INTO captures (id, name, format, state, imported_at, exchange_count) VALUES (?, 'a million', 'har', 'complete', '2026-11-23T00:00:00Z', ?)`).run(CAPTURE, ROWS);
-    db.prepare(`INSERT INTO captures (id, name, format, state, imported_at, exchange_count) VALUES ('c_small', 'neighbour', 'har', 'complete', '2026-11-23T00:00:00Z', 3)`).run();
-    db.exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS - 1})
-      INSERT INTO exchanges (capture_id, idx, started_at, method, host, path, status, severity, verdicts)
-      SELECT '${CAPTURE}', i, NULL, CASE i % 4 WHEN 0 THEN 'GET' ELSE 'POST' END, 'h' || (i % 50) || '.test', '/orders/' || i, 200, (i * 7919) % 7, '' FROM n`);
-    db.exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS - 1})
-      INSERT INTO findings (capture_id, exchange_idx, seq, direction, scheme, location, verdict, detail)
-      SELECT '${CAPTURE}', i, 0, 'request', CASE i % 3 WHEN 0 THEN 'jws' WHEN 1 THEN 'jwt' ELSE 'hmac-opg' END, 'body',
-        CASE WHEN i % 1000 = 7 THEN 'replay' WHEN i % 10 = 0 THEN 'invalid' ELSE 'valid' END, '-' FROM n`);
-    // A second finding on every fifth exchange: filters must not count an exchange twice.
-    db.exec(`INSERT INTO findings (capture_id, exchange_idx, seq, direction, scheme, location, verdict, detail)
-      SELECT capture_id, exchange_idx, 1, 'request', 'jws', 'header:signature', verdict, '-' FROM findings WHERE capture_id = '${CAPTURE}' AND exchange_idx % 5 = 0`);
-    db.exec(`INSERT INTO exchanges (capture_id, idx, method, host, path, severity, verdicts) VALUES ('c_small', 0, 'GET', 'h1.test', '/', 0, '')`);
-  });
+  fillBulkCapture(session, { id: CAPTURE, name: 'a million', exchanges: ROWS });
+  session.db.exec(`INSERT INTO captures (id, name, format, state, imported_at, exchange_count) VALUES ('c_small', 'neighbour', 'har', 'complete', '2026-11-23T00:00:00Z', 3)`);
+  session.db.exec(`INSERT INTO exchanges (capture_id, idx, method, host, path, severity, verdicts) VALUES ('c_small', 0, 'GET', 'h1.test', '/', 0, '')`);
 }, 120_000);
 afterAll(() => {
   session.close();
