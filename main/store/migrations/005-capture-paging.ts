@@ -1,7 +1,8 @@
 /**
  * Indexes for paging a capture of a million exchanges (issue 7): every filter and sort the exchange
- * list offers is served by an index, so a page costs the same at row 10 and at row 999 990 and never
- * sorts the whole capture (see test/integration/scale/query-plan.test.ts, which checks EXPLAIN QUERY PLAN).
+ * list offers is served by an index, so a page never sorts or scans the whole capture (see
+ * test/integration/scale/query-plan.test.ts, which checks EXPLAIN QUERY PLAN). OFFSET still steps
+ * through the index: the last page of a million rows takes ~30 ms, the first ~0.3 ms (bench/ui.ts).
  * - "worst first" is `severity DESC, idx`: an index in that very order, alone and after a host or
  *   method filter; the ascending severity index of 002 cannot give it and goes.
  * - a scheme and a verdict filter together search one index instead of intersecting two.
