@@ -238,9 +238,13 @@ export async function showExchange(session: Session, input: { id: string; index:
   const { messages } = stored;
   const jose: DecodedJose[] = [];
   const resolver = input.reveal ? keyResolver(session) : undefined;
+  // One decoded object per place, however many findings speak of it (a header sent twice gives two).
+  const shown = new Set<string>();
   for (const finding of stored.findings) {
     const token = joseAt(messages, finding);
-    if (!token) continue;
+    const place = `${finding.direction} ${finding.location}`;
+    if (!token || shown.has(place)) continue;
+    shown.add(place);
     try {
       const decoded = decodeToken(token);
       const entry: DecodedJose = {

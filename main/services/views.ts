@@ -2,9 +2,12 @@
 // the renderer can import these through the contract.
 import type { CertificateInfo } from '../core/keys/certificate-info.ts';
 import type { Finding, Verdict } from '../core/inspect/findings.ts';
+import type { DecodedPayload } from '../core/jose/decode.ts';
 import type { Curve, KeyType, KeyUse } from '../core/keys/names.ts';
 
 export type { CertificateInfo, Curve, KeyType, KeyUse };
+/** A payload as a debugger shows it: JSON when it parses, text when printable, else base64. */
+export type DecodedPayloadView = DecodedPayload;
 export type { Finding, SchemeName, TraceStep, Verdict } from '../core/inspect/findings.ts';
 
 export type KeyStatus = 'pending' | 'active' | 'revoked' | 'expired';
@@ -122,7 +125,7 @@ export interface DecodedJose {
   location: string;
   kind: 'jws' | 'jwe' | 'jws-detached';
   header: Record<string, unknown>;
-  payload?: unknown;
+  payload?: DecodedPayloadView;
   signature?: string;
   /** JWE plaintext, only when asked for (`reveal`) with the keystore unlocked; never stored. */
   plaintext?: BodyView;
@@ -148,8 +151,6 @@ export interface ApiKeyView {
   createdAt: string;
 }
 
-/** A payload as a debugger shows it: JSON when it parses, text when printable, else base64. */
-export type DecodedPayloadView = { form: 'json'; value: unknown } | { form: 'text'; value: string } | { form: 'bytes'; base64: string };
 
 /** The workbench's verdict on one token: the capture vocabulary, plus what the token says. */
 export interface TokenCheckView extends Omit<Finding, 'exchange' | 'direction' | 'scheme' | 'location'> {

@@ -1,22 +1,14 @@
 import type { DecodedPayloadView } from '../../../main/services/views.ts';
 
 // A decoded JOSE payload as text to show: JSON pretty-printed, text as it is, bytes as base64.
-// Captures hand payloads over as `unknown` (whatever the decoder produced), so the shape is checked.
 
 export interface PayloadText {
   form: DecodedPayloadView['form'];
   text: string;
 }
 
-function isDecodedPayload(value: unknown): value is DecodedPayloadView {
-  if (typeof value !== 'object' || value === null || !('form' in value)) return false;
-  const form = (value as { form: unknown }).form;
-  return form === 'json' || form === 'text' || form === 'bytes';
-}
-
-export function payloadText(payload: unknown): PayloadText | null {
-  if (payload === undefined || payload === null) return null;
-  if (!isDecodedPayload(payload)) return { form: 'json', text: JSON.stringify(payload, null, 2) };
+export function payloadText(payload: DecodedPayloadView | undefined): PayloadText | null {
+  if (payload === undefined) return null;
   if (payload.form === 'json') return { form: 'json', text: JSON.stringify(payload.value, null, 2) };
   if (payload.form === 'text') return { form: 'text', text: payload.value };
   return { form: 'bytes', text: payload.base64 };
@@ -25,8 +17,8 @@ export function payloadText(payload: unknown): PayloadText | null {
 const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
 
 /** RFC 7519 §4.1: exp, nbf and iat are NumericDates (seconds); shown as instants next to the JSON. */
-export function timeClaims(payload: unknown): { name: string; iso: string }[] {
-  if (!isDecodedPayload(payload) || payload.form !== 'json') return [];
+export function timeClaims(payload: DecodedPayloadView | undefined): { name: string; iso: string }[] {
+  if (payload?.form !== 'json') return [];
   const claims = payload.value;
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return [];
   return TIME_CLAIMS.flatMap((name) => {

@@ -5,7 +5,7 @@ import { exportSanitized } from '../../../main/services/capture-export.ts';
 import { deleteCapture, importCapture, listCaptures, listExchanges, showExchange, verifyCapture } from '../../../main/services/captures.ts';
 import { addApiKey } from '../../../main/services/api-keys.ts';
 import { Session } from '../../../main/services/session.ts';
-import { harText, writeCapture } from '../../support/capture.ts';
+import { harEntry, harText, writeCapture } from '../../support/capture.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
 import { claims, encryptTo, merchantKeys, opgHeader, sign, unix } from './fixtures.ts';
 
@@ -74,6 +74,24 @@ describe('importing a capture', () => {
     // Never stored: the database holds no trace of the plaintext.
     store.session.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(readFileSync(store.path).includes(Buffer.from('"pin":"4321"'))).toBe(false);
+  });
+
+  it('decodes the token of each place once, however many findings speak of it', async () => {
+    const token = await sign(store.session, keys.rsa, claims({ sub: 'merchant', exp: unix('2026-06-01T13:00:00Z') }));
+    const entry = harEntry({ method: 'POST', url: 'https://api.klix.test/orders', headers: { Authorization: `Bearer ${token}` }, body: token });
+    const request = entry.request as { headers: { name: string; value: string }[] };
+    request.headers.push({ name: 'authorization', value: `Bearer ${token}` });
+    const capture = await importCapture(store.session, { path: writeCapture(store.dir, 'twice.har', harText([entry])) });
+    const shown = await showExchange(store.session, { id: capture.id, index: 0 });
+    expect(shown.findings.map((finding) => [finding.scheme, finding.location])).toEqual([
+      ['jwt', 'header:authorization'],
+      ['jwt', 'header:authorization'],
+      ['jws', 'body'],
+    ]);
+    expect(shown.jose.map((entry) => [entry.direction, entry.location])).toEqual([
+      ['request', 'header:authorization'],
+      ['request', 'body'],
+    ]);
   });
 
   it('leaves nothing behind when the file turns out truncated half-way', async () => {
