@@ -33,7 +33,7 @@ export async function inspectExchange(exchange: Exchange, ctx: InspectionContext
 export async function runCheck(exchangeIndex: number, detected: Pick<Detected, 'direction' | 'scheme' | 'location' | 'verify'>, ctx: InspectionContext): Promise<Finding> {
   const base = { exchange: exchangeIndex, direction: detected.direction, scheme: detected.scheme, location: detected.location };
   try {
-    return { ...base, ...(await detected.verify(ctx)) };
+    return Object.assign(base, await detected.verify(ctx));
   } catch (error) {
     // A detector that throws must not lose the rest of the capture: the failure becomes the finding.
     return { ...base, verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'this item could not be checked' };

@@ -108,11 +108,12 @@ function materialOf(key: ResolvedKey): { publicKey?: KeyObject; secret?: Buffer 
 /** The verdict of a signature that verified, given the key's status when the message was made. */
 export function statusVerdict(key: ResolvedKey, at: Date, base: { kid?: string; alg?: string }, trace: TraceStep[], alg?: string): Result {
   const status = keyStatusAt(key, at);
+  const when = at.toISOString();
   trace.push({ step: 'key', label: 'key', value: describeKey(key) });
-  trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });
+  trace.push({ step: 'status', label: `status at ${when}`, value: status, ok: status === 'active' });
   const withKey = { ...base, kid: key.kid, keyId: key.keyId, ...(alg && { alg }) };
   if (status === 'revoked') {
-    const detail = `signature verifies, but the key was revoked at ${key.revokedAt?.toISOString() ?? '?'} — before this message (${at.toISOString()})`;
+    const detail = `signature verifies, but the key was revoked at ${key.revokedAt?.toISOString() ?? '?'} — before this message (${when})`;
     trace.push({ step: 'result', label: 'result', value: 'signed by a revoked key', ok: false });
     return { ...withKey, verdict: 'revoked-key', detail, trace };
   }
@@ -122,7 +123,7 @@ export function statusVerdict(key: ResolvedKey, at: Date, base: { kid?: string; 
   }
   if (status === 'pending') {
     trace.push({ step: 'result', label: 'result', value: 'key not yet valid', ok: false });
-    return { ...withKey, verdict: 'invalid', detail: `signature verifies, but the key was not yet active at ${at.toISOString()}`, trace };
+    return { ...withKey, verdict: 'invalid', detail: `signature verifies, but the key was not yet active at ${when}`, trace };
   }
   trace.push({ step: 'result', label: 'result', value: 'signature valid', ok: true });
   return { ...withKey, verdict: 'valid', detail: `signature valid (${alg ?? base.alg ?? ''} with ${key.name})`.replace(' ( with', ' (with'), trace };
