@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import type { Exchange, Header, HttpRequest, HttpResponse } from './exchange.ts';
+import { decodedWhole, type LiftedTexts } from './lifted-texts.ts';
 
 /**
  * One HAR 1.2 entry (already `JSON.parse`d) to an Exchange, or the reason it cannot be one.
@@ -7,18 +8,19 @@ import type { Exchange, Header, HttpRequest, HttpResponse } from './exchange.ts'
  * omit `postData` and `content.text`, write `status: 0` / `-1` for requests that got no answer,
  * and add `_`-prefixed fields (never read here); Charles, Fiddler, Firefox and mitmproxy put
  * binary bodies in base64. Hand-written checks rather than a schema library: this runs once per
- * entry on gigabyte files.
+ * entry on gigabyte files. With `lifted`, body texts may be placeholders for values left out of the
+ * parse (see lifted-texts.ts).
  */
 
 type Fields = Record<string, unknown>;
 
 class EntryProblem extends Error {}
 
-export function exchangeFromEntry(entry: unknown, index: number): Exchange | string {
+export function exchangeFromEntry(entry: unknown, index: number, lifted: LiftedTexts | null): Exchange | string {
   try {
     const fields = record(entry, 'entry');
-    const request = requestFrom(record(fields.request, 'request'));
-    const response = fields.response === undefined || fields.response === null ? null : responseFrom(record(fields.response, 'response'));
+    const request = requestFrom(record(fields.request, 'request'), lifted);
+    const response = fields.response === undefined || fields.response === null ? null : responseFrom(record(fields.response, 'response'), lifted);
     return { index, startedAt: instant(fields.startedDateTime), request, response };
   } catch (error) {
     if (error instanceof EntryProblem) return error.message;
@@ -26,7 +28,7 @@ export function exchangeFromEntry(entry: unknown, index: number): Exchange | str
   }
 }
 
-function requestFrom(fields: Fields): HttpRequest {
+function requestFrom(fields: Fields, lifted: LiftedTexts | null): HttpRequest {
   const request: HttpRequest = {
     method: requiredString(fields.method, 'request.method'),
     url: requiredString(fields.url, 'request.url'),
@@ -40,14 +42,14 @@ function requestFrom(fields: Fields): HttpRequest {
   if (mimeType) request.bodyMimeType = mimeType;
   const text = optionalString(postData.text, 'request.postData.text');
   if (text !== undefined) {
-    request.body = bodyBytes(text, postData.encoding, 'request.postData');
+    request.body = bodyBytes(text, postData.encoding, 'request.postData', lifted);
   } else if (postData.params !== undefined) {
     request.body = formBody(postData.params, mimeType);
   }
   return request;
 }
 
-function responseFrom(fields: Fields): HttpResponse | null {
+function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse | null {
   const status = fields.status;
   if (typeof status !== 'number' || !Number.isInteger(status)) throw new EntryProblem('response.status is missing or not an integer');
   // Chrome writes 0 and Playwright -1 for a request that was blocked, failed or aborted: no response.
@@ -64,31 +66,28 @@ function responseFrom(fields: Fields): HttpResponse | null {
   const mimeType = optionalString(content.mimeType, 'response.content.mimeType');
   if (mimeType) response.bodyMimeType = mimeType;
   const text = optionalString(content.text, 'response.content.text');
-  if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content');
+  if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content', lifted);
   return response;
 }
 
-function bodyBytes(text: string, encoding: unknown, where: string): Uint8Array | null {
+function bodyBytes(text: string, encoding: unknown, where: string, lifted: LiftedTexts | null): Uint8Array | null {
   if (text === '') return null;
-  if (encoding === undefined || encoding === null || encoding === '') return Buffer.from(text, 'utf8');
+  if (encoding === undefined || encoding === null || encoding === '') return lifted?.utf8(text) ?? Buffer.from(text, 'utf8');
   if (typeof encoding !== 'string' || encoding.toLowerCase() !== 'base64') {
     throw new EntryProblem(`${where}.encoding ${JSON.stringify(encoding)} is not supported (only base64)`);
   }
-  return decodeBase64(text, where);
+  return lifted?.base64(text) ?? decodeBase64(lifted?.value(text) ?? text, where);
 }
 
 /**
  * Node's decoder silently skips characters outside the alphabet; a body altered that way would
  * later look like a bad signature, so it is refused here instead. Fast path (the regex costs
- * about 10% of the reader on base64-heavy captures): when nothing was skipped, the decoded length
- * is exactly what the text length predicts, and skipping even one character changes it, except
- * for lengths that valid base64 never has. Otherwise (line breaks, junk) the regex decides.
+ * about 10% of the reader on base64-heavy captures): nothing was skipped. Otherwise (line breaks,
+ * junk) the regex decides.
  */
-export function decodeBase64(text: string, where: string): Buffer {
+function decodeBase64(text: string, where: string): Buffer {
   const decoded = Buffer.from(text, 'base64');
-  let unpadded = text.length;
-  while (unpadded > 0 && unpadded > text.length - 2 && text.charCodeAt(unpadded - 1) === 0x3d) unpadded--;
-  if (unpadded % 4 !== 1 && decoded.length === Math.floor((unpadded * 3) / 4)) return decoded;
+  if (decodedWhole(text, decoded.length)) return decoded;
   if (!BASE64.test(text)) throw new EntryProblem(`${where}.text is not valid base64`);
   return decoded;
 }
