@@ -21,6 +21,7 @@ const captures = () => import('../services/captures.ts');
 const decode = () => import('../core/jose/decode.ts');
 const keyExport = () => import('../services/key-export.ts');
 const keys = () => import('../services/keys.ts');
+const keyViews = () => import('../services/key-views.ts');
 const keystore = () => import('../services/keystore.ts');
 const notifications = () => import('../services/notifications/index.ts');
 const settings = () => import('../services/settings.ts');
@@ -50,7 +51,7 @@ export const handlers: Handlers = {
   'settings.get': async (session) => (await settings()).readSettings(session),
   'settings.update': async (session, patch) => (await settings()).updateSettings(session, patch),
 
-  'keys.list': async (session, input) => (await keys()).listKeys(session, input),
+  'keys.list': async (session, input) => (await keyViews()).listKeys(session, input),
   'keys.show': async (session, { ref }) => (await keys()).showKey(session, ref),
   'keys.generate': async (session, input) => (await keys()).generateKey(session, input),
   'keys.generateJob': async (session, input) => (await background()).generateKeyJob(session, input),

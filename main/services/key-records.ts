@@ -1,12 +1,13 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SignetError } from '../core/errors.ts';
-import { describeCertificate, jwkThumbprint } from '../core/keys/index.ts';
-import { daysUntilExpiry, keyStatusAt } from '../core/keys/lifecycle.ts';
+import { describeCertificate } from '../core/keys/certificates.ts';
+import { jwkThumbprint } from '../core/keys/thumbprint.ts';
 import type { AsymmetricKey } from '../core/keys/types.ts';
 import type { AuditEntry } from '../store/audit.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { seal, unseal } from '../store/vault.ts';
 import type { Session } from './session.ts';
+import { keyView } from './key-views.ts';
 import { readSettings } from './settings.ts';
 import type { AuditEntryView, KeyView } from './views.ts';
 
@@ -75,32 +76,7 @@ export function thumbprintOf(publicKey: KeyObject): string {
 
 /** `soonDays` may be passed by callers shaping many keys, so settings are read once per list. */
 export function toKeyView(session: Session, record: KeyRecord, at: Date = session.clock(), soonDays = readSettings(session).policy.expiringSoonDays): KeyView {
-  const status = keyStatusAt(record, at);
-  const days = daysUntilExpiry(record.expiresAt, at);
-  return {
-    id: record.id,
-    kid: record.kid,
-    name: record.name,
-    owner: record.owner,
-    environment: record.environment,
-    type: record.type,
-    size: record.size,
-    curve: record.curve,
-    alg: record.alg,
-    use: record.use,
-    status,
-    expiringSoon: status === 'active' && days !== null && days < soonDays,
-    source: record.source,
-    appId: record.appId,
-    createdAt: record.createdAt.toISOString(),
-    notBefore: record.notBefore?.toISOString() ?? null,
-    expiresAt: record.expiresAt?.toISOString() ?? null,
-    revokedAt: record.revokedAt?.toISOString() ?? null,
-    revocationReason: record.revocationReason,
-    hasPrivate: record.privateSealed !== null,
-    thumbprint: record.thumbprint,
-    ...(record.certificateDer && { certificate: describeCertificate(record.certificateDer) }),
-  };
+  return keyView(record, at, soonDays, describeCertificate);
 }
 
 export function toAuditView(entry: AuditEntry): AuditEntryView {

@@ -2,10 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { SignetError } from '../core/errors.ts';
 import { MAX_KEY_FILE_BYTES } from '../core/keys/types.ts';
 import { describeFsError } from './fs-errors.ts';
-import { generateAsymmetric, generateSecret, parseKeyFile, selfSignCertificate, describeCertificate } from '../core/keys/index.ts';
+// Single modules, not core/keys/index.ts: every command that touches keys (`keys list` too) loads this
+// file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
+import { describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
+import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
 import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
-import type { KeyFilter, KeyRecord } from '../store/keys.ts';
+import type { KeyRecord } from '../store/keys.ts';
 import { keyAlgorithms } from './algorithms.ts';
 import {
   newKeyId,
@@ -17,11 +20,11 @@ import {
   toKeyView,
   publicKeyOf,
 } from './key-records.ts';
-import { exportPublicKey } from '../core/keys/index.ts';
+import { exportPublicKey } from '../core/keys/export.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
 import { checkLimit } from './limits.ts';
-import type { KeyDetail, KeyStatus, KeyView } from './views.ts';
+import type { KeyDetail, KeyView } from './views.ts';
 
 export interface LabelInput {
   name?: string;
@@ -196,6 +199,8 @@ export interface ImportInput extends LabelInput {
 export async function importKeys(session: Session, input: ImportInput): Promise<KeyView[]> {
   const now = session.clock();
   checkLimit(session, 'keyFileBytes', input.content.length, 'the key file');
+  // Loaded here, on the one path that reads key files (see the imports above).
+  const { parseKeyFile } = await import('../core/keys/formats.ts');
   const parsed = await parseKeyFile(input.content, input.password === undefined ? {} : { password: input.password });
   const total = parsed.keys.length + parsed.secrets.length;
   if (total === 0) throw new SignetError('ERR_KEY_FORMAT', 'the file holds no key');
@@ -271,22 +276,6 @@ export function importSecret(session: Session, input: ImportSecretInput): KeyVie
     session.audit.append('key.imported', id, auditSummary(record), now);
   });
   return toKeyView(session, record, now);
-}
-
-export interface ListInput extends KeyFilter {
-  status?: KeyStatus;
-  expiringSoon?: boolean;
-  at?: string;
-}
-
-export function listKeys(session: Session, input: ListInput = {}): KeyView[] {
-  const at = input.at ? parseExpiry(input.at, session.clock()) : session.clock();
-  const { status, expiringSoon, at: _at, ...filter } = input;
-  const soonDays = readSettings(session).policy.expiringSoonDays;
-  return session.keys
-    .list(filter)
-    .map((record) => toKeyView(session, record, at, soonDays))
-    .filter((view) => (status === undefined || view.status === status) && (!expiringSoon || view.expiringSoon));
 }
 
 export function showKey(session: Session, ref: string): KeyDetail {

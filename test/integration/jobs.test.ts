@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyJob, importCaptureJob } from '../../main/services/background.ts';
 import { listCaptures } from '../../main/services/captures.ts';
-import { listKeys } from '../../main/services/keys.ts';
+import { listKeys } from '../../main/services/key-views.ts';
 import { saveUpload, uploadPath } from '../../main/services/uploads.ts';
 import { existsSync } from 'node:fs';
 import type { JobView } from '../../main/services/views.ts';
@@ -46,7 +46,7 @@ describe('jobs', () => {
     const started = generateKeyJob(store.session, { type: 'rsa', bits: 4096 });
     store.session.jobs.cancel(started.id);
     expect((await settled(started.id)).state).toBe('cancelled');
-    expect(listKeys(store.session)).toEqual([]);
+    expect(await listKeys(store.session)).toEqual([]);
   }, 120_000);
 
   it('reports a failed job with the service error, not a stack', async () => {

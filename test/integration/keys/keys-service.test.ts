@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportKey } from '../../../main/services/key-export.ts';
 import { privateKeyOf, resolveKey, secretOf } from '../../../main/services/key-records.ts';
-import { activateKey, deleteKey, generateKey, importKeys, importSecret, listKeys, revokeKey, showKey } from '../../../main/services/keys.ts';
+import { listKeys } from '../../../main/services/key-views.ts';
+import { activateKey, deleteKey, generateKey, importKeys, importSecret, revokeKey, showKey } from '../../../main/services/keys.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import { verifyAudit } from '../../../main/services/audit.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
@@ -53,7 +54,7 @@ describe('generation', () => {
 
   it('refuses an HMAC expiry beyond the 1-year limit, naming the limit', async () => {
     await expect(generateKey(store.session, { type: 'hmac', appId: 'OPG-8', expires: '18mo' })).rejects.toMatchObject({ code: 'ERR_POLICY', message: expect.stringContaining('at most 1y') });
-    expect(listKeys(store.session)).toHaveLength(0);
+    expect(await listKeys(store.session)).toHaveLength(0);
   });
 
   it('refuses an alg that does not fit the key, naming the right ones', async () => {
@@ -81,26 +82,26 @@ describe('lifecycle', () => {
   it('keeps a key active until a scheduled revocation time, revoked from then on', async () => {
     const key = await generateKey(store.session, { type: 'ec' });
     revokeKey(store.session, { ref: key.id, at: '2026-04-01T00:00:00Z', reason: 'superseded' });
-    expect(listKeys(store.session)[0]?.status).toBe('active');
-    expect(listKeys(store.session, { at: '2026-04-01T00:00:01Z' })[0]?.status).toBe('revoked');
+    expect((await listKeys(store.session))[0]?.status).toBe('active');
+    expect((await listKeys(store.session, { at: '2026-04-01T00:00:01Z' }))[0]?.status).toBe('revoked');
   });
 
   it('computes expired from the expiry and the clock, and flags expiring soon', async () => {
     const key = await generateKey(store.session, { type: 'ec', expires: '40d' });
-    expect(listKeys(store.session)[0]).toMatchObject({ status: 'active', expiringSoon: false });
+    expect((await listKeys(store.session))[0]).toMatchObject({ status: 'active', expiringSoon: false });
     clock.advanceDays(15);
-    expect(listKeys(store.session)[0]).toMatchObject({ status: 'active', expiringSoon: true });
+    expect((await listKeys(store.session))[0]).toMatchObject({ status: 'active', expiringSoon: true });
     clock.advanceDays(30);
-    expect(listKeys(store.session, { status: 'expired' }).map((view) => view.id)).toEqual([key.id]);
+    expect((await listKeys(store.session, { status: 'expired' })).map((view) => view.id)).toEqual([key.id]);
   });
 
   it('keeps several active keys per owner and filters by owner, type and search', async () => {
     await generateKey(store.session, { type: 'rsa', owner: 'acme', name: 'acme 2026' });
     await generateKey(store.session, { type: 'rsa', owner: 'acme', name: 'acme 2027' });
     await generateKey(store.session, { type: 'ec', owner: 'globex' });
-    expect(listKeys(store.session, { owner: 'acme', status: 'active' })).toHaveLength(2);
-    expect(listKeys(store.session, { type: 'ec' })).toHaveLength(1);
-    expect(listKeys(store.session, { search: '2027' }).map((key) => key.name)).toEqual(['acme 2027']);
+    expect(await listKeys(store.session, { owner: 'acme', status: 'active' })).toHaveLength(2);
+    expect(await listKeys(store.session, { type: 'ec' })).toHaveLength(1);
+    expect((await listKeys(store.session, { search: '2027' })).map((key) => key.name)).toEqual(['acme 2027']);
   });
 
   it('deletes a key with its sealed part and records it', async () => {
@@ -121,7 +122,7 @@ describe('import', () => {
       ['auth-2', false, 'ocen-auth'],
     ]);
     await expect(importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-3'), jwk('auth-1')] })) })).rejects.toMatchObject({ code: 'ERR_KEY_EXISTS' });
-    expect(listKeys(store.session).map((key) => key.kid)).toEqual(['auth-1', 'auth-2']);
+    expect((await listKeys(store.session)).map((key) => key.kid)).toEqual(['auth-1', 'auth-2']);
   });
 
   it('imports an HMAC secret issued by a partner, sealed', async () => {
@@ -132,7 +133,7 @@ describe('import', () => {
 
   it('refuses garbage with a clear error and writes nothing', async () => {
     await expect(importKeys(store.session, { content: Buffer.from('-----BEGIN PRIVATE KEY-----\nnot base64\n') })).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT' });
-    expect(listKeys(store.session)).toHaveLength(0);
+    expect(await listKeys(store.session)).toHaveLength(0);
     expect(store.session.audit.list().map((entry) => entry.action)).toEqual(['keystore.init']);
   });
 });
