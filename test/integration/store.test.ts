@@ -53,12 +53,13 @@ describe('vault', () => {
 });
 
 describe('schema', () => {
-  it('is migrated to the current version on open, in WAL mode with foreign keys on', async () => {
+  it('is migrated to the current version on open, in WAL mode with foreign keys on and 16 KiB pages', async () => {
     store = await tempStore();
     const db = store.session.db;
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('page_size', { simple: true })).toBe(16384);
   });
 
   it('refuses a keystore written by a newer Signet', async () => {
