@@ -218,7 +218,7 @@ export async function restoreKeystore(session: Session, input: RestoreInput): Pr
         captures: rowCount(candidate, 'captures'),
         auditRows: rowCount(candidate, 'audit_log'),
       };
-      await copyOver(candidate, session.path).catch((error: unknown) => {
+      await copyOver(candidate, session.db, session.path).catch((error: unknown) => {
         throw fsFailure('replace the keystore at', session.path, error);
       });
     } finally {

@@ -42,9 +42,17 @@ export function rowCount(db: Db, table: 'keys' | 'audit_log' | 'captures'): numb
 }
 
 /**
- * Replaces the content of the store at `livePath` with the candidate's, in one transaction on the
- * live file. Connections already open on it (this process's session) see the new content.
+ * Replaces the content of the live store with the candidate's, in one transaction on the live file.
+ * Connections already open on it (this process's session) see the new content. SQLite cannot change
+ * the page size of a WAL database by copying into it (keystores made before 16 KiB pages have 4 KiB
+ * ones): the candidate, a private temporary copy, is rewritten to the live store's page size first.
  */
-export async function copyOver(candidate: Db, livePath: string): Promise<void> {
+export async function copyOver(candidate: Db, live: Db, livePath: string): Promise<void> {
+  const pageSize = Number(live.pragma('page_size', { simple: true }));
+  if (Number(candidate.pragma('page_size', { simple: true })) !== pageSize) {
+    candidate.pragma('journal_mode = DELETE');
+    candidate.pragma(`page_size = ${pageSize}`);
+    candidate.exec('VACUUM');
+  }
   await candidate.backup(livePath);
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -99,6 +100,36 @@ describe('restore', () => {
       expect(secretOf(target, resolveKey(target, 'PARTNER-9')).toString()).toBe(partnerSecret);
     } finally {
       target.close();
+    }
+  });
+
+  it.each([4096, 65536])('restores across page sizes (a keystore of %i-byte pages, as older ones are, and back)', async (pageSize) => {
+    // A store made as an older Signet made it: the page size is set before anything is written.
+    const olderPath = join(store.dir, `older-${pageSize}.db`);
+    const raw = new Database(olderPath);
+    raw.pragma(`page_size = ${pageSize}`);
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const older = Session.open(olderPath);
+    try {
+      expect(older.db.pragma('page_size', { simple: true })).toBe(pageSize);
+      // A new backup into the older store, then the older store's backup into a new store.
+      await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+      await restoreKeystore(older, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+      expect(storeContent(older.db, { exceptAudit: withoutRestoreRows })).toEqual(storeContent(store.session.db, { exceptAudit: withoutRestoreRows }));
+      const olderBackup = join(store.dir, 'older.signet-backup');
+      await backupKeystore(older, { path: olderBackup, passphrase: TEST_PASSPHRASE });
+      const target = newStore('restored.db');
+      try {
+        await restoreKeystore(target, { path: olderBackup, passphrase: TEST_PASSPHRASE });
+        expect(target.db.pragma('page_size', { simple: true })).toBe(16384);
+        expect(storeContent(target.db, { exceptAudit: withoutRestoreRows })).toEqual(storeContent(store.session.db, { exceptAudit: withoutRestoreRows }));
+        expect(target.audit.verify()).toMatchObject({ ok: true });
+      } finally {
+        target.close();
+      }
+    } finally {
+      older.close();
     }
   });
 
