@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
 import type { Session } from '../../main/services/session.ts';
 import type { Finding, KeyView } from '../../main/services/views.ts';
 import { harText } from '../support/capture.ts';
 import { encryptTo, opgHeader, sign, unix } from '../integration/captures/fixtures.ts';
-import {
-  chromiumMissing,
-  dropFile,
-  ensureRenderer,
-  holdJobs,
-  launchChromium,
-  openConsole,
-  screenshotBothThemes,
-  startConsole,
-  type ConsoleUnderTest,
-  type OpenPage,
-} from '../support/browser.ts';
+import { chromiumMissing, dropFile, holdJobs, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 const missing = chromiumMissing();
 const API = 'https://api.klix.test';
@@ -64,30 +53,13 @@ async function merchantCapture(session: Session): Promise<{ har: string; keys: R
 }
 
 describe.skipIf(missing !== undefined)('captures view', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let running: ConsoleUnderTest | undefined;
-  let opened: OpenPage | undefined;
+  const consoles = withConsole();
 
-  beforeAll(async () => {
-    rendererDir = await ensureRenderer();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    await running?.close();
-    opened = running = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function capturesView(): Promise<OpenPage & { session: Session }> {
-    running = await startConsole(rendererDir);
-    opened = await openConsole(browser, running.server);
+  async function capturesView(): Promise<OpenedConsole> {
+    const opened = await consoles.open();
     await opened.page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Captures' }).click();
     await opened.page.getByRole('region', { name: 'Captures' }).waitFor();
-    return { ...opened, session: running.store.session };
+    return opened;
   }
 
   /** Drops the merchant capture on the view and waits until its exchanges are listed. */
@@ -211,10 +183,7 @@ describe.skipIf(missing !== undefined)('captures view', () => {
   });
 
   it('scrolls a 100 000-exchange capture to its end with fewer than 200 rows in the DOM', async () => {
-    running = await startConsole(rendererDir);
-    insertExchanges(running.store.session, 'c_bulk00000000001', 100_000);
-    opened = await openConsole(browser, running.server);
-    const { page } = opened;
+    const { page } = await consoles.open({ prepare: (session) => insertExchanges(session, 'c_bulk00000000001', 100_000) });
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Captures' }).click();
     await page.getByRole('row', { name: /bulk\.har/ }).click();
     const grid = page.getByRole('grid', { name: 'Exchanges' });

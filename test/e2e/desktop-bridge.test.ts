@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { harText } from '../support/capture.ts';
-import { chromiumMissing, dropFile, ensureRenderer, launchChromium, openConsole, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+import { chromiumMissing, dropFile, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 // The renderer's desktop paths (files by path, the application menu) without an Electron binary: a
 // stand-in for the preload bridge, installed before the page loads, answers each contract method over
@@ -46,28 +46,11 @@ const desktopOf = (page: Page) => ({
 });
 
 describe.skipIf(missing !== undefined)('desktop bridge (simulated in Chromium)', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let running: ConsoleUnderTest | undefined;
-  let opened: OpenPage | undefined;
-
-  beforeAll(async () => {
-    rendererDir = await ensureRenderer();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    await running?.close();
-    opened = running = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const consoles = withConsole();
 
   /** The console as the desktop app shows it; `uploads` lists every browser-mode upload (there must be none). */
-  async function desktopConsole(): Promise<OpenPage & { dir: string; uploads: string[] }> {
-    running = await startConsole(rendererDir);
-    opened = await openConsole(browser, running.server, {
+  async function desktopConsole(): Promise<OpenedConsole & { dir: string; uploads: string[] }> {
+    const opened = await consoles.open({
       beforeLoad: async (context: BrowserContext) => {
         await context.addInitScript(installBridge);
       },
@@ -77,7 +60,7 @@ describe.skipIf(missing !== undefined)('desktop bridge (simulated in Chromium)',
       if (new URL(request.url()).pathname === '/upload') uploads.push(request.url());
     });
     await opened.page.getByRole('navigation', { name: 'Views' }).waitFor();
-    return { ...opened, dir: running.store.dir, uploads };
+    return { ...opened, dir: opened.running.store.dir, uploads };
   }
 
   const capture = (count: number): string => harText(Array.from({ length: count }, (_, index) => ({ url: `https://api.klix.test/v1/items/${index}` })));
@@ -106,7 +89,7 @@ describe.skipIf(missing !== undefined)('desktop bridge (simulated in Chromium)',
   });
 
   it('opens the import dialog on the key file chosen with File › Import key…, and imports it by path', async () => {
-    const { page, dir } = await desktopConsole();
+    const { page, dir, session } = await desktopConsole();
     const path = join(dir, 'partner.pem');
     writeFileSync(path, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Timeline' }).click();
@@ -119,6 +102,6 @@ describe.skipIf(missing !== undefined)('desktop bridge (simulated in Chromium)',
     expect(request.postDataJSON()).toMatchObject({ path, name: 'Partner from menu' });
     expect(request.postDataJSON()).not.toHaveProperty('contentBase64');
     await page.getByRole('row', { name: /Partner from menu/ }).waitFor();
-    expect(running?.store.session.keys.list({ search: 'Partner from menu' })).toHaveLength(1);
+    expect(session.keys.list({ search: 'Partner from menu' })).toHaveLength(1);
   });
 });

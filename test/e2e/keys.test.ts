@@ -1,41 +1,26 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
-import { chromiumMissing, ensureRenderer, holdJobs, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+import { chromiumMissing, holdJobs, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== undefined)('keys view', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let running: ConsoleUnderTest | undefined;
-  let opened: OpenPage | undefined;
-
-  beforeAll(async () => {
-    rendererDir = await ensureRenderer();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    await running?.close();
-    opened = running = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const consoles = withConsole();
 
   /** An unlocked console, with keys made through the contract before the page opens. */
-  async function consoleWith(keys: Parameters<typeof dispatch<'keys.generate'>>[2][] = []): Promise<OpenPage> {
-    running = await startConsole(rendererDir);
-    for (const input of keys) await dispatch(running.store.session, 'keys.generate', input);
-    opened = await openConsole(browser, running.server);
+  async function consoleWith(keys: Parameters<typeof dispatch<'keys.generate'>>[2][] = []): Promise<OpenedConsole> {
+    const opened = await consoles.open({
+      prepare: async (session) => {
+        for (const input of keys) await dispatch(session, 'keys.generate', input);
+      },
+    });
     await opened.page.getByRole('navigation', { name: 'Views' }).waitFor();
     return opened;
   }
 
   it('generates a key from the dialog and lists it with an active chip', async () => {
-    const { page, pageErrors } = await consoleWith();
+    const { page, pageErrors, session } = await consoleWith();
     await page.getByRole('button', { name: 'Generate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Generate a key' });
     await dialog.getByLabel('Type').selectOption('ec');
@@ -49,16 +34,14 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     const row = page.getByRole('row', { name: /Merchant signing/ });
     await row.getByText('Active').waitFor();
     expect(await row.textContent()).toContain('EC P-256');
-    const [stored] = running?.store.session.keys.list({}) ?? [];
+    const [stored] = session.keys.list({});
     expect(stored?.owner).toBe('acme');
     expect(stored?.certificateDer).not.toBeNull();
     expect(pageErrors).toEqual([]);
   });
 
   it('generates an RSA-4096 key as a job with progress, and stores nothing when it is cancelled', async () => {
-    const { page } = await consoleWith();
-    const session = running?.store.session;
-    if (!session) throw new Error('no console');
+    const { page, session } = await consoleWith();
     // The job is held at its first step, so the test never races the key generator.
     const held = holdJobs(session);
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -81,7 +64,7 @@ describe.skipIf(missing !== undefined)('keys view', () => {
   });
 
   it('opens a key in the detail pane and copies its public JWK', async () => {
-    const { page } = await consoleWith([{ type: 'ed25519', name: 'Callback signer', owner: 'klix' }]);
+    const { page, session } = await consoleWith([{ type: 'ed25519', name: 'Callback signer', owner: 'klix' }]);
     await page.getByRole('row', { name: /Callback signer/ }).click();
     const detail = page.getByRole('complementary', { name: 'Key detail' });
     await detail.getByRole('heading', { name: 'Public JWK' }).waitFor();
@@ -90,7 +73,7 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     await detail.getByRole('button', { name: 'Copy public JWK' }).click();
     await detail.getByText('Copied').waitFor();
     const copied = JSON.parse(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())) as Record<string, unknown>;
-    const [stored] = running?.store.session.keys.list({}) ?? [];
+    const [stored] = session.keys.list({});
     expect(copied).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: stored?.kid });
     expect(copied).not.toHaveProperty('d');
   });
@@ -127,7 +110,7 @@ describe.skipIf(missing !== undefined)('keys view', () => {
   });
 
   it('shows the service error inside the import dialog when the pasted text holds no key', async () => {
-    const { page } = await consoleWith();
+    const { page, session } = await consoleWith();
     await page.getByRole('button', { name: 'Import' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import' });
     await dialog.getByLabel('…or paste a PEM, JWK or JWKS').fill('this is not a key');
@@ -136,11 +119,11 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     await alert.waitFor();
     expect((await alert.textContent())?.trim().length).toBeGreaterThan(0);
     expect(await alert.textContent()).not.toMatch(/at .*\.ts:\d+/);
-    expect(running?.store.session.keys.count()).toBe(0);
+    expect(session.keys.count()).toBe(0);
   });
 
   it('revokes a key with a reason and shows the revoked chip', async () => {
-    const { page } = await consoleWith([{ type: 'rsa', bits: 2048, name: 'Old merchant key', owner: 'acme' }]);
+    const { page, session } = await consoleWith([{ type: 'rsa', bits: 2048, name: 'Old merchant key', owner: 'acme' }]);
     const row = page.getByRole('row', { name: /Old merchant key/ });
     await row.getByText('Active').waitFor();
     await row.click();
@@ -151,7 +134,7 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
 
     await row.getByText('Revoked').waitFor();
-    const [stored] = running?.store.session.keys.list({}) ?? [];
+    const [stored] = session.keys.list({});
     expect(stored?.status).toBe('revoked');
     expect(stored?.revocationReason).toBe('key compromise');
   });
@@ -167,13 +150,13 @@ describe.skipIf(missing !== undefined)('keys view', () => {
   });
 
   it('closes a dialog with Escape without changing anything', async () => {
-    const { page } = await consoleWith();
+    const { page, session } = await consoleWith();
     await page.getByRole('button', { name: 'Generate' }).click();
     const dialog = page.getByRole('dialog', { name: 'Generate a key' });
     await dialog.getByLabel('Name').fill('never made');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(running?.store.session.keys.count()).toBe(0);
+    expect(session.keys.count()).toBe(0);
   });
 
   it('opens the import dialog with a key file dropped onto the view', async () => {
@@ -197,7 +180,7 @@ describe.skipIf(missing !== undefined)('keys view', () => {
   });
 
   it('creates a certificate request for a held key and shows its PEM', async () => {
-    const { page } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'mTLS client' }]);
+    const { page, session } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'mTLS client' }]);
     await page.getByRole('row', { name: /mTLS client/ }).click();
     await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'CSR' }).click();
     const dialog = page.getByRole('dialog', { name: 'Certificate request for mTLS client' });
@@ -207,27 +190,29 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     await dialog.getByRole('button', { name: 'Create request' }).click();
     await dialog.getByText('-----BEGIN CERTIFICATE REQUEST-----', { exact: false }).waitFor();
     await screenshotBothThemes(page, 'csr-dialog');
-    expect(running?.store.session.audit.list({}).some((entry) => entry.action === 'key.csr-created')).toBe(true);
+    expect(session.audit.list({}).some((entry) => entry.action === 'key.csr-created')).toBe(true);
   });
 
   it('keeps only the rows in view in the DOM for a long list', async () => {
-    running = await startConsole(rendererDir);
-    for (let index = 0; index < 400; index++) {
-      await dispatch(running.store.session, 'keys.import', {
-        contentBase64: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-        name: `Partner key ${String(index).padStart(3, '0')}`,
-      });
-    }
-    opened = await openConsole(browser, running.server);
-    const grid = opened.page.getByRole('grid', { name: 'Keys' });
+    const { page } = await consoles.open({
+      prepare: async (session) => {
+        for (let index = 0; index < 400; index++) {
+          await dispatch(session, 'keys.import', {
+            contentBase64: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+            name: `Partner key ${String(index).padStart(3, '0')}`,
+          });
+        }
+      },
+    });
+    const grid = page.getByRole('grid', { name: 'Keys' });
     await grid.getByRole('row', { name: /Partner key 000/ }).waitFor();
     expect(await grid.locator('tbody tr[data-index]').count()).toBeLessThan(60);
     expect(await grid.getAttribute('aria-rowcount')).toBe('401');
 
     await grid.getByRole('row', { name: /Partner key 000/ }).click();
-    await opened.page.keyboard.press('End');
+    await page.keyboard.press('End');
     await grid.getByRole('row', { name: /Partner key 399/ }).waitFor();
-    await opened.page.getByRole('complementary', { name: 'Key detail' }).getByRole('heading', { name: 'Partner key 399' }).waitFor();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('heading', { name: 'Partner key 399' }).waitFor();
   });
 
   it('filters the table by status', async () => {

@@ -1,9 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
 import { readSettings } from '../../main/services/settings.ts';
 import type { Session } from '../../main/services/session.ts';
-import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+import { chromiumMissing, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 const missing = chromiumMissing();
 const DAY_MS = 86_400_000;
@@ -21,30 +20,12 @@ async function seedKeys(session: Session): Promise<void> {
 }
 
 describe.skipIf(missing !== undefined)('timeline, audit log and settings', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let running: ConsoleUnderTest | undefined;
-  let opened: OpenPage | undefined;
+  const consoles = withConsole();
 
-  beforeAll(async () => {
-    rendererDir = await ensureRenderer();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    await running?.close();
-    opened = running = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function seededConsole(): Promise<OpenPage & { session: Session }> {
-    running = await startConsole(rendererDir);
-    await seedKeys(running.store.session);
-    opened = await openConsole(browser, running.server);
+  async function seededConsole(): Promise<OpenedConsole> {
+    const opened = await consoles.open({ prepare: seedKeys });
     await opened.page.getByRole('row', { name: /KLIX merchant 2026/ }).waitFor();
-    return { ...opened, session: running.store.session };
+    return opened;
   }
 
   it('lists every state with its own chip', async () => {

@@ -1,41 +1,23 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
 import { encryptCompact } from '../../main/core/jose/encrypt.ts';
 import type { Session } from '../../main/services/session.ts';
-import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest, type OpenPage } from '../support/browser.ts';
+import { chromiumMissing, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 const missing = chromiumMissing();
 
 describe.skipIf(missing !== undefined)('workbench', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let running: ConsoleUnderTest | undefined;
-  let opened: OpenPage | undefined;
-
-  beforeAll(async () => {
-    rendererDir = await ensureRenderer();
-    browser = await launchChromium();
-  });
-  afterEach(async () => {
-    await opened?.context.close();
-    await running?.close();
-    opened = running = undefined;
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const consoles = withConsole();
 
   /** The workbench on one tool, over a keystore prepared through the contract. */
-  async function tool(name: string, prepare: (session: Session) => Promise<void> = async () => {}): Promise<OpenPage & { session: Session; panel: Locator }> {
-    running = await startConsole(rendererDir);
-    await prepare(running.store.session);
-    opened = await openConsole(browser, running.server);
+  async function tool(name: string, prepare?: (session: Session) => Promise<void>): Promise<OpenedConsole & { panel: Locator }> {
+    const opened = await consoles.open({ prepare });
     const { page } = opened;
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Workbench' }).click();
     await page.getByRole('tab', { name }).click();
-    return { ...opened, session: running.store.session, panel: page.getByRole('tabpanel', { name }) };
+    return { ...opened, panel: page.getByRole('tabpanel', { name }) };
   }
 
   async function verdictOf(panel: Locator): Promise<string> {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../main/adapters/http/server.ts';
 import type { JobRegistry } from '../../main/services/jobs.ts';
 import { Session } from '../../main/services/session.ts';
@@ -167,6 +168,54 @@ export async function openConsole(
   });
   await page.goto(server.openUrl);
   return { context, page, pageErrors };
+}
+
+/** A console `withConsole` opened for the running test: its page, and the server and keystore behind it. */
+export interface OpenedConsole extends OpenPage {
+  running: ConsoleUnderTest;
+  session: Session;
+}
+
+export interface ConsoleFixture {
+  /**
+   * Starts the server over a new unlocked keystore, runs `prepare` on its session (keys made through
+   * the contract, say), then opens the console in a fresh context. Both are closed after the test.
+   */
+  open(options?: { prepare?: (session: Session) => void | Promise<void> } & NonNullable<Parameters<typeof openConsole>[2]>): Promise<OpenedConsole>;
+}
+
+/**
+ * Registers a browser test file's hooks in the calling `describe`: the renderer built and Chromium
+ * launched once for the file, and whatever `open` started closed after each test.
+ */
+export function withConsole(): ConsoleFixture {
+  let browser: Browser | undefined;
+  let rendererDir = '';
+  let running: ConsoleUnderTest | undefined;
+  let opened: OpenPage | undefined;
+
+  beforeAll(async () => {
+    rendererDir = await ensureRenderer();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await opened?.context.close();
+    await running?.close();
+    opened = running = undefined;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  return {
+    async open({ prepare, ...options } = {}) {
+      if (!browser) throw new Error('withConsole: open() is for tests, once the file has started');
+      running = await startConsole(rendererDir);
+      await prepare?.(running.store.session);
+      opened = await openConsole(browser, running.server, options);
+      return { ...opened, running, session: running.store.session };
+    },
+  };
 }
 
 /** Saves `<view>-light.png` and `<view>-dark.png`, leaving the page in the light scheme. */

@@ -85,6 +85,26 @@ export function messageOf(error: unknown): string {
   return error instanceof ApiError ? error.message : 'something went wrong in the console (nothing was changed)';
 }
 
+/**
+ * For a load an `$effect` starts: its answer, or the message of its failure, is handed on only while
+ * that effect is current (a newer load, for another row or page, makes it irrelevant). Returns the
+ * effect's teardown.
+ */
+export function whileCurrent<T>(load: Promise<T>, onanswer: (value: T) => void, onerror: (message: string) => void): () => void {
+  let current = true;
+  load.then(
+    (value) => {
+      if (current) onanswer(value);
+    },
+    (caught: unknown) => {
+      if (current) onerror(messageOf(caught));
+    },
+  );
+  return () => {
+    current = false;
+  };
+}
+
 /** The Electron bridge, when the console runs inside the desktop app (file paths, menu events). */
 export const bridge: Bridge | undefined = window.signet;
 

@@ -1,0 +1,2 @@
+export { default as FilterBar } from './FilterBar.svelte';
+export { default as FilterSelect } from './FilterSelect.svelte';
