@@ -1,3 +1,4 @@
+import type { Finding } from '../core/inspect/findings.ts';
 import type { CaptureProgress } from '../services/inspection.ts';
 import type { Session } from '../services/session.ts';
 import type { MethodName, Output, ParsedInput } from './contract.ts';
@@ -6,6 +7,12 @@ import type { MethodName, Output, ParsedInput } from './contract.ts';
 export interface CallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: CaptureProgress) => void;
+  /**
+   * `captures.verify`: each exchange's findings as they are produced (awaited when it returns a
+   * promise). With it the report keeps none: its `findings` is `[]`, its count and summary are whole.
+   * The CLI streams its output this way; without it, the report holds every finding.
+   */
+  onFindings?: (findings: Finding[]) => void | Promise<void>;
 }
 
 type Handlers = { [M in MethodName]: (session: Session, input: ParsedInput<M>, options: CallOptions) => Output<M> | Promise<Output<M>> };

@@ -15,15 +15,29 @@ import { keyResolver } from './key-resolver.ts';
 import type { Session } from './session.ts';
 import type { BodyView, CaptureReport, CaptureView, DecodedJose, ExchangeDetail, ExchangeRowView } from './views.ts';
 
+export interface VerifyOptions extends InspectOptions {
+  /**
+   * Takes each exchange's findings, in file order, as they are produced, instead of the report: the
+   * report then has the count and the summary but `findings: []`, so memory stays bounded however many
+   * there are (a gigabyte capture of small exchanges holds millions). A returned promise is awaited
+   * before the next exchange (output backpressure).
+   */
+  onFindings?: (findings: Finding[]) => void | Promise<void>;
+}
+
 /** Inspects a capture without storing anything (`signet capture verify`). */
-export async function verifyCapture(session: Session, options: InspectOptions): Promise<CaptureReport> {
+export async function verifyCapture(session: Session, options: VerifyOptions): Promise<CaptureReport> {
+  const { onFindings } = options;
   const findings: Finding[] = [];
+  const summary: Partial<Record<Verdict, number>> = {};
   let exchanges = 0;
   for await (const item of inspectFile(session, options)) {
     exchanges++;
-    findings.push(...item.findings);
+    countVerdicts(item.findings, summary);
+    if (!onFindings) findings.push(...item.findings);
+    else if (item.findings.length > 0) await onFindings(item.findings);
   }
-  return { exchanges, findings, summary: countVerdicts(findings) };
+  return { exchanges, findings, summary };
 }
 
 /**

@@ -83,6 +83,7 @@ export interface KeystoreStatusView {
 /** `signet capture verify --json`. */
 export interface CaptureReport {
   exchanges: number;
+  /** Every finding in file order; empty when they were handed over as they came (`onFindings`). */
   findings: Finding[];
   summary: Partial<Record<Verdict, number>>;
 }

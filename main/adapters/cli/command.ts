@@ -20,6 +20,12 @@ export interface CliContext {
   readSecretFile(path: string, what: string): Promise<string>;
   print(text: string): void;
   printJson(value: unknown): void;
+  /**
+   * Writes a piece of output as it is produced, adding no newline (sanitised as print() does, except
+   * with --json), and resolves once stdout takes more. A --json document begun this way is the
+   * command's to end, also when it fails: main then prints no second document with the error.
+   */
+  write(text: string): Promise<void>;
   /** Writes an artifact to --out, or prints it (text) / refuses to dump binary on a terminal. */
   emitArtifact(artifact: Artifact, out: string | undefined): Promise<void>;
   /** The passphrase for a new keystore or a new passphrase (asked twice on a terminal). */

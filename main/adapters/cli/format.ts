@@ -4,8 +4,12 @@ import type { AuditEntryView, CertificateInfo, KeyDetail, KeyView } from '../../
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
+  return [tableLine(headers, widths), ...rows.map((row) => tableLine(row, widths))].join('\n');
+}
+
+/** One line of a table with these column widths (a longer cell pushes the rest of its line only). */
+export function tableLine(cells: string[], widths: number[]): string {
+  return cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
 }
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '-');

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { exitCodeFor, SignetError, toErrorBody } from '../../core/errors.ts';
 import { parseInstant } from '../../core/time.ts';
@@ -120,6 +121,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const json = values.json === true;
   let session: Session | undefined;
+  let streamed = false;
   try {
     const now = typeof values.now === 'string' ? parseInstant(values.now) : undefined;
     const storePath = resolveStorePath(typeof values.store === 'string' ? values.store : undefined);
@@ -155,6 +157,11 @@ export async function main(argv: string[]): Promise<number> {
       printJson(value) {
         process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
       },
+      async write(text) {
+        streamed = true;
+        // Waits out a slow reader of a pipe, so that streamed output never piles up in memory here.
+        if (!process.stdout.write(json ? text : printable(text))) await once(process.stdout, 'drain');
+      },
       emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true),
       currentPassphrase,
       async newPassphrase(fileOption, envName) {
@@ -171,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof code === 'number' ? code : 0;
   } catch (error) {
     const body = toErrorBody(error);
-    if (json) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
+    if (json && !streamed) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     process.stderr.write(`signet ${command.name}: ${body.message}\n`);
     return exitCodeFor(body.code);
   } finally {

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../main/core/inspect/findings.ts';
+import { verifyCapture } from '../../../main/services/captures.ts';
 import { Session } from '../../../main/services/session.ts';
 import { initKeystore } from '../../../main/services/keystore.ts';
+import type { CaptureReport } from '../../../main/services/views.ts';
 import { signet } from '../../support/cli.ts';
 import { harText } from '../../support/capture.ts';
 import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
@@ -13,6 +16,8 @@ let dir: string;
 let store: string;
 let goodHar: string;
 let badHar: string;
+let manyHar: string;
+let manyReport: CaptureReport;
 const run = (args: string[]) => signet(args, { store });
 
 beforeAll(async () => {
@@ -26,7 +31,16 @@ beforeAll(async () => {
   writeFileSync(goodHar, harText([{ method: 'POST', url: 'https://api.klix.test/orders', body }]));
   badHar = join(dir, 'bad.har');
   writeFileSync(badHar, harText([{ method: 'POST', url: 'https://api.klix.test/orders', body: `${body.slice(0, -4)}AAAA` }]));
+  // Enough findings for the streamed output to be written in several pieces: valid, invalid, and
+  // exchanges without any (an unsigned body).
+  const bodies = [body, `${body.slice(0, -4)}AAAA`, '{"order":1}'];
+  manyHar = join(dir, 'many.har');
+  writeFileSync(manyHar, harText(Array.from({ length: 120 }, (_, index) => ({ method: 'POST', url: `https://api.klix.test/orders/${index}`, body: bodies[index % 3] }))));
   session.close();
+  // What the service reports when it keeps every finding, as the console asks for them.
+  const reader = Session.open(store);
+  manyReport = await verifyCapture(reader, { path: manyHar });
+  reader.close();
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,6 +52,38 @@ describe('signet capture', () => {
     expect(report).toMatchObject({ exchanges: 1, summary: { valid: 1 } });
     expect(Object.keys(report.findings[0] ?? {})).toEqual(expect.arrayContaining(['exchange', 'direction', 'scheme', 'location', 'verdict', 'kid', 'keyId', 'alg', 'detail']));
     expect(report.findings[0]).toMatchObject({ exchange: 0, direction: 'request', scheme: 'jws', location: 'body', verdict: 'valid', alg: 'RS256' });
+  }, 60_000);
+
+  it('verify --json streams the findings the service reports, in order, with the exchange count and summary', async () => {
+    const result = await run(['capture', 'verify', manyHar, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout.length).toBeGreaterThan(64 * 1024);
+    expect(manyReport.summary).toEqual({ valid: 40, invalid: 40 });
+    expect(result.json()).toEqual(JSON.parse(JSON.stringify(manyReport)));
+  }, 60_000);
+
+  it('verify prints a row per finding in fixed columns under one header, then the summary line', async () => {
+    const result = await run(['capture', 'verify', manyHar]);
+    expect(result.code).toBe(1);
+    const [header = '', ...lines] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^EXCH +DIR +SCHEME +WHERE +VERDICT +KID +DETAIL$/);
+    const rows = lines.slice(0, -2);
+    const cell = (row: string, name: string) => row.slice(header.indexOf(name)).split(' ')[0];
+    expect(rows.map((row) => [Number(cell(row, 'EXCH')), cell(row, 'SCHEME'), cell(row, 'VERDICT')])).toEqual(manyReport.findings.map((finding) => [finding.exchange, finding.scheme, finding.verdict]));
+    const summary = Object.entries(manyReport.summary).map(([verdict, count]) => `${count} ${verdict}`).join(', ');
+    expect(lines.slice(-2)).toEqual(['', `120 exchanges: ${summary}`]);
+  }, 60_000);
+
+  it('verify --json of a truncated capture is one document: the findings read before the cut, then the error', async () => {
+    const text = readFileSync(manyHar, 'utf8');
+    const truncated = join(dir, 'truncated.har');
+    writeFileSync(truncated, text.slice(0, text.lastIndexOf('"startedDateTime"'))); // inside the last entry
+    const result = await run(['capture', 'verify', truncated, '--json']);
+    expect(result.code).toBe(2);
+    const output = result.json<{ findings: Finding[]; error: { code: string; message: string } }>();
+    expect(output.error.code).toBe('ERR_HAR_MALFORMED');
+    expect(output.findings).toEqual(JSON.parse(JSON.stringify(manyReport.findings.filter((finding) => finding.exchange < 119))));
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
   it('verify exits 1 when a signature is invalid', async () => {

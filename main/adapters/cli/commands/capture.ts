@@ -1,23 +1,75 @@
-import { isFailing, type Finding } from '../../../core/inspect/findings.ts';
+import { isFailing, type Finding, type Verdict } from '../../../core/inspect/findings.ts';
 import type { ExchangeDetail } from '../../../services/views.ts';
-import { SignetError } from '../../../core/errors.ts';
-import { int, str, type Command } from '../command.ts';
-import { table } from '../format.ts';
+import { SignetError, toErrorBody } from '../../../core/errors.ts';
+import { int, str, type CliContext, type Command } from '../command.ts';
+import { table, tableLine } from '../format.ts';
 
-function findingsTable(findings: Finding[]): string {
-  if (findings.length === 0) return 'No security artifacts found.';
-  return table(
-    ['EXCH', 'DIR', 'SCHEME', 'WHERE', 'VERDICT', 'KID', 'DETAIL'],
-    findings.map((finding) => [
-      String(finding.exchange),
-      finding.direction === 'request' ? 'req' : 'resp',
-      finding.scheme,
-      finding.location,
-      finding.verdict,
-      finding.kid ? (finding.kid.length > 20 ? `${finding.kid.slice(0, 17)}...` : finding.kid) : '-',
-      finding.detail,
-    ]),
-  );
+// Fixed widths, so that rows print as findings come (a table sized to its widest cells would wait for
+// the last row): the widest scheme and verdict words fit, and a longer cell pushes its own line only.
+const FINDING_HEADERS = ['EXCH', 'DIR', 'SCHEME', 'WHERE', 'VERDICT', 'KID', 'DETAIL'];
+const FINDING_WIDTHS = [7, 4, 13, 20, 13, 20, 0];
+
+function findingCells(finding: Finding): string[] {
+  return [
+    String(finding.exchange),
+    finding.direction === 'request' ? 'req' : 'resp',
+    finding.scheme,
+    finding.location,
+    finding.verdict,
+    finding.kid ? (finding.kid.length > 20 ? `${finding.kid.slice(0, 17)}...` : finding.kid) : '-',
+    finding.detail,
+  ];
+}
+
+/** Output is handed to stdout in pieces of about this size: a write per finding would cost a system call each. */
+const FLUSH_CHARS = 64 * 1024;
+
+/** An object's members as JSON.stringify(value, null, 2) lays them out, to follow others in a document: `\n  "name": …\n}`. */
+const membersOf = (value: object): string => JSON.stringify(value, null, 2).slice(1);
+
+/**
+ * `capture verify`'s output, written as the findings come, so that none is kept: rows under a header,
+ * or with --json one document `{ "findings": [ … ], "exchanges": n, "summary": { … } }` (findings
+ * first: the count is known only at the end) that ends with `"error": { code, message }` instead when
+ * verification stops part-way. Before the first finding nothing is written, and main prints a failure
+ * as for any command.
+ */
+function streamedFindings(ctx: CliContext, beforeWrite: () => void) {
+  let pending = '';
+  let count = 0;
+  let failing = false;
+  const flush = async () => {
+    if (!pending) return;
+    const text = pending;
+    pending = '';
+    beforeWrite();
+    await ctx.write(text);
+  };
+  return {
+    /** Whether a finding so far makes the command exit 1. */
+    get failing() {
+      return failing;
+    },
+    add(findings: Finding[]): Promise<void> | undefined {
+      for (const finding of findings) {
+        failing ||= isFailing(finding.verdict);
+        if (ctx.json) pending += `${count ? ',\n' : '{\n  "findings": [\n'}    ${JSON.stringify(finding, null, 2).replaceAll('\n', '\n    ')}`;
+        else pending += `${count ? '' : `${tableLine(FINDING_HEADERS, FINDING_WIDTHS)}\n`}${tableLine(findingCells(finding), FINDING_WIDTHS)}\n`;
+        count++;
+      }
+      return pending.length >= FLUSH_CHARS ? flush() : undefined;
+    },
+    end({ exchanges, summary }: { exchanges: number; summary: Partial<Record<Verdict, number>> }): Promise<void> {
+      if (ctx.json) pending += `${count ? '\n  ],' : '{\n  "findings": [],'}${membersOf({ exchanges, summary })}\n`;
+      else pending += `${count ? '' : 'No security artifacts found.\n'}\n${exchanges} exchanges: ${summaryLine(summary)}\n`;
+      return flush();
+    },
+    /** Writes what came before the failure; a document already begun is closed with the error. */
+    fail(error: unknown): Promise<void> {
+      if (ctx.json && count) pending += `\n  ],${membersOf({ error: toErrorBody(error) })}\n`;
+      return flush();
+    },
+  };
 }
 
 function summaryLine(summary: Partial<Record<string, number>>): string {
@@ -49,21 +101,34 @@ function exchangeText(detail: ExchangeDetail): string {
 }
 
 /** Progress on stderr for terminals; Ctrl+C cancels cleanly (an import then leaves nothing behind). */
-function progressReporter(label: string): { signal: AbortSignal; onProgress: (progress: { bytesRead: number; totalBytes: number; exchanges: number }) => void; done(): void } {
+function progressReporter(label: string): {
+  signal: AbortSignal;
+  onProgress: (progress: { bytesRead: number; totalBytes: number; exchanges: number }) => void;
+  /** Erases the progress line (redrawn on the next progress), so output to the same terminal starts clean. */
+  clear(): void;
+  done(): void;
+} {
   const controller = new AbortController();
   const cancel = () => controller.abort();
   process.once('SIGINT', cancel);
   const tty = process.stderr.isTTY;
+  let shown = false;
+  const clear = () => {
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
+  };
   return {
     signal: controller.signal,
     onProgress({ bytesRead, totalBytes, exchanges }) {
       if (!tty) return;
       const percent = totalBytes ? Math.floor((bytesRead / totalBytes) * 100) : 100;
       process.stderr.write(`\r${label}: ${percent}% (${exchanges} exchanges)   `);
+      shown = true;
     },
+    clear,
     done() {
       process.off('SIGINT', cancel);
-      if (tty) process.stderr.write('\r\x1b[K');
+      clear();
     },
   };
 }
@@ -78,12 +143,18 @@ export const captureCommands: Command[] = [
     async run(ctx, values, [path = '']) {
       const at = str(values, 'at');
       const progress = progressReporter('verifying');
+      // Findings go out as they are produced, never all held: a gigabyte capture has millions (issue 7).
+      const output = streamedFindings(ctx, progress.clear);
       try {
-        const report = await ctx.call('captures.verify', { path, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
+        const report = await ctx
+          .call('captures.verify', { path, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress, onFindings: (findings) => output.add(findings) })
+          .catch(async (error: unknown) => {
+            await output.fail(error);
+            throw error;
+          });
         progress.done();
-        if (ctx.json) ctx.printJson(report);
-        else ctx.print(`${findingsTable(report.findings)}\n\n${report.exchanges} exchanges: ${summaryLine(report.summary)}`);
-        return report.findings.some((finding) => isFailing(finding.verdict)) ? 1 : 0;
+        await output.end(report);
+        return output.failing ? 1 : 0;
       } finally {
         progress.done();
       }
