@@ -60,6 +60,7 @@ describe('schema', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('page_size', { simple: true })).toBe(16384);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(256); // 4 MiB of log
   });
 
   it('refuses a keystore written by a newer Signet', async () => {

@@ -57,6 +57,18 @@ describe('importing a capture', () => {
     expect(listExchanges(store.session, { id: capture.id, host: 'api.onepoint.test', offset: 0, limit: 1 }).rows).toHaveLength(1);
   });
 
+  it('pages a capture in file order by exchange number, malformed entries included', async () => {
+    const entries: Record<string, unknown>[] = Array.from({ length: 30 }, (_, index) => harEntry({ url: `https://a.test/${index}` }));
+    entries[12] = { startedDateTime: '2026-06-01T12:00:00.000Z' }; // no request: malformed, still exchange #12
+    const capture = await importCapture(store.session, { path: writeCapture(store.dir, 'paging.har', harText(entries)) });
+    for (let offset = 0; offset < 32; offset += 5) {
+      const page = listExchanges(store.session, { id: capture.id, offset, limit: 7 });
+      expect(page.total).toBe(30);
+      expect(page.rows.map((row) => row.index)).toEqual(Array.from({ length: Math.max(0, Math.min(7, 30 - offset)) }, (_, at) => offset + at));
+    }
+    expect(listExchanges(store.session, { id: capture.id, offset: 12, limit: 1 }).rows[0]?.verdicts).toEqual(['capture:malformed']);
+  });
+
   it('shows an exchange with decoded JOSE panes, traces, and the JWE plaintext only when revealed', async () => {
     const capture = await importCapture(store.session, { path: await sampleCapture() });
     const first = await showExchange(store.session, { id: capture.id, index: 0 });
