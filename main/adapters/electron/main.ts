@@ -1,17 +1,18 @@
-import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, session as electronSession, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, Notification, protocol, session as electronSession, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dispatchResult } from '../../api/dispatch.ts';
 import { METHOD_NAMES } from '../../api/names.ts';
 import { registerOsNotifier, startNotificationTimer, type OsNotifier } from '../../services/notifications/index.ts';
 import { Session } from '../../services/session.ts';
+import { APP_SCHEME, RENDERER_URL, rendererFile } from './app-protocol.ts';
 
 /**
  * The Electron host is thin: one window, the preload bridge, the menu, and OS integrations. All work
  * goes through the same contract and dispatch as the CLI and browser mode.
  */
-const rendererIndex = join(__dirname, '../renderer/index.html');
-const rendererUrl = pathToFileURL(rendererIndex).href;
+const rendererRoot = join(__dirname, '../renderer');
 let mainWindow: BrowserWindow | undefined;
 let keystore: Session | undefined;
 let notificationTimer: ReturnType<typeof startNotificationTimer> | undefined;
@@ -45,7 +46,7 @@ function openKeystore(): Session {
 /** Only our own page may call the contract (not an iframe, not a page navigated elsewhere). */
 function fromOwnFrame(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame.parent === null && frame.url.split('#')[0] === rendererUrl && event.sender === mainWindow?.webContents;
+  return frame !== null && frame.parent === null && frame.url.split('#')[0] === RENDERER_URL && event.sender === mainWindow?.webContents;
 }
 
 function registerContract(): void {
@@ -108,13 +109,23 @@ function createWindow(): void {
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => (mainWindow = undefined));
-  void mainWindow.loadFile(rendererIndex);
+  void mainWindow.loadURL(RENDERER_URL);
 }
+
+/** The built renderer's files and nothing else; anything else is a 404. */
+function serveRenderer(request: Request): Promise<Response> | Response {
+  const file = rendererFile(request.url, rendererRoot);
+  if (!file || !existsSync(file)) return new Response('not found', { status: 404 });
+  return net.fetch(pathToFileURL(file).href);
+}
+
+// Before the app is ready: the renderer's scheme is a standard, secure origin (ES modules, fetch, CSP 'self').
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // Electron security checklist: no navigation away, no new windows, no permissions, no remote content.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event, url) => {
-    if (url.split('#')[0] !== rendererUrl) event.preventDefault();
+    if (url.split('#')[0] !== RENDERER_URL) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
@@ -133,6 +144,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     electronSession.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
     electronSession.defaultSession.setPermissionCheckHandler(() => false);
+    protocol.handle(APP_SCHEME, serveRenderer);
     registerContract();
     buildMenu();
     createWindow();

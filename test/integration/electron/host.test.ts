@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../../main/api/names.ts';
 
@@ -17,6 +18,9 @@ const recorded = vi.hoisted(() => ({
   permissionRequest: undefined as undefined | ((...args: unknown[]) => unknown),
   permissionCheck: undefined as undefined | ((...args: unknown[]) => unknown),
   openExternal: [] as string[],
+  privilegedSchemes: [] as unknown[],
+  protocols: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  loaded: [] as string[],
 }));
 
 vi.mock('electron', () => {
@@ -27,7 +31,8 @@ vi.mock('electron', () => {
     }
     once(): void {}
     on(): void {}
-    loadFile(): Promise<void> {
+    loadURL(url: string): Promise<void> {
+      recorded.loaded.push(url);
       return Promise.resolve();
     }
   }
@@ -44,6 +49,12 @@ vi.mock('electron', () => {
     dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }), showMessageBox: () => Promise.resolve() },
     ipcMain: { handle: (channel: string, listener: Listener) => recorded.ipc.set(channel, listener) },
     Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (template: unknown) => template },
+    // Electron's net.fetch reads file:// URLs; Node's fetch does not, so the file is read here.
+    net: { fetch: async (url: string) => new Response(await readFile(fileURLToPath(url))) },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => recorded.privilegedSchemes.push(...schemes),
+      handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => recorded.protocols.set(scheme, handler),
+    },
     Notification: class {
       on(): void {}
       show(): void {}
@@ -69,7 +80,7 @@ beforeAll(async () => {
   await import('../../../main/adapters/electron/main.ts');
   // app.whenReady().then(…) registers the handlers and opens the window on the next tick.
   await new Promise((resolve) => setImmediate(resolve));
-  rendererUrl = pathToFileURL(join(import.meta.dirname, '../../../main/adapters/electron', '../renderer/index.html')).href;
+  rendererUrl = 'signet://app/index.html';
 });
 afterAll(() => {
   recorded.app.get('window-all-closed')?.();
@@ -96,6 +107,47 @@ describe('the window (checklist: isolation, sandbox, no Node, web security)', ()
 
   it('loads its preload from the packaged CommonJS bundle', () => {
     expect(String((window().options.webPreferences as Record<string, unknown>).preload)).toMatch(/preload[/\\]index\.cjs$/);
+  });
+});
+
+describe('the origin of the renderer (checklist: a custom protocol, not file://)', () => {
+  // The handler serves from out/renderer beside out/main; here, main.ts runs from its sources, so
+  // that folder is main/adapters/renderer: one file is put there for the test.
+  const root = join(import.meta.dirname, '../../../main/adapters/renderer');
+  const serve = (url: string) => {
+    const handler = recorded.protocols.get('signet');
+    if (!handler) throw new Error('no handler for signet://');
+    return handler(new Request(url));
+  };
+  beforeAll(() => {
+    mkdirSync(join(root, 'assets'), { recursive: true });
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>Signet</title>');
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('loads the window from signet://app, a standard and secure scheme of its own', () => {
+    expect(recorded.loaded).toEqual(['signet://app/index.html']);
+    expect(recorded.privilegedSchemes).toEqual([{ scheme: 'signet', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  });
+
+  it('serves the built renderer', async () => {
+    const response = await serve('signet://app/index.html');
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>Signet</title>');
+  });
+
+  it.each([
+    'signet://app/../../../package.json',
+    'signet://app/%2e%2e/%2e%2e/%2e%2e/package.json',
+    'signet://app/assets/..%2F..%2F..%2Fpackage.json',
+    'signet://app/%2e%2e%5c%2e%2e%5cpackage.json',
+    'signet://app/assets/',
+    'signet://app/missing.js',
+    'signet://app/index.html%00.js',
+    'signet://other/index.html',
+    'signet://app/%E0%A4%A',
+  ])('answers 404 to %s', async (url) => {
+    expect((await serve(url)).status).toBe(404);
   });
 });
 

@@ -28,6 +28,7 @@ describe('packaging configuration', () => {
     ['enableCookieEncryption', 'true'],
     ['enableEmbeddedAsarIntegrityValidation', 'true'],
     ['onlyLoadAppFromAsar', 'true'],
+    ['grantFileProtocolExtraPrivileges', 'false'],
   ])('sets the %s fuse to %s', (fuse, value) => {
     expect(config).toMatch(/^electronFuses:/m);
     expect(setting(fuse)).toBe(value);
