@@ -58,6 +58,7 @@ describe('Electron host', () => {
     });
     try {
       const window = await app.firstWindow();
+      expect(window.url()).toMatch(/^signet:\/\/app\/index\.html(#|$)/);
       const status = await window.evaluate(() => {
         const bridge = (globalThis as unknown as { signet: Record<string, (input: unknown) => Promise<unknown>> }).signet;
         return bridge['keystore.status']?.({});
