@@ -137,26 +137,37 @@ export function pageQueries(query: ExchangeQuery): { rows: BoundSql; count: Boun
     params.scheme = query.scheme;
   }
   const findingsMatching = `FROM findings f WHERE f.capture_id = @captureId AND ${findingFilter.join(' AND ')}`;
-  // After a host or method filter, each of its exchanges is probed for a matching finding: measured on
-  // a million exchanges, a third of the time of listing every matching finding first (which for a
-  // common verdict such as "valid" is most of the capture). Without one, the findings index leads.
   const exchangeFiltered = where.length > 1;
-  if (findingFilter.length) {
-    where.push(exchangeFiltered ? `EXISTS (SELECT 1 FROM findings f WHERE f.capture_id = @captureId AND f.exchange_idx = e.idx AND ${findingFilter.join(' AND ')})` : `e.idx IN (SELECT f.exchange_idx ${findingsMatching})`);
+  const byIndex = query.sort !== 'severity';
+  const page = { ...params, limit: query.limit, offset: query.offset };
+  const columns = 'SELECT e.idx, e.started_at, e.method, e.host, e.path, e.status, e.severity, e.verdicts FROM exchanges e';
+
+  if (findingFilter.length === 0 && !exchangeFiltered) {
+    // Exchange i is the i-th row (imports number every entry, malformed ones too): in file order the
+    // page starts at idx = offset, where OFFSET would step over every row before it (the last page of a
+    // million: 0.3 ms instead of 30).
+    const rows = byIndex
+      ? `${columns} WHERE ${where[0]} AND e.idx >= @offset ORDER BY e.idx LIMIT @limit`
+      : `${columns} WHERE ${where[0]} ORDER BY e.severity DESC, e.idx LIMIT @limit OFFSET @offset`;
+    return { rows: { sql: rows, params: page }, count: 'stored' };
   }
-  const order = query.sort === 'severity' ? 'e.severity DESC, e.idx' : 'e.idx';
-  // Unfiltered in file order, exchange i is the i-th row (imports number every entry, malformed ones
-  // too): the page starts at idx = offset, where OFFSET would step through every row before it (the
-  // last page of a million: 0.3 ms instead of ~30 ms).
-  const seek = where.length === 1 && query.sort !== 'severity';
-  const rows = {
-    sql: `SELECT e.idx, e.started_at, e.method, e.host, e.path, e.status, e.severity, e.verdicts FROM exchanges e WHERE ${[...where, ...(seek ? ['e.idx >= @offset'] : [])].join(' AND ')} ORDER BY ${order} LIMIT @limit${seek ? '' : ' OFFSET @offset'}`,
-    params: { ...params, limit: query.limit, offset: query.offset },
+  if (!exchangeFiltered) {
+    // In file order the page is cut in the findings index, which is in exchange order, and only its
+    // rows are looked up ("valid" on a million: 0.5 ms for the first page instead of the 116 ms of
+    // listing every match first). Counted on that index alone.
+    const rows = byIndex
+      ? `${columns} WHERE ${where[0]} AND e.idx IN (SELECT DISTINCT f.exchange_idx ${findingsMatching} ORDER BY f.exchange_idx LIMIT @limit OFFSET @offset) ORDER BY e.idx`
+      : `${columns} WHERE ${where[0]} AND e.idx IN (SELECT f.exchange_idx ${findingsMatching}) ORDER BY e.severity DESC, e.idx LIMIT @limit OFFSET @offset`;
+    return { rows: { sql: rows, params: page }, count: { sql: `SELECT count(DISTINCT f.exchange_idx) AS n ${findingsMatching}`, params } };
+  }
+  // After a host or method filter, each of its exchanges is probed for a matching finding: a third of
+  // the time of listing every matching finding first (host + verdict on a million: 12 ms to count).
+  if (findingFilter.length > 0) where.push(`EXISTS (SELECT 1 ${findingsMatching} AND f.exchange_idx = e.idx)`);
+  const filtered = where.join(' AND ');
+  return {
+    rows: { sql: `${columns} WHERE ${filtered} ORDER BY ${byIndex ? 'e.idx' : 'e.severity DESC, e.idx'} LIMIT @limit OFFSET @offset`, params: page },
+    count: { sql: `SELECT count(*) AS n FROM exchanges e WHERE ${filtered}`, params },
   };
-  if (where.length === 1) return { rows, count: 'stored' };
-  // Filtered on findings only: counted on the findings index alone, without visiting exchanges.
-  const count = !exchangeFiltered ? `SELECT count(DISTINCT f.exchange_idx) AS n ${findingsMatching}` : `SELECT count(*) AS n FROM exchanges e WHERE ${where.join(' AND ')}`;
-  return { rows, count: { sql: count, params } };
 }
 
 export function capturesRepository(db: Db) {

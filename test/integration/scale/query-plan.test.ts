@@ -80,6 +80,21 @@ describe('paging a capture of a million exchanges', () => {
     expect(replays.rows.map((row) => row.index)).toEqual(Array.from({ length: 50 }, (_, k) => k * 1000 + 7));
   });
 
+  it('pages a findings filter in file order with each exchange once, deep pages too', () => {
+    // Every fifth exchange has two jws findings: the page must still list it once.
+    const jws = (i: number) => i % 3 === 0 || i % 5 === 0;
+    const expected = (offset: number) => {
+      const found: number[] = [];
+      for (let i = 0, seen = 0; i < ROWS && found.length < 20; i++) if (jws(i) && seen++ >= offset) found.push(i);
+      return found;
+    };
+    for (const offset of [0, 1, 466_600]) {
+      expect(session.captures.page({ captureId: CAPTURE, scheme: 'jws', offset, limit: 20 }).rows.map((row) => row.index)).toEqual(expected(offset));
+    }
+    const invalid = session.captures.page({ captureId: CAPTURE, verdict: 'invalid', offset: 99_990, limit: 20 });
+    expect(invalid.rows.map((row) => row.index)).toEqual(Array.from({ length: 10 }, (_, k) => (99_990 + k) * 10));
+  });
+
   it('keeps the captures apart', () => {
     expect(session.captures.page({ captureId: 'c_small', host: 'h1.test', offset: 0, limit: 200 }).rows.map((row) => row.index)).toEqual([0]);
   });
