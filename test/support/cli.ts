@@ -12,7 +12,10 @@ export interface CliResult {
 }
 
 /** Runs the real CLI in a child process, as a user would (no TTY: passphrase from the environment). */
-export function signet(args: string[], options: { store: string; env?: Record<string, string | undefined>; input?: string | Buffer } = { store: '' }): Promise<CliResult> {
+export function signet(
+  args: string[],
+  options: { store: string; env?: Record<string, string | undefined>; input?: string | Buffer; /** Stop reading after this many bytes, as `| head` does. */ readBytes?: number } = { store: '' },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, SIGNET_STORE: options.store, SIGNET_PASSPHRASE: TEST_PASSPHRASE, NO_COLOR: '1', ...options.env },
@@ -20,7 +23,12 @@ export function signet(args: string[], options: { store: string; env?: Record<st
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    let read = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      read += chunk.length;
+      if (options.readBytes !== undefined && read >= options.readBytes) child.stdout.destroy();
+    });
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {

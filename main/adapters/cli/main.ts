@@ -85,7 +85,16 @@ function commandHelp(command: Command): string {
   return `Usage: signet ${command.name} ${command.usage}\n\n${command.summary}`;
 }
 
+/** Exit status of a command whose reader went away, as for a Unix tool killed by SIGPIPE (128 + 13). */
+const READER_GONE = 141;
+
 export async function main(argv: string[]): Promise<number> {
+  // `signet … | head`: once the reader has gone there is no one to tell, so stop at once and quietly,
+  // as Unix tools do (output is only written after any storing is done, so nothing is cut half-way).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.stderr.write(`signet: cannot write the output (${error.code ?? error.message})\n`);
+    process.exit(error.code === 'EPIPE' ? READER_GONE : 2);
+  });
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
     process.stdout.write(`signet ${VERSION}\n`);
     return 0;

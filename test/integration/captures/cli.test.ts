@@ -86,6 +86,15 @@ describe('signet capture', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
+  it('verify stops quietly when its reader goes away (`| head`), with the status of a broken pipe', async () => {
+    // Output well over what a pipe holds (64 KiB), so the writer meets the closed end.
+    const large = join(dir, 'large.har');
+    writeFileSync(large, harText(Array.from({ length: 3000 }, (_, index) => ({ method: 'POST', url: `https://api.klix.test/orders/${index}`, body: `eyJhbGciOiJSUzI1NiIsImtpZCI6Im5vLXN1Y2gta2V5In0.e30.${'A'.repeat(342)}` }))));
+    const result = await signet(['capture', 'verify', large, '--json'], { store, readBytes: 1000 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(141);
+  }, 60_000);
+
   it('verify exits 1 when a signature is invalid', async () => {
     const result = await run(['capture', 'verify', badHar]);
     expect(result.code).toBe(1);
