@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import type { KeyResolver, ResolvedKey } from '../core/inspect/resolver.ts';
+import { keyLookup, type KeyResolver, type ResolvedKey } from '../core/inspect/resolver.ts';
 import type { KeySnapshot, ResolverSnapshot } from '../core/inspect/snapshot.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { privateKeyOf, publicKeyOf, secretOf } from './key-records.ts';
@@ -57,15 +57,9 @@ function resolved(session: Session, record: KeyRecord): ResolvedKey {
  * and secrets are opened on first use, and only while the keystore is unlocked.
  */
 export function keyResolver(session: Session): KeyResolver {
-  const keys = session.keys.list().map((record) => resolved(session, record));
-  const byKid = new Map(keys.map((key) => [key.kid, key]));
-  const byAppId = new Map(keys.filter((key) => key.appId !== null).map((key) => [key.appId ?? '', key]));
   const apiKeyMatches = new Map<string, { id: string; name: string } | undefined>();
   return {
-    byKid: (kid) => byKid.get(kid),
-    byAppId: (appId) => byAppId.get(appId),
-    verificationKeys: () => keys.filter((key) => key.use !== 'enc' && key.type !== 'x25519'),
-    decryptionKeys: () => keys.filter((key) => key.hasPrivate && key.type !== 'ed25519'),
+    ...keyLookup(session.keys.list().map((record) => resolved(session, record))),
     apiKey(value) {
       // A capture repeats the same few keys thousands of times: hash each distinct value once.
       if (!apiKeyMatches.has(value)) {

@@ -38,3 +38,18 @@ export interface KeyResolver {
   /** True when secrets and private keys cannot be read (keystore locked). */
   readonly locked: boolean;
 }
+
+/**
+ * Lookups over the held keys, the same for the session's resolver and a worker's snapshot: by kid, by
+ * AppId, and which keys may verify a kid-less token or open a JWE without a usable kid.
+ */
+export function keyLookup(keys: readonly ResolvedKey[]): Pick<KeyResolver, 'byKid' | 'byAppId' | 'verificationKeys' | 'decryptionKeys'> {
+  const byKid = new Map(keys.map((key) => [key.kid, key]));
+  const byAppId = new Map(keys.filter((key) => key.appId !== null).map((key) => [key.appId ?? '', key]));
+  return {
+    byKid: (kid) => byKid.get(kid),
+    byAppId: (appId) => byAppId.get(appId),
+    verificationKeys: () => keys.filter((key) => key.use !== 'enc' && key.type !== 'x25519'),
+    decryptionKeys: () => keys.filter((key) => key.hasPrivate && key.type !== 'ed25519'),
+  };
+}

@@ -1,5 +1,5 @@
 import { createHmac, type KeyObject } from 'node:crypto';
-import type { KeyFacts, KeyResolver, ResolvedKey } from './resolver.ts';
+import { keyLookup, type KeyFacts, type KeyResolver, type ResolvedKey } from './resolver.ts';
 
 /**
  * The keystore as a worker thread sees it: plain data and KeyObjects, which cross threads by
@@ -37,16 +37,10 @@ function resolvedFrom(snapshot: KeySnapshot): ResolvedKey {
 
 /** A KeyResolver over a snapshot, answering as `keyResolver(session)` does for everything but private keys. */
 export function snapshotResolver(snapshot: ResolverSnapshot): KeyResolver {
-  const keys = snapshot.keys.map(resolvedFrom);
-  const byKid = new Map(keys.map((key) => [key.kid, key]));
-  const byAppId = new Map(keys.filter((key) => key.appId !== null).map((key) => [key.appId ?? '', key]));
   const known = new Map((snapshot.apiKeys?.known ?? []).map((entry) => [entry.hash, { id: entry.id, name: entry.name }]));
   const matches = new Map<string, { id: string; name: string } | undefined>();
   return {
-    byKid: (kid) => byKid.get(kid),
-    byAppId: (appId) => byAppId.get(appId),
-    verificationKeys: () => keys.filter((key) => key.use !== 'enc' && key.type !== 'x25519'),
-    decryptionKeys: () => keys.filter((key) => key.hasPrivate && key.type !== 'ed25519'),
+    ...keyLookup(snapshot.keys.map(resolvedFrom)),
     apiKey(value) {
       const salt = snapshot.apiKeys?.salt;
       if (!salt) return undefined;
