@@ -5,6 +5,9 @@ import { encryptCompact } from '../../main/core/jose/encrypt.ts';
 import { selfSignCertificate } from '../../main/core/keys/certificates.ts';
 import { importKeys, importSecret } from '../../main/services/keys.ts';
 import type { Session } from '../../main/services/session.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { tempStore, type TempStore } from '../support/store.ts';
+import type { CorpusContext } from './cases.ts';
 
 /**
  * Keys made in the test (never committed) and the tools to forge hostile JOSE objects with them:
@@ -118,4 +121,28 @@ export function nested(depth: number): string {
 export function* filler(total: number, byte = 'x'): Generator<Buffer> {
   const chunk = Buffer.alloc(1024 * 1024, byte);
   for (let left = total; left > 0; left -= chunk.length) yield left >= chunk.length ? chunk : chunk.subarray(0, left);
+}
+
+export interface CorpusFixture {
+  store: TempStore;
+  keys: HeldKeys;
+  /** A loopback server that counts requests: nothing in the corpus may make Signet fetch anything. */
+  trap: Awaited<ReturnType<typeof countingServer>>;
+  ctx: CorpusContext;
+}
+
+/** A keystore holding the corpus's keys and the fetch trap, made before the file's tests and removed after. */
+export function corpusFixture(): CorpusFixture {
+  const fixture = {} as CorpusFixture;
+  beforeAll(async () => {
+    fixture.store = await tempStore();
+    fixture.keys = await holdKeys(fixture.store.session);
+    fixture.trap = await countingServer();
+    fixture.ctx = { keys: fixture.keys, fetchTrap: fixture.trap.url };
+  }, 60_000);
+  afterAll(async () => {
+    await fixture.trap?.close();
+    fixture.store?.cleanup();
+  });
+  return fixture;
 }

@@ -2,35 +2,20 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeFor, type ErrorCode } from '../../main/core/errors.ts';
 import { importCapture } from '../../main/services/captures.ts';
 import { harText } from '../support/capture.ts';
 import { signet, type CliResult } from '../support/cli.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
-import { countingServer, holdKeys, type HeldKeys } from './builders.ts';
-import { CORPUS, type CorpusCase, type CorpusContext, type CorpusInput } from './cases.ts';
+import { corpusFixture } from './builders.ts';
+import { CORPUS, type CorpusCase, type CorpusInput } from './cases.ts';
 
 // The corpus through the real CLI: `signet verify`, `signet decrypt`, `signet keys import` and
 // `signet capture verify`, as a user or a CI job runs them.
 
-let store: TempStore;
-let keys: HeldKeys;
-let trap: Awaited<ReturnType<typeof countingServer>>;
-let ctx: CorpusContext;
+const corpus = corpusFixture();
 
-beforeAll(async () => {
-  store = await tempStore();
-  keys = await holdKeys(store.session);
-  trap = await countingServer();
-  ctx = { keys, fetchTrap: trap.url };
-}, 60_000);
-afterAll(async () => {
-  await trap.close();
-  store.cleanup();
-});
-
-const run = (args: string[], input?: string) => signet([...args, '--json'], { store: store.path, ...(input !== undefined && { input }) });
+const run = (args: string[], input?: string) => signet([...args, '--json'], { store: corpus.store.path, ...(input !== undefined && { input }) });
 
 async function runCase(entry: CorpusCase, input: CorpusInput): Promise<CliResult> {
   switch (input.target) {
@@ -39,12 +24,12 @@ async function runCase(entry: CorpusCase, input: CorpusInput): Promise<CliResult
     case 'jwe':
       return run(['decrypt', '-'], input.token);
     case 'key-file': {
-      const path = join(store.dir, `${entry.id}.key`);
+      const path = join(corpus.store.dir, `${entry.id}.key`);
       writeFileSync(path, input.bytes);
       return run(['keys', 'import', path]);
     }
     case 'capture': {
-      const path = join(store.dir, input.fileName);
+      const path = join(corpus.store.dir, input.fileName);
       await pipeline(Readable.from(input.chunks()), createWriteStream(path));
       return run(['capture', 'verify', path]);
     }
@@ -61,14 +46,14 @@ function expectedExit(service: string): number {
 
 function expectNothingLeaked(result: CliResult): void {
   const output = result.stdout + result.stderr;
-  for (const secret of keys.secrets) expect(output).not.toContain(secret.slice(0, 16));
+  for (const secret of corpus.keys.secrets) expect(output).not.toContain(secret.slice(0, 16));
   // A user never sees a stack trace.
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
 describe.each(CORPUS.map((entry): [string, CorpusCase] => [entry.id, entry]))('signet on corpus %s', (_id, entry) => {
   it(`exits ${expectedExit(entry.service)} with ${entry.service}`, async () => {
-    const result = await runCase(entry, await entry.build(ctx));
+    const result = await runCase(entry, await entry.build(corpus.ctx));
     expect({ code: result.code, stderr: result.stderr.slice(0, 300) }).toMatchObject({ code: expectedExit(entry.service) });
     expectNothingLeaked(result);
     const output = result.json<{ verdict?: string; error?: { code: string; message: string }; findings?: { verdict: string }[] }>();
@@ -87,20 +72,20 @@ function input(entry: CorpusCase): string {
 
 describe('signet after the corpus', () => {
   it('fetched nothing from a jku or x5u URL', () => {
-    expect(trap.requests()).toBe(0);
+    expect(corpus.trap.requests()).toBe(0);
   });
 
   it('still holds every key (SQL-shaped kids were only ever looked up)', async () => {
     const listed = await run(['keys', 'list']);
-    expect(listed.json<{ kid: string }[]>().map((key) => key.kid)).toEqual(expect.arrayContaining([keys.rsa.kid, keys.ecEnc.kid, keys.hmac.kid]));
+    expect(listed.json<{ kid: string }[]>().map((key) => key.kid)).toEqual(expect.arrayContaining([corpus.keys.rsa.kid, corpus.keys.ecEnc.kid, corpus.keys.hmac.kid]));
   });
 
   it('shows terminal escape sequences from a capture as text, never as control characters', async () => {
     const escapes = '\u001b]52;c;cGF5bG9hZA==\u0007\u001b[2J\u001b]0;owned\u0007\r';
-    const path = join(store.dir, 'escapes.har');
+    const path = join(corpus.store.dir, 'escapes.har');
     writeFileSync(path, harText([{ method: 'POST', url: 'https://a.test/\u001b[31mred', headers: { 'X-Note': escapes }, body: `{"note":"${escapes.replace(/[\u0000-\u001f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}"}` }]));
-    const capture = await importCapture(store.session, { path });
-    const shown = await signet(['capture', 'show', capture.id, '--exchange', '0'], { store: store.path });
+    const capture = await importCapture(corpus.store.session, { path });
+    const shown = await signet(['capture', 'show', capture.id, '--exchange', '0'], { store: corpus.store.path });
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('X-Note');
     expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);

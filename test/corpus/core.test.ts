@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isSignetError, SignetError } from '../../main/core/errors.ts';
 import { isFailing } from '../../main/core/inspect/findings.ts';
 import { decryptCompact } from '../../main/core/jose/decrypt.ts';
@@ -14,27 +14,12 @@ import { readCapture } from '../../main/core/traffic/index.ts';
 import { verifyCapture } from '../../main/services/captures.ts';
 import { importKeys } from '../../main/services/keys.ts';
 import { decryptToken, verifyToken } from '../../main/services/workbench/jose.ts';
-import { tempStore, type TempStore } from '../support/store.ts';
-import { countingServer, holdKeys, publicJwkOf, type HeldKeys } from './builders.ts';
-import { CORPUS, type CorpusCase, type CorpusContext, type CorpusInput } from './cases.ts';
+import { corpusFixture, publicJwkOf } from './builders.ts';
+import { CORPUS, type CorpusCase, type CorpusInput } from './cases.ts';
 
 // Every case of the corpus through the core parser and through the use case behind the CLI and console.
 
-let store: TempStore;
-let keys: HeldKeys;
-let trap: Awaited<ReturnType<typeof countingServer>>;
-let ctx: CorpusContext;
-
-beforeAll(async () => {
-  store = await tempStore();
-  keys = await holdKeys(store.session);
-  trap = await countingServer();
-  ctx = { keys, fetchTrap: trap.url };
-}, 60_000);
-afterAll(async () => {
-  await trap.close();
-  store.cleanup();
-});
+const corpus = corpusFixture();
 
 /** 'ok', or the code of the SignetError thrown; anything else thrown fails the test. */
 async function codeOf(work: () => unknown): Promise<{ code: string; message: string }> {
@@ -48,18 +33,18 @@ async function codeOf(work: () => unknown): Promise<{ code: string; message: str
 }
 
 function expectNoSecret(text: string): void {
-  for (const secret of keys.secrets) expect(text).not.toContain(secret.slice(0, 16));
+  for (const secret of corpus.keys.secrets) expect(text).not.toContain(secret.slice(0, 16));
 }
 
 async function core(input: CorpusInput): Promise<{ code: string; message: string; items?: string[] }> {
   switch (input.target) {
     case 'jws':
-      return codeOf(() => verifyCompact(input.token, { key: { type: 'rsa' }, publicKey: keys.rsa.publicKey }));
+      return codeOf(() => verifyCompact(input.token, { key: { type: 'rsa' }, publicKey: corpus.keys.rsa.publicKey }));
     case 'jwe':
       return codeOf(() =>
         input.pbes2
-          ? decryptCompact(input.token, { keyType: 'hmac', secret: keys.hmac.secret, allowPbes2: true })
-          : decryptCompact(input.token, { keyType: 'ec', privateKey: keys.ecEnc.privateKey }),
+          ? decryptCompact(input.token, { keyType: 'hmac', secret: corpus.keys.hmac.secret, allowPbes2: true })
+          : decryptCompact(input.token, { keyType: 'ec', privateKey: corpus.keys.ecEnc.privateKey }),
       );
     case 'key-file':
       return codeOf(() => parseKeyFile(input.bytes));
@@ -78,7 +63,7 @@ async function core(input: CorpusInput): Promise<{ code: string; message: string
 }
 
 async function writeCapture(input: Extract<CorpusInput, { target: 'capture' }>): Promise<string> {
-  const path = join(store.dir, input.fileName);
+  const path = join(corpus.store.dir, input.fileName);
   await pipeline(Readable.from(input.chunks()), createWriteStream(path));
   return path;
 }
@@ -95,18 +80,18 @@ async function service(input: CorpusInput): Promise<string> {
   };
   switch (input.target) {
     case 'jws':
-      return outcome(async () => (await verifyToken(store.session, { token: input.token })).verdict);
+      return outcome(async () => (await verifyToken(corpus.store.session, { token: input.token })).verdict);
     case 'jwe':
-      return outcome(async () => (await decryptToken(store.session, { token: input.token })).verdict);
+      return outcome(async () => (await decryptToken(corpus.store.session, { token: input.token })).verdict);
     case 'key-file':
       return outcome(async () => {
-        const before = store.session.keys.count();
-        await importKeys(store.session, { content: input.bytes });
-        return store.session.keys.count() > before ? 'ok' : 'nothing stored';
+        const before = corpus.store.session.keys.count();
+        await importKeys(corpus.store.session, { content: input.bytes });
+        return corpus.store.session.keys.count() > before ? 'ok' : 'nothing stored';
       });
     case 'capture':
       return outcome(async () => {
-        const report = await verifyCapture(store.session, { path: await writeCapture(input) });
+        const report = await verifyCapture(corpus.store.session, { path: await writeCapture(input) });
         report.findings.forEach((finding) => expectNoSecret(finding.detail));
         return report.findings.some((finding) => isFailing(finding.verdict)) ? 'failing' : 'passing';
       });
@@ -116,7 +101,7 @@ async function service(input: CorpusInput): Promise<string> {
 describe.each(CORPUS.map((entry): [string, CorpusCase] => [entry.id, entry]))('corpus %s', (_id, entry) => {
   let input: CorpusInput;
   beforeAll(async () => {
-    input = await entry.build(ctx);
+    input = await entry.build(corpus.ctx);
   });
 
   it(`core: ${entry.core}`, async () => {
@@ -135,17 +120,17 @@ describe.each(CORPUS.map((entry): [string, CorpusCase] => [entry.id, entry]))('c
 
 describe('what the corpus must never do', () => {
   it('fetched nothing from a jku or x5u URL', () => {
-    expect(trap.requests()).toBe(0);
+    expect(corpus.trap.requests()).toBe(0);
   });
 
   it('left the keystore intact after SQL-shaped kids (the keys table still holds every key)', () => {
-    expect(store.session.keys.list().map((key) => key.kid)).toEqual(expect.arrayContaining([keys.rsa.kid, keys.ecEnc.kid, keys.hmac.kid]));
+    expect(corpus.store.session.keys.list().map((key) => key.kid)).toEqual(expect.arrayContaining([corpus.keys.rsa.kid, corpus.keys.ecEnc.kid, corpus.keys.hmac.kid]));
   });
 });
 
 describe('duplicate JSON members outside JOSE headers (documented: last one wins, as JSON.parse)', () => {
   it('reads the last kid of a JWK with two', async () => {
-    const jwk = JSON.stringify(publicJwkOf(keys.attacker.ecPublic)).replace(/^\{/, '{"kid":"first","kid":"last",');
+    const jwk = JSON.stringify(publicJwkOf(corpus.keys.attacker.ecPublic)).replace(/^\{/, '{"kid":"first","kid":"last",');
     const parsed = await parseKeyFile(Buffer.from(jwk));
     expect(parsed.keys[0]?.kid).toBe('last');
   });
