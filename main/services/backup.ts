@@ -20,10 +20,11 @@ import {
 } from '../core/backup/format.ts';
 import { SignetError } from '../core/errors.ts';
 import { auditLog } from '../store/audit.ts';
-import { copyOver, foreignKeyProblems, integrityProblems, rowCount, snapshotTo, tableNames, vaultKdfParams } from '../store/backup.ts';
+import { copyOver, dropUnfinishedImports, foreignKeyProblems, integrityProblems, rowCount, snapshotTo, tableNames, vaultKdfParams } from '../store/backup.ts';
 import { openDb, SCHEMA_VERSION, type Db } from '../store/db.ts';
 import { DEFAULT_KDF, unlockVault, vaultExists } from '../store/vault.ts';
 import { describeFsError } from './fs-errors.ts';
+import { processAlive } from './processes.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -58,15 +59,6 @@ function tempPath(storePath: string, purpose: 'backup' | 'restore'): string {
 }
 
 const TEMP_NAME = /\.signet-(?:backup|restore)-(\d+)-[0-9a-f]{8}\.tmp(?:-wal|-shm|-journal)?$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
 
 /** Snapshots left by a run that was killed hold a copy of the store: remove them once their process is gone. */
 export function sweepStaleTemporaries(storePath: string): void {
@@ -134,7 +126,7 @@ export async function backupKeystore(session: Session, input: BackupInput): Prom
     createdAt,
     schemaVersion: SCHEMA_VERSION,
     keys: rowCount(session.db, 'keys'),
-    captures: rowCount(session.db, 'captures'),
+    captures: session.captures.list().length,
     auditRows: rowCount(session.db, 'audit_log'),
   };
   session.transaction(() => session.audit.append('keystore.backup-written', null, { file: basename(input.path), bytes, schemaVersion: SCHEMA_VERSION }, session.clock()));
@@ -210,6 +202,7 @@ export async function restoreKeystore(session: Session, input: RestoreInput): Pr
     const candidate = checkedCandidate(candidatePath);
     try {
       await checkPassphrase(candidate, input.passphrase, 'the backup opened, but its keystore does not unlock with that passphrase');
+      dropUnfinishedImports(candidate);
       view = {
         bytes: (await stat(input.path)).size,
         createdAt: header.createdAt,

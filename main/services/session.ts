@@ -9,6 +9,7 @@ import { settingsRepository } from '../store/settings.ts';
 import { agreementsRepository, ephemeralRepository } from '../store/workbench.ts';
 import { MasterKey, vaultExists } from '../store/vault.ts';
 import { JobRegistry } from './jobs.ts';
+import { processAlive } from './processes.ts';
 
 export type Clock = () => Date;
 
@@ -43,11 +44,14 @@ export class Session {
     this.#removeStaleImports();
   }
 
-  /** A capture import killed half-way left rows marked 'importing': they were never visible; drop them. */
+  /**
+   * A capture import killed half-way left rows marked 'importing': they were never visible; drop them.
+   * An import whose process still runs (the console's, while the CLI opens the same store) is kept.
+   */
   #removeStaleImports(): void {
-    const stale = this.captures.staleImports();
+    const stale = this.captures.unfinishedImports().filter((row) => row.importerPid === null || !processAlive(row.importerPid));
     if (stale.length === 0 || this.db.readonly) return;
-    this.transaction(() => stale.forEach((id) => this.captures.delete(id)));
+    this.transaction(() => stale.forEach((row) => this.captures.delete(row.id)));
   }
 
   /** Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. */

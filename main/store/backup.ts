@@ -42,6 +42,14 @@ export function rowCount(db: Db, table: 'keys' | 'audit_log' | 'captures'): numb
 }
 
 /**
+ * An import that was running when the backup was taken never finished in it: its rows are not
+ * restored (its process id means nothing on this side of the restore).
+ */
+export function dropUnfinishedImports(candidate: Db): void {
+  candidate.prepare("DELETE FROM captures WHERE state = 'importing'").run();
+}
+
+/**
  * Replaces the content of the live store with the candidate's, in one transaction on the live file.
  * Connections already open on it (this process's session) see the new content. SQLite cannot change
  * the page size of a WAL database by copying into it (keystores made before 16 KiB pages have 4 KiB

@@ -172,7 +172,8 @@ export function pageQueries(query: ExchangeQuery): { rows: BoundSql; count: Boun
 
 export function capturesRepository(db: Db) {
   const insertCapture = db.prepare(
-    `INSERT INTO captures (id, name, format, file_name, bytes, state, imported_at, checked_at) VALUES (@id, @name, @format, @file_name, 0, 'importing', @imported_at, @checked_at)`,
+    `INSERT INTO captures (id, name, format, file_name, bytes, state, imported_at, checked_at, importer_pid)
+     VALUES (@id, @name, @format, @file_name, 0, 'importing', @imported_at, @checked_at, @importer_pid)`,
   );
   const complete = db.prepare(`UPDATE captures SET state = 'complete', format = @format, bytes = @bytes, exchange_count = @exchange_count, summary = @summary WHERE id = @id`);
   const insertExchange = db.prepare(
@@ -189,7 +190,7 @@ export function capturesRepository(db: Db) {
   const list = db.prepare(`SELECT * FROM captures WHERE state = 'complete' ORDER BY imported_at DESC, id`);
   const get = db.prepare(`SELECT * FROM captures WHERE id = ? AND state = 'complete'`);
   const remove = db.prepare('DELETE FROM captures WHERE id = ?');
-  const stale = db.prepare(`SELECT id FROM captures WHERE state = 'importing'`);
+  const unfinished = db.prepare(`SELECT id, importer_pid FROM captures WHERE state = 'importing'`);
   const exchangeRow = db.prepare('SELECT idx, started_at, method, host, path, status, severity, verdicts FROM exchanges WHERE capture_id = ? AND idx = ?');
   const messages = db.prepare('SELECT * FROM exchange_messages WHERE capture_id = ? AND idx = ?');
   const findingsOf = db.prepare('SELECT * FROM findings WHERE capture_id = ? AND exchange_idx = ? ORDER BY seq');
@@ -253,8 +254,10 @@ export function capturesRepository(db: Db) {
   };
 
   return {
+    /** Starts an import by this process (its pid tells other processes the import is alive). */
     begin(record: Pick<CaptureRecord, 'id' | 'name' | 'format' | 'fileName' | 'importedAt' | 'checkedAt'>): void {
       insertCapture.run({
+        importer_pid: process.pid,
         id: record.id,
         name: record.name,
         format: record.format,
@@ -294,9 +297,12 @@ export function capturesRepository(db: Db) {
     delete(id: string): void {
       remove.run(id);
     },
-    /** Imports cut short by a crash or kill: their rows are never shown and are removed on open. */
-    staleImports(): string[] {
-      return (stale.all() as { id: string }[]).map((row) => row.id);
+    /**
+     * Imports not finished, with the process running each (null for rows older than the column): those
+     * whose process is gone were cut short by a crash or kill, are never shown, and are removed on open.
+     */
+    unfinishedImports(): { id: string; importerPid: number | null }[] {
+      return (unfinished.all() as { id: string; importer_pid: number | null }[]).map((row) => ({ id: row.id, importerPid: row.importer_pid }));
     },
     /**
      * A page of exchanges; every filter and sort runs on an index (migration 005; EXPLAIN QUERY PLAN

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeHeader, parseHeader, type BackupHeader } from '../../../main/core/backup/format.ts';
 import { backupKeystore, restoreKeystore } from '../../../main/services/backup.ts';
-import { importCapture } from '../../../main/services/captures.ts';
+import { importCapture, listCaptures } from '../../../main/services/captures.ts';
 import { changePassphrase, unlockKeystore } from '../../../main/services/keystore.ts';
 import { generateKey, importSecret } from '../../../main/services/keys.ts';
 import { resolveKey, secretOf } from '../../../main/services/key-records.ts';
@@ -130,6 +130,22 @@ describe('restore', () => {
       }
     } finally {
       older.close();
+    }
+  });
+
+  it('leaves out an import that was still running when the backup was taken', async () => {
+    const [done] = listCaptures(store.session);
+    store.session.captures.begin({ id: 'c_running', name: 'half', format: 'har', fileName: 'half.har', importedAt: new Date(), checkedAt: null });
+    store.session.db.prepare(`INSERT INTO exchanges (capture_id, idx, method, host, path, severity, verdicts) VALUES ('c_running', 0, 'GET', 'a', '/', 0, '')`).run();
+    const backup = await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+    expect(backup.captures).toBe(1);
+    const target = newStore('restored.db');
+    try {
+      expect(await restoreKeystore(target, { path: backupPath(), passphrase: TEST_PASSPHRASE })).toMatchObject({ captures: 1 });
+      expect(target.db.prepare('SELECT id, state FROM captures').all()).toEqual([{ id: done?.id, state: 'complete' }]);
+      expect(target.db.prepare('SELECT DISTINCT capture_id FROM exchanges').all()).toEqual([{ capture_id: done?.id }]);
+    } finally {
+      target.close();
     }
   });
 

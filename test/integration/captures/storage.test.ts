@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -123,12 +124,19 @@ describe('importing a capture', () => {
     expect(store.session.db.prepare('SELECT count(*) AS n FROM captures').get()).toEqual({ n: 0 });
   });
 
-  it('removes the rows of an import killed half-way on the next open', async () => {
-    store.session.db.prepare(`INSERT INTO captures (id, name, format, state, imported_at) VALUES ('c_dead', 'x', 'har', 'importing', '2026-01-01T00:00:00Z')`).run();
-    store.session.db.prepare(`INSERT INTO exchanges (capture_id, idx, method, host, path, severity, verdicts) VALUES ('c_dead', 0, 'GET', 'a', '/', 0, '')`).run();
+  it('removes the rows of an import killed half-way on the next open, and keeps one whose process still runs', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '0']);
+    const importing = (id: string, pid: number | null) => {
+      store.session.db.prepare(`INSERT INTO captures (id, name, format, state, imported_at, importer_pid) VALUES (?, 'x', 'har', 'importing', '2026-01-01T00:00:00Z', ?)`).run(id, pid);
+      store.session.db.prepare(`INSERT INTO exchanges (capture_id, idx, method, host, path, severity, verdicts) VALUES (?, 0, 'GET', 'a', '/', 0, '')`).run(id);
+    };
+    importing('c_killed', exited.pid);
+    importing('c_older_signet', null);
+    importing('c_running', process.pid);
     store.session.close();
     store.session = Session.open(store.path);
-    expect(store.session.db.prepare('SELECT count(*) AS n FROM exchanges').get()).toEqual({ n: 0 });
+    expect(store.session.db.prepare('SELECT capture_id FROM exchanges').all()).toEqual([{ capture_id: 'c_running' }]);
+    expect(listCaptures(store.session)).toEqual([]);
   });
 
   it('deletes a capture with all its rows', async () => {

@@ -160,6 +160,23 @@ describe('two processes on one store', () => {
     expect(peek(path, (db) => (db.prepare("SELECT count(*) AS n FROM keys WHERE kid LIKE 'bulk-%'").get() as { n: number }).n)).toBe(kids.length);
   }, 120_000);
 
+  it('lets another process open the store while a capture import runs (it is not taken for a crashed one)', async () => {
+    const path = await closedStore();
+    const har = join(store.dir, 'big.har');
+    const entries = 30_000;
+    await bigHar(har, entries);
+    const importing = start(['capture', 'import', har], path);
+    let imported = false;
+    void importing.exited.then(() => (imported = true));
+    expect(await when(importing, () => (peek(path, (db) => (db.prepare('SELECT count(*) AS n FROM exchanges').get() as { n: number }).n) ?? 0) > 0)).toBe(true);
+    // Opening the store removes unfinished imports of processes that are gone: this one is not gone.
+    expect(await start(['keys', 'list'], path).exited).toMatchObject({ code: 0 });
+    expect(imported).toBe(false);
+    expect(await importing.exited).toMatchObject({ code: 0, stderr: '' });
+    expect(peek(path, (db) => db.prepare('SELECT state, exchange_count FROM captures').all())).toEqual([{ state: 'complete', exchange_count: entries }]);
+    await expectSoundStore(path);
+  }, 120_000);
+
   it('delivers each notification once when two notify runs race (claims are transactional)', async () => {
     store = await tempStore();
     const received: string[] = [];
