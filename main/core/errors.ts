@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ERR_STORE_EXISTS'
   | 'ERR_STORE_TOO_NEW'
   | 'ERR_STORE_CORRUPT'
+  | 'ERR_STORE_UNAVAILABLE'
   | 'ERR_LOCKED'
   | 'ERR_BAD_PASSPHRASE'
   | 'ERR_PASSPHRASE_REQUIRED'
@@ -69,7 +70,36 @@ export interface ErrorBody {
  */
 export function toErrorBody(error: unknown): ErrorBody {
   if (isSignetError(error)) return { code: error.code, message: error.message };
-  return { code: 'ERR_INTERNAL', message: 'internal error (this is a bug in Signet; nothing was changed)' };
+  return storeFailure((error as { code?: unknown } | null)?.code) ?? { code: 'ERR_INTERNAL', message: 'internal error (this is a bug in Signet; nothing was changed)' };
+}
+
+/**
+ * The keystore file failing under a statement (better-sqlite3 puts SQLite's extended result code in
+ * `code`): a full disk or another process holding the store is not a bug, and the user can act on it.
+ * Every write runs in a transaction, so in each case nothing was changed.
+ */
+function storeFailure(code: unknown): ErrorBody | undefined {
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const [, kind] = /^SQLITE_([A-Z]+)/.exec(code) ?? [];
+  switch (kind) {
+    case 'FULL':
+      return { code: 'ERR_STORE_UNAVAILABLE', message: 'the disk holding the keystore is full: free some space and try again (nothing was changed)' };
+    case 'BUSY':
+    case 'LOCKED':
+      return { code: 'ERR_STORE_UNAVAILABLE', message: 'the keystore is busy in another Signet process: try again in a moment (nothing was changed)' };
+    case 'READONLY':
+    case 'PERM':
+    case 'AUTH':
+      return { code: 'ERR_STORE_UNAVAILABLE', message: 'the keystore cannot be written (a read-only file, folder or disk): nothing was changed' };
+    case 'IOERR':
+    case 'CANTOPEN':
+      return { code: 'ERR_STORE_UNAVAILABLE', message: 'the disk failed to read or write the keystore: nothing was changed' };
+    case 'CORRUPT':
+    case 'NOTADB':
+      return { code: 'ERR_STORE_CORRUPT', message: 'the keystore file is damaged (SQLite found it corrupt): restore it from a backup' };
+    default:
+      return undefined;
+  }
 }
 
 /** Codes that mean "a check ran and failed" (exit 1); everything else is bad usage or input (exit 2). */
@@ -94,6 +124,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case 'ERR_TOO_LARGE':
       return 413;
+    case 'ERR_STORE_UNAVAILABLE':
+      return 503;
     case 'ERR_INTERNAL':
       return 500;
     default:
