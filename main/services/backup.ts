@@ -190,6 +190,9 @@ export interface RestoreInput {
 }
 
 export async function restoreKeystore(session: Session, input: RestoreInput): Promise<BackupView> {
+  // Copying over the store takes its write lock across event-loop turns, and an import on this thread
+  // would wait for that lock with the thread blocked: refuse instead of stalling both.
+  if (session.importing.size > 0) throw new SignetError('ERR_BAD_INPUT', 'a capture is being imported: wait for it to finish or cancel it, then restore (nothing was changed)');
   if (session.initialized) {
     await checkPassphrase(session.db, input.currentPassphrase ?? input.passphrase, "the current keystore's passphrase is needed to replace it (nothing was changed)");
   }

@@ -68,6 +68,7 @@ export async function importCapture(session: Session, options: ImportOptions): P
   session.transaction(() =>
     session.captures.begin({ id, name: options.name?.trim() || basename(options.path), format, fileName: basename(options.path), importedAt, checkedAt }),
   );
+  session.importing.add(id);
   const summary: Partial<Record<Verdict, number>> = {};
   let exchangeCount = 0;
   let batch: { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[] = [];
@@ -101,8 +102,14 @@ export async function importCapture(session: Session, options: ImportOptions): P
       session.audit.append('capture.imported', null, { captureId: id, file: basename(options.path), exchanges: exchangeCount, summary }, session.clock());
     });
   } catch (error) {
+    // A restore in another process replaces the whole store, this import's capture row with it: the
+    // next batch then fails on its foreign key.
+    const replaced = !(error instanceof SignetError) && !session.captures.exists(id);
     session.transaction(() => session.captures.delete(id));
+    if (replaced) throw new SignetError('ERR_CANCELLED', 'the import stopped: the keystore was restored from a backup meanwhile (nothing of this capture was stored; import it again)');
     throw error;
+  } finally {
+    session.importing.delete(id);
   }
   return showCapture(session, id);
 }

@@ -27,6 +27,8 @@ export class Session {
   readonly agreements: ReturnType<typeof agreementsRepository>;
   /** Long work started from the console (in memory: jobs do not outlive the process). */
   readonly jobs = new JobRegistry();
+  /** Captures this session is importing (a restore waits for none: it refuses while there are any). */
+  readonly importing = new Set<string>();
   #master: MasterKey | undefined;
 
   private constructor(

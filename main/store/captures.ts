@@ -190,6 +190,7 @@ export function capturesRepository(db: Db) {
   const list = db.prepare(`SELECT * FROM captures WHERE state = 'complete' ORDER BY imported_at DESC, id`);
   const get = db.prepare(`SELECT * FROM captures WHERE id = ? AND state = 'complete'`);
   const remove = db.prepare('DELETE FROM captures WHERE id = ?');
+  const exists = db.prepare('SELECT 1 FROM captures WHERE id = ?').pluck();
   const unfinished = db.prepare(`SELECT id, importer_pid FROM captures WHERE state = 'importing'`);
   const exchangeRow = db.prepare('SELECT idx, started_at, method, host, path, status, severity, verdicts FROM exchanges WHERE capture_id = ? AND idx = ?');
   const messages = db.prepare('SELECT * FROM exchange_messages WHERE capture_id = ? AND idx = ?');
@@ -296,6 +297,10 @@ export function capturesRepository(db: Db) {
     },
     delete(id: string): void {
       remove.run(id);
+    },
+    /** Whether the capture has a row, finished or not. */
+    exists(id: string): boolean {
+      return exists.get(id) !== undefined;
     },
     /**
      * Imports not finished, with the process running each (null for rows older than the column): those

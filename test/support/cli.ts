@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TEST_PASSPHRASE } from './store.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/signet.mjs', import.meta.url));
+export const SIGNET_BIN = fileURLToPath(new URL('../../bin/signet.mjs', import.meta.url));
 
 export interface CliResult {
   code: number;
@@ -17,7 +17,7 @@ export function signet(
   options: { store: string; env?: Record<string, string | undefined>; input?: string | Buffer; /** Stop reading after this many bytes, as `| head` does. */ readBytes?: number } = { store: '' },
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [SIGNET_BIN, ...args], {
       env: { ...process.env, SIGNET_STORE: options.store, SIGNET_PASSPHRASE: TEST_PASSPHRASE, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

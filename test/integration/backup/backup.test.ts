@@ -1,3 +1,4 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { resolveKey, secretOf } from '../../../main/services/key-records.ts';
 import { Session } from '../../../main/services/session.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import { harText, writeCapture } from '../../support/capture.ts';
+import { SIGNET_BIN } from '../../support/cli.ts';
 import { TEST_KDF, TEST_PASSPHRASE, tempStore, type TempStore } from '../../support/store.ts';
 import { storeContent } from './support.ts';
 
@@ -148,6 +150,30 @@ describe('restore', () => {
       target.close();
     }
   });
+
+  it('refuses while this session imports a capture, and the import completes', async () => {
+    await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+    const path = writeCapture(store.dir, 'big.har', harText(Array.from({ length: 2_000 }, (_, index) => ({ url: `https://api.test/${index}` }))));
+    let refused: Promise<unknown> | undefined;
+    const restore = () => restoreKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE }).then(() => 'restored', (error: unknown) => error);
+    const importing = importCapture(store.session, { path, workers: 0, onProgress: () => (refused ??= restore()) });
+    await expect(importing).resolves.toMatchObject({ exchangeCount: 2_000 });
+    expect(await refused).toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringMatching(/^a capture is being imported/) });
+    expect(listCaptures(store.session)).toHaveLength(2);
+  });
+
+  it('stops an import in another process with a clear error when the store is restored under it', async () => {
+    await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+    const path = writeCapture(store.dir, 'big.har', harText(Array.from({ length: 5_000 }, (_, index) => ({ url: `https://api.test/${index}` }))));
+    // The other process runs to its end between two batches of the import (this thread waits for it).
+    let restored: SpawnSyncReturns<string> | undefined;
+    const restore = () => spawnSync(process.execPath, [SIGNET_BIN, 'restore', backupPath()], { env: { ...process.env, SIGNET_STORE: store.path, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, encoding: 'utf8' });
+    const importing = importCapture(store.session, { path, workers: 0, onProgress: () => void (restored ??= restore()) });
+    await expect(importing).rejects.toMatchObject({ code: 'ERR_CANCELLED', message: expect.stringMatching(/restored from a backup meanwhile/) });
+    expect(restored).toMatchObject({ status: 0, stderr: '' });
+    expect(listCaptures(store.session).map((capture) => capture.name)).toEqual(['support case']);
+    expect(store.session.db.prepare("SELECT count(*) AS n FROM exchanges WHERE capture_id NOT IN (SELECT id FROM captures WHERE state = 'complete')").get()).toEqual({ n: 0 });
+  }, 60_000);
 
   it('records the restore at the end of the restored audit chain', async () => {
     await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });

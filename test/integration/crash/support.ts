@@ -1,12 +1,10 @@
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { signet } from '../../support/cli.ts';
+import { signet, SIGNET_BIN } from '../../support/cli.ts';
 import { TEST_PASSPHRASE } from '../../support/store.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/signet.mjs', import.meta.url));
 
 export interface Running {
   child: ChildProcess;
@@ -15,7 +13,7 @@ export interface Running {
 
 /** The real CLI in a child process we can kill -9 at a chosen moment. */
 export function start(args: string[], store: string, env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [SIGNET_BIN, ...args], {
     env: { ...process.env, SIGNET_STORE: store, SIGNET_PASSPHRASE: TEST_PASSPHRASE, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,17 +1,16 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchKeystore, rs256Tokens, writeRs256Har } from '../../../bench/inputs.ts';
 import { run } from '../../../bench/measure.ts';
+import { SIGNET_BIN } from '../../support/cli.ts';
 
 // `capture verify` of captures of small signed exchanges, 40 000 (~70 MB) against 200 000 (~350 MB),
 // each with one finding: the findings of the larger one alone come to ~150 MB more of JSON text, and
 // would take more than that in memory if the CLI held them until the end (it did: ~2.7 KB each).
 // Streamed, the peak hardly moves. (The smaller capture is above ~64 MB for the reason given in
 // memory.test.ts: below that, V8's collection of discarded buffers makes the comparison unfair.)
-const BIN = fileURLToPath(new URL('../../../bin/signet.mjs', import.meta.url));
 let dir: string;
 let storePath: string;
 const captures = { small: '', large: '' };
@@ -31,7 +30,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function verify(path: string): Promise<{ peakRssBytes: number; outputBytes: number }> {
   const out = `${path}.json`;
-  const result = await run(process.execPath, [BIN, 'capture', 'verify', path, '--json'], { env: { SIGNET_STORE: storePath }, stdoutFile: out });
+  const result = await run(process.execPath, [SIGNET_BIN, 'capture', 'verify', path, '--json'], { env: { SIGNET_STORE: storePath }, stdoutFile: out });
   expect(result.code, result.stderr).toBe(0);
   expect(result.peakRssBytes).not.toBeNull();
   return { peakRssBytes: result.peakRssBytes ?? 0, outputBytes: statSync(out).size };

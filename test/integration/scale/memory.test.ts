@@ -1,10 +1,10 @@
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchKeystore, writeMixedSizeHar } from '../../../bench/inputs.ts';
 import { run, type RunResult } from '../../../bench/measure.ts';
+import { SIGNET_BIN } from '../../support/cli.ts';
 
 // Generated captures of ~70 MB and ~210 MB (signed API calls among large and base64 bodies) are
 // verified and imported by the CLI, as shipped, while its peak resident memory is measured. Three
@@ -12,7 +12,6 @@ import { run, type RunResult } from '../../../bench/measure.ts';
 // pile up, would make the peak follow the file size. (Below ~64 MB the comparison would be unfair:
 // V8 lets up to 64 MiB of discarded buffers build up per thread before collecting them, so the peak
 // rises until a capture is that large, and then stays.)
-const BIN = fileURLToPath(new URL('../../../bin/signet.mjs', import.meta.url));
 const MB = 1024 * 1024;
 let dir: string;
 let storePath: string;
@@ -31,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function signet(args: string[], store: string): Promise<RunResult & { peakRssBytes: number }> {
-  const result = await run(process.execPath, [BIN, ...args], { env: { SIGNET_STORE: store } });
+  const result = await run(process.execPath, [SIGNET_BIN, ...args], { env: { SIGNET_STORE: store } });
   expect(result.code, result.stderr).toBe(0);
   expect(result.peakRssBytes).not.toBeNull();
   return { ...result, peakRssBytes: result.peakRssBytes ?? 0 };
