@@ -7,7 +7,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { keysRepository, type KeysRepository } from '../store/keys.ts';
 import { settingsRepository } from '../store/settings.ts';
 import { agreementsRepository, ephemeralRepository } from '../store/workbench.ts';
-import { MasterKey, vaultExists } from '../store/vault.ts';
+import { MasterKey, vaultExists, wrapWatcher } from '../store/vault.ts';
 import { JobRegistry } from './jobs.ts';
 import { processAlive } from './processes.ts';
 
@@ -30,6 +30,10 @@ export class Session {
   /** Captures this session is importing (a restore waits for none: it refuses while there are any). */
   readonly importing = new Set<string>();
   #master: MasterKey | undefined;
+  /** The stored wrap the master key was unlocked from (see `#current`). */
+  #unlockedFrom: string | undefined;
+  #changedElsewhere = false;
+  readonly #storedWrap: () => string | undefined;
 
   private constructor(
     readonly path: string,
@@ -43,6 +47,7 @@ export class Session {
     this.apiKeys = apiKeysRepository(db);
     this.ephemeral = ephemeralRepository(db);
     this.agreements = agreementsRepository(db);
+    this.#storedWrap = wrapWatcher(db);
     this.#removeStaleImports();
   }
 
@@ -70,26 +75,44 @@ export class Session {
   }
 
   get unlocked(): boolean {
-    return this.#master !== undefined;
+    return this.#current() !== undefined;
+  }
+
+  /**
+   * The master key while the stored wrap is the one it was unlocked from. Another process may restore
+   * another keystore's backup (or change the passphrase) under a console left unlocked: the key in
+   * memory would then seal new secrets that the store's own passphrase can never open. Locked instead.
+   */
+  #current(): MasterKey | undefined {
+    if (this.#master && this.#storedWrap() !== this.#unlockedFrom) {
+      this.lock();
+      this.#changedElsewhere = true;
+    }
+    return this.#master;
   }
 
   /** The master key, or ERR_LOCKED: services call this only where private material is touched. */
   get master(): MasterKey {
-    if (!this.#master) {
-      throw new SignetError(
-        this.initialized ? 'ERR_LOCKED' : 'ERR_STORE_NOT_INITIALIZED',
-        this.initialized ? 'the keystore is locked: unlock it with its passphrase' : 'this keystore has no passphrase yet (run "signet init")',
-      );
-    }
-    return this.#master;
+    const master = this.#current();
+    if (master) return master;
+    if (!this.initialized) throw new SignetError('ERR_STORE_NOT_INITIALIZED', 'this keystore has no passphrase yet (run "signet init")');
+    throw new SignetError(
+      'ERR_LOCKED',
+      this.#changedElsewhere
+        ? 'the keystore was locked: another Signet process restored it or changed its passphrase; unlock it with its passphrase'
+        : 'the keystore is locked: unlock it with its passphrase',
+    );
   }
 
   setMaster(master: MasterKey): void {
     this.#master?.destroy();
     this.#master = master;
+    this.#unlockedFrom = this.#storedWrap();
+    this.#changedElsewhere = false;
   }
 
   lock(): void {
+    this.#changedElsewhere = false;
     this.jobs.cancelAll();
     this.#master?.destroy();
     this.#master = undefined;

@@ -79,6 +79,15 @@ function readWrap(db: Db): WrappedMasterKey | undefined {
   return row ? (JSON.parse(row.value) as WrappedMasterKey) : undefined;
 }
 
+/**
+ * Reads the stored wrap as text, to tell whether it changed since the key was unlocked: the same wrap
+ * holds the same master key; a new one may not (another process restored another keystore's backup).
+ */
+export function wrapWatcher(db: Db): () => string | undefined {
+  const read = db.prepare("SELECT value FROM meta WHERE name = 'vault'").pluck();
+  return () => read.get() as string | undefined;
+}
+
 export function vaultExists(db: Db): boolean {
   return readWrap(db) !== undefined;
 }

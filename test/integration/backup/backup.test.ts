@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeHeader, parseHeader, type BackupHeader } from '../../../main/core/backup/format.ts';
 import { backupKeystore, restoreKeystore } from '../../../main/services/backup.ts';
 import { importCapture, listCaptures } from '../../../main/services/captures.ts';
-import { changePassphrase, unlockKeystore } from '../../../main/services/keystore.ts';
+import { changePassphrase, initKeystore, unlockKeystore } from '../../../main/services/keystore.ts';
 import { generateKey, importSecret } from '../../../main/services/keys.ts';
 import { resolveKey, secretOf } from '../../../main/services/key-records.ts';
 import { Session } from '../../../main/services/session.ts';
@@ -48,6 +48,11 @@ function newStore(name: string): Session {
 function withHeader(bytes: Buffer, change: (header: BackupHeader) => BackupHeader): Buffer {
   const { header, bodyOffset } = parseHeader(bytes, bytes.length);
   return Buffer.concat([encodeHeader(change(header)).prefix, bytes.subarray(bodyOffset)]);
+}
+
+/** `signet restore` of `backup` onto the test's store, run to its end while this thread waits. */
+function restoreInAnotherProcess(backup: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [SIGNET_BIN, 'restore', backup], { env: { ...process.env, SIGNET_STORE: store.path, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, encoding: 'utf8' });
 }
 
 const withoutRestoreRows = (action: string) => action === 'keystore.backup-written' || action === 'keystore.restored';
@@ -165,15 +170,38 @@ describe('restore', () => {
   it('stops an import in another process with a clear error when the store is restored under it', async () => {
     await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
     const path = writeCapture(store.dir, 'big.har', harText(Array.from({ length: 5_000 }, (_, index) => ({ url: `https://api.test/${index}` }))));
-    // The other process runs to its end between two batches of the import (this thread waits for it).
+    // The other process runs between two batches of the import.
     let restored: SpawnSyncReturns<string> | undefined;
-    const restore = () => spawnSync(process.execPath, [SIGNET_BIN, 'restore', backupPath()], { env: { ...process.env, SIGNET_STORE: store.path, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, encoding: 'utf8' });
-    const importing = importCapture(store.session, { path, workers: 0, onProgress: () => void (restored ??= restore()) });
+    const importing = importCapture(store.session, { path, workers: 0, onProgress: () => void (restored ??= restoreInAnotherProcess(backupPath())) });
     await expect(importing).rejects.toMatchObject({ code: 'ERR_CANCELLED', message: expect.stringMatching(/restored from a backup meanwhile/) });
     expect(restored).toMatchObject({ status: 0, stderr: '' });
     expect(listCaptures(store.session).map((capture) => capture.name)).toEqual(['support case']);
     expect(store.session.db.prepare("SELECT count(*) AS n FROM exchanges WHERE capture_id NOT IN (SELECT id FROM captures WHERE state = 'complete')").get()).toEqual({ n: 0 });
   }, 60_000);
+
+  it("locks a console left unlocked when another process restores another keystore's backup under it", async () => {
+    const other = newStore('other.db');
+    try {
+      await initKeystore(other, TEST_PASSPHRASE, TEST_KDF);
+      await importSecret(other, { appId: 'OTHER-APP', secret: Buffer.from('the other keystore secret') });
+      await backupKeystore(other, { path: join(store.dir, 'other.signet-backup'), passphrase: TEST_PASSPHRASE });
+    } finally {
+      other.close();
+    }
+    expect(restoreInAnotherProcess(join(store.dir, 'other.signet-backup'))).toMatchObject({ status: 0, stderr: '' });
+    // The master key in memory is the replaced keystore's: nothing may be sealed under it any more.
+    expect(store.session.unlocked).toBe(false);
+    await expect(generateKey(store.session, { type: 'ec', name: 'would be sealed under the wrong key' })).rejects.toMatchObject({ code: 'ERR_LOCKED', message: expect.stringMatching(/another Signet process restored it/) });
+    await unlockKeystore(store.session, TEST_PASSPHRASE);
+    expect(secretOf(store.session, resolveKey(store.session, 'OTHER-APP')).toString()).toBe('the other keystore secret');
+  });
+
+  it('stays unlocked when another process restores this keystore\'s own backup (same master key)', async () => {
+    await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+    expect(restoreInAnotherProcess(backupPath())).toMatchObject({ status: 0, stderr: '' });
+    expect(store.session.unlocked).toBe(true);
+    expect(secretOf(store.session, resolveKey(store.session, 'PARTNER-9')).toString()).toBe(partnerSecret);
+  });
 
   it('records the restore at the end of the restored audit chain', async () => {
     await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
