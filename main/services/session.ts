@@ -27,7 +27,7 @@ export class Session {
   readonly agreements: ReturnType<typeof agreementsRepository>;
   /** Long work started from the console (in memory: jobs do not outlive the process). */
   readonly jobs = new JobRegistry();
-  /** Captures this session is importing (a restore waits for none: it refuses while there are any). */
+  /** Captures this session is importing now (a restore refuses while there are any). */
   readonly importing = new Set<string>();
   #master: MasterKey | undefined;
   /** The stored wrap the master key was unlocked from (see `#current`). */
