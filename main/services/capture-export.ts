@@ -29,13 +29,13 @@ interface Redactor {
 
 function redactor(session: Session): Redactor {
   const apiKeyHeaders = new Set(readSettings(session).inspection.apiKeyHeaders.map((name) => name.toLowerCase()));
-  // Stored HMAC secrets that were pasted into traffic by mistake are scrubbed too (when unlocked).
-  const secrets = session.unlocked
-    ? session.keys
-        .list({ type: 'hmac' })
-        .map((record) => (record.privateSealed ? secretText(session, record.id) : undefined))
-        .filter((secret): secret is string => secret !== undefined && secret.length >= 8)
-    : [];
+  // Stored HMAC secrets that were pasted into traffic by mistake are scrubbed too: that needs them
+  // unsealed, so an export from a keystore holding any asks for it to be unlocked (ERR_LOCKED) rather
+  // than write a file that may carry one.
+  const secrets = session.keys
+    .list({ type: 'hmac' })
+    .map((record) => (record.privateSealed ? secretOf(session, record).toString('utf8') : undefined))
+    .filter((secret): secret is string => secret !== undefined && secret.length >= 8);
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[redacted secret]'), text);
   return {
     header(name, value) {
@@ -47,11 +47,6 @@ function redactor(session: Session): Redactor {
     },
     text: (text) => scrub(text.replace(SENSITIVE_QUERY, '$1[redacted]')),
   };
-}
-
-function secretText(session: Session, keyId: string): string | undefined {
-  const record = session.keys.get(keyId);
-  return record ? secretOf(session, record).toString('utf8') : undefined;
 }
 
 function body(bytes: Buffer | null, mimeType: string | null, redact: Redactor): Record<string, unknown> {

@@ -213,6 +213,7 @@ export function keysRepository(db: Db) {
   const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = NULL, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
   const remove = db.prepare('DELETE FROM keys WHERE id = ?');
   const count = db.prepare('SELECT count(*) AS n FROM keys');
+  const anySealed = db.prepare('SELECT 1 FROM keys WHERE private_sealed IS NOT NULL LIMIT 1').pluck();
 
   const one = (row: unknown): KeyRecord | undefined => (row ? toRecord(row as KeyRow) : undefined);
 
@@ -248,6 +249,10 @@ export function keysRepository(db: Db) {
     },
     count(): number {
       return (count.get() as { n: number }).n;
+    },
+    /** Whether any key holds sealed material (a private key or an HMAC secret). */
+    anySealed(): boolean {
+      return anySealed.get() !== undefined;
     },
   };
 }

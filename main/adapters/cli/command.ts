@@ -31,6 +31,12 @@ export interface CliContext {
   /** The passphrase for a new keystore or a new passphrase (asked twice on a terminal). */
   newPassphrase(fileOption: string | undefined, envName: string): Promise<string>;
   currentPassphrase(): Promise<string>;
+  /**
+   * Unlocks, before work that would use stored secrets without failing for want of them (a capture's
+   * HMAC checks and JWE decryption, an export's scrubbing of secrets), when the keystore holds any and
+   * a passphrase is at hand or can be asked for. Otherwise the work runs locked and its findings say so.
+   */
+  unlockForSecrets(): Promise<void>;
 }
 
 export interface Command {

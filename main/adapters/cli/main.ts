@@ -171,6 +171,12 @@ export async function main(argv: string[]): Promise<number> {
         // Waits out a slow reader of a pipe, so that streamed output never piles up in memory here.
         if (!process.stdout.write(json ? text : printable(text))) await once(process.stdout, 'drain');
       },
+      async unlockForSecrets() {
+        const active = open();
+        if (!active.initialized || active.unlocked || !active.keys.anySealed()) return;
+        if (!passphraseFile && !process.env.SIGNET_PASSPHRASE && !process.stdin.isTTY) return;
+        await dispatch(active, 'keystore.unlock', { passphrase: await currentPassphrase() });
+      },
       emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true),
       currentPassphrase,
       async newPassphrase(fileOption, envName) {

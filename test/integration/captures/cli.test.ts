@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,8 @@ import type { CaptureReport } from '../../../main/services/views.ts';
 import { signet } from '../../support/cli.ts';
 import { harText } from '../../support/capture.ts';
 import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
-import { merchantKeys, sign } from './fixtures.ts';
+import { encryptTo, merchantKeys, opgHeader, sign, unix } from './fixtures.ts';
+import { resolveKey, secretOf } from '../../../main/services/key-records.ts';
 
 let dir: string;
 let store: string;
@@ -18,6 +19,8 @@ let goodHar: string;
 let badHar: string;
 let manyHar: string;
 let manyReport: CaptureReport;
+let secretsHar: string;
+let hmacSecret: string;
 const run = (args: string[]) => signet(args, { store });
 
 beforeAll(async () => {
@@ -27,6 +30,15 @@ beforeAll(async () => {
   await initKeystore(session, TEST_PASSPHRASE, TEST_KDF);
   const keys = await merchantKeys(session);
   const body = await sign(session, keys.rsa, '{"order":1}');
+  // A request signed with a stored HMAC secret (which is also pasted into a header by mistake), and a
+  // response encrypted to a stored key: both need the keystore unlocked.
+  const opg = opgHeader(session, keys.hmac, { method: 'POST', uri: '/opg/pay', body: '{}', timestamp: unix('2026-06-01T12:00:00Z') });
+  hmacSecret = secretOf(session, resolveKey(session, keys.hmac.id)).toString('utf8');
+  secretsHar = join(dir, 'secrets.har');
+  writeFileSync(
+    secretsHar,
+    harText([{ method: 'POST', url: 'https://api.onepoint.test/opg/pay', headers: { Authorization: opg, 'X-Debug': hmacSecret }, body: '{}', response: { body: await encryptTo(session, keys.enc, '{"pin":"1234"}') } }]),
+  );
   goodHar = join(dir, 'good.har');
   writeFileSync(goodHar, harText([{ method: 'POST', url: 'https://api.klix.test/orders', body }]));
   badHar = join(dir, 'bad.har');
@@ -107,6 +119,39 @@ describe('signet capture', () => {
     const result = await run(['capture', 'verify', junk]);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('verify and import unlock with the passphrase given, to check HMAC signatures and decrypt JWE', async () => {
+    const verified = await run(['capture', 'verify', secretsHar, '--json']);
+    expect(verified.json<CaptureReport>().findings.map((finding) => [finding.scheme, finding.verdict])).toEqual([
+      ['hmac-opg', 'valid'],
+      ['jwe', 'decrypted'],
+    ]);
+    const imported = await run(['capture', 'import', secretsHar, '--json']);
+    expect(imported.json<{ summary: Record<string, number> }>().summary).toEqual({ valid: 1, decrypted: 1 });
+    expect((await run(['capture', 'delete', imported.json<{ id: string }>().id])).code).toBe(0);
+  }, 60_000);
+
+  it('verify without a passphrase or a terminal runs locked, and its findings say why', async () => {
+    const verified = await signet(['capture', 'verify', secretsHar, '--json'], { store, env: { SIGNET_PASSPHRASE: undefined } });
+    expect(verified.code).toBe(0);
+    expect(verified.json<CaptureReport>().findings).toEqual([
+      expect.objectContaining({ scheme: 'hmac-opg', verdict: 'unknown-key', detail: expect.stringMatching(/locked/) }),
+      expect.objectContaining({ scheme: 'jwe', verdict: 'undecryptable' }),
+    ]);
+  }, 60_000);
+
+  it('export asks for the passphrase, rather than risk a stored HMAC secret pasted into the traffic', async () => {
+    const imported = (await run(['capture', 'import', secretsHar, '--json'])).json<{ id: string }>();
+    const out = join(dir, 'secrets-sanitized.har');
+    const locked = await signet(['capture', 'export', imported.id, '--sanitized', '--out', out], { store, env: { SIGNET_PASSPHRASE: undefined } });
+    expect({ code: locked.code, stderr: locked.stderr }).toEqual({ code: 2, stderr: expect.stringMatching(/a passphrase is needed/) });
+    expect(existsSync(out)).toBe(false);
+    expect((await run(['capture', 'export', imported.id, '--sanitized', '--out', out])).code).toBe(0);
+    const exported = readFileSync(out, 'utf8');
+    expect(exported).not.toContain(hmacSecret);
+    expect(exported).toContain('[redacted secret]');
+    expect((await run(['capture', 'delete', imported.id])).code).toBe(0);
   }, 60_000);
 
   it('imports a raw HTTP capture, shows it, and exports it sanitized', async () => {

@@ -163,6 +163,7 @@ export const captureCommands: Command[] = [
       // Findings go out as they are produced, never all held: a gigabyte capture has millions (issue 7).
       const output = streamedFindings(ctx, progress.clear);
       try {
+        await ctx.unlockForSecrets();
         const report = await ctx
           .call('captures.verify', { path, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress, onFindings: (findings) => output.add(findings) })
           .catch(async (error: unknown) => {
@@ -188,6 +189,7 @@ export const captureCommands: Command[] = [
       const at = str(values, 'at');
       const progress = progressReporter('importing');
       try {
+        await ctx.unlockForSecrets();
         const capture = await ctx.call('captures.import', { path, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
         progress.done();
         if (ctx.json) ctx.printJson(capture);
