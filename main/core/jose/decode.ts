@@ -35,7 +35,10 @@ export function decodeToken(text: string, options: { maxChars?: number } = {}): 
 function decodeJws(parts: string[]): DecodedToken {
   const [headerSegment = '', payloadSegment = '', signature = ''] = parts;
   const header = parseHeaderSegment(headerSegment, 'JWS header');
-  if (signature === '' || !isBase64Url(signature)) throw new SignetError('ERR_JOSE_MALFORMED', 'the JWS signature is missing or not base64url');
+  // An unsecured JWS (RFC 7515 A.5: alg "none") has an empty signature: decoded, so that it can be
+  // shown and refused by name; any other alg needs one.
+  const unsecured = signature === '' && typeof header.alg === 'string' && header.alg.toLowerCase() === 'none';
+  if (!unsecured && (signature === '' || !isBase64Url(signature))) throw new SignetError('ERR_JOSE_MALFORMED', 'the JWS signature is missing or not base64url');
   if (payloadSegment === '') return { kind: 'jws-detached', header, signature, parts };
   // RFC 7797: with b64 false the payload segment is the payload itself.
   const payloadBytes = header.b64 === false ? Buffer.from(payloadSegment, 'latin1') : decodeBase64Url(payloadSegment, 'the JWS payload');
@@ -73,9 +76,10 @@ export function describePayload(bytes: Uint8Array): DecodedPayload {
 }
 
 // Cheap detectors for scanning traffic: shape only (the header of every JOSE object starts `{"`, which
-// base64url-encodes to `eyJ`). Confirm with decodeToken before reporting anything.
-const JWS_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
-const JWS_UNENCODED_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[\x21-\x2d\x2f-\x7e]*\.[A-Za-z0-9_-]+$/;
+// base64url-encodes to `eyJ`). Confirm with decodeToken before reporting anything. The signature may
+// be empty: an unsigned `alg: none` token in traffic is a finding, not something to pass over.
+const JWS_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
+const JWS_UNENCODED_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[\x21-\x2d\x2f-\x7e]*\.[A-Za-z0-9_-]*$/;
 const JWE_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const DETECT_LIMIT = MAX_TOKEN_CHARS;
 

@@ -1,7 +1,8 @@
 import { exchangeTime, headerValues, messagesOf, type Detected, type Scheme } from './scheme.ts';
 import { checkJws } from './signature.ts';
 
-const DETACHED = /^eyJ[A-Za-z0-9_-]*\.\.[A-Za-z0-9_-]+$/;
+// An empty signature is kept too: `hdr..` with alg none is reported as unsigned, not skipped.
+const DETACHED = /^eyJ[A-Za-z0-9_-]*\.\.[A-Za-z0-9_-]*$/;
 
 /**
  * A detached JWS in a header (`Signature`, `x-jws-signature`) over the message body: RFC 7515

@@ -60,6 +60,22 @@ describe('jws bodies', () => {
     expect(await only([{ method: 'POST', url: `${API}/orders`, body: withSig }], 'jws')).toMatchObject({ verdict: 'invalid', detail: expect.stringContaining('alg none') });
   });
 
+  it('refuses an unsigned alg none token (empty signature, as RFC 7515 A.5 writes it) wherever it is', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const payload = Buffer.from(claims({ sub: 'admin', exp: unix('2027-01-01T00:00:00Z') })).toString('base64url');
+    const findings = await inspect([
+      { method: 'POST', url: `${API}/orders`, body: `${header}.${payload}.` },
+      { method: 'GET', url: `${API}/me`, headers: { Authorization: `Bearer ${header}.${payload}.` } },
+      { method: 'POST', url: `${API}/orders`, headers: { 'x-jws-signature': `${header}..` }, body: '{"a":1}' },
+    ]);
+    expect(findings.map((finding) => [finding.exchange, finding.scheme, finding.verdict])).toEqual([
+      [0, 'jws', 'invalid'],
+      [1, 'jwt', 'invalid'],
+      [2, 'jws-detached', 'invalid'],
+    ]);
+    for (const finding of findings) expect(finding.detail).toMatch(/alg none: unsigned token refused/);
+  });
+
   it('refuses RS/HS key confusion: HS256 keyed with the RSA public key', async () => {
     const pem = publicKeyOf(resolveKey(store.session, keys.rsa.id)).export({ type: 'spki', format: 'pem' });
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid: keys.rsa.kid })).toString('base64url');
