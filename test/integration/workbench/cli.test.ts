@@ -86,6 +86,18 @@ describe('JOSE by hand', () => {
     expect(rsa15.stderr).toMatch(/RSA1_5/);
   }, 60_000);
 
+  it('refuses to sign with, or encrypt to, a revoked key; what it signed before still verifies as of then', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
+    const before = (await run(['sign', '--key', key.kid, '--payload', '-'], '{"order":1}')).stdout.trim();
+    const signedAt = new Date().toISOString();
+    expect((await run(['keys', 'revoke', key.kid, '--reason', 'key compromise'])).code).toBe(0);
+    const signing = await run(['sign', '--key', key.kid, '--payload', '-'], '{"order":2}');
+    expect({ code: signing.code, stdout: signing.stdout, stderr: signing.stderr.trim() }).toEqual({ code: 2, stdout: '', stderr: expect.stringMatching(/is revoked: it must not sign new messages$/) });
+    const encrypting = await run(['encrypt', '--to', key.kid], 'x');
+    expect({ code: encrypting.code, stderr: encrypting.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(/is revoked: it must not be encrypted to$/) });
+    expect((await run(['verify', before, '--at', signedAt, '--json'])).json()).toMatchObject({ verdict: 'valid' });
+  }, 60_000);
+
   it('decodes any token without a key', async () => {
     const token = (await run(['encrypt', '--to', enc.kid], 'x')).stdout.trim();
     const decoded = await run(['decode', token, '--json']);
