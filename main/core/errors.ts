@@ -102,8 +102,11 @@ function storeFailure(code: unknown): ErrorBody | undefined {
   }
 }
 
-/** Codes that mean "a check ran and failed" (exit 1); everything else is bad usage or input (exit 2). */
-const CHECK_FAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_VERIFY_FAILED', 'ERR_AGREEMENT']);
+/**
+ * Codes that mean "a check ran and failed" (exit 1); everything else is bad usage or input (exit 2).
+ * A JWE that does not open (a changed byte fails its tag) is a failed check, like a bad signature.
+ */
+const CHECK_FAILED: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_VERIFY_FAILED', 'ERR_AGREEMENT', 'ERR_DECRYPT_FAILED']);
 
 export function exitCodeFor(code: ErrorCode): 1 | 2 {
   return CHECK_FAILED.has(code) ? 1 : 2;

@@ -1,6 +1,6 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { describeKeyObject, samePublicKey } from './describe.ts';
+import { checkKeyPair, describeKeyObject, samePublicKey } from './describe.ts';
 import type { ParsedKey } from './types.ts';
 
 /** Everything found in one file, before keys and certificates are paired. */
@@ -26,7 +26,7 @@ export function bundleKeys(found: FoundItems): ParsedKey[] {
   const claimed = new Set<LoadedCertificate>();
   const keys: ParsedKey[] = [];
 
-  const withPrivate = found.privateKeys.map((privateKey) => ({ publicKey: createPublicKey(privateKey), privateKey }));
+  const withPrivate = found.privateKeys.map((privateKey) => ({ publicKey: statedPublicKey(privateKey), privateKey }));
   const publicOnly = found.publicKeys
     .filter((publicKey) => !withPrivate.some((pair) => samePublicKey(pair.publicKey, publicKey)))
     .map((publicKey) => ({ publicKey, privateKey: undefined }));
@@ -45,6 +45,18 @@ export function bundleKeys(found: FoundItems): ParsedKey[] {
     keys.push(parsedKey(leaf.x509.publicKey, undefined, [leaf, ...issuersOf(leaf, certificates)]));
   }
   return keys;
+}
+
+/**
+ * The public half a private key carries (an EC key's embedded point is taken as stated, not derived), once
+ * a test signature shows it belongs to the private half: the file's certificates are matched against it.
+ */
+function statedPublicKey(privateKey: KeyObject): KeyObject {
+  const publicKey = createPublicKey(privateKey);
+  const check = checkKeyPair(publicKey, privateKey);
+  if (check === 'unusable') throw new SignetError('ERR_KEY_FORMAT', 'the private key is damaged: it cannot be used to sign');
+  if (check === 'different-keys') throw new SignetError('ERR_KEY_FORMAT', "the key's private and public parts belong to different keys: the file is damaged or was edited");
+  return publicKey;
 }
 
 function parsedKey(publicKey: KeyObject, privateKey: KeyObject | undefined, certificates: LoadedCertificate[]): ParsedKey {

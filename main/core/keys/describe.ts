@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
 import type { AsymmetricKey, Curve } from './types.ts';
 
@@ -31,4 +31,26 @@ export function describeKeyObject(key: KeyObject): Pick<AsymmetricKey, 'type' | 
 export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
   const spki = (key: KeyObject) => (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'der', type: 'spki' });
   return spki(a).equals(spki(b));
+}
+
+/**
+ * Whether a private key belongs to a public key. OpenSSL takes the public point (EC) or members (JWK) a
+ * file states next to the private ones on trust, so a damaged or edited key would import and then never
+ * sign: a test signature (X25519, which cannot sign: re-derivation) proves the halves match.
+ * 'unusable' when the private key cannot be used at all (OpenSSL imports some out-of-range scalars).
+ */
+export function checkKeyPair(publicKey: KeyObject, privateKey: KeyObject): 'matches' | 'different-keys' | 'unusable' {
+  let matches: boolean;
+  try {
+    if (privateKey.asymmetricKeyType === 'x25519') {
+      matches = samePublicKey(privateKey, publicKey);
+    } else {
+      const probe = Buffer.from('signet key consistency check');
+      const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
+      matches = verify(digest, probe, publicKey, sign(digest, probe, privateKey));
+    }
+  } catch {
+    return 'unusable';
+  }
+  return matches ? 'matches' : 'different-keys';
 }

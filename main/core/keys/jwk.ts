@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, sign, verify, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { describeKeyObject, samePublicKey } from './describe.ts';
+import { checkKeyPair, describeKeyObject, samePublicKey } from './describe.ts';
 import type { KeyUse, ParsedKey, ParsedKeyFile } from './types.ts';
 
 type Kty = 'RSA' | 'EC' | 'OKP';
@@ -92,25 +92,11 @@ function importJwk(create: () => KeyObject, kty: Kty): KeyObject {
   }
 }
 
-/**
- * Node trusts the public members of a private JWK (EC) or ignores them (OKP), so a JWK whose `x`/`y`/`n`
- * belong to another key would import silently. A test signature (or X25519 re-derivation) proves they match.
- */
+/** Node trusts the public members of a private JWK (EC) or ignores them (OKP): see checkKeyPair. */
 function assertHalvesMatch(publicKey: KeyObject, privateKey: KeyObject): void {
-  let matches: boolean;
-  try {
-    if (privateKey.asymmetricKeyType === 'x25519') {
-      matches = samePublicKey(privateKey, publicKey);
-    } else {
-      const probe = Buffer.from('signet key consistency check');
-      const digest = privateKey.asymmetricKeyType === 'ed25519' ? null : 'sha256';
-      matches = verify(digest, probe, publicKey, sign(digest, probe, privateKey));
-    }
-  } catch {
-    // OpenSSL imports some out-of-range private members and only fails when asked to use them.
-    throw new SignetError('ERR_KEY_FORMAT', 'JWK is not a valid key: its private members cannot be used');
-  }
-  if (!matches) throw new SignetError('ERR_KEY_FORMAT', "the JWK's private and public members belong to different keys");
+  const check = checkKeyPair(publicKey, privateKey);
+  if (check === 'unusable') throw new SignetError('ERR_KEY_FORMAT', 'JWK is not a valid key: its private members cannot be used');
+  if (check === 'different-keys') throw new SignetError('ERR_KEY_FORMAT', "the JWK's private and public members belong to different keys");
 }
 
 /** RFC 7517 §4.7: `x5c` holds Base64 (not base64url) DER certificates, the first one for this key. */

@@ -1,9 +1,10 @@
-import { createCipheriv, createHash, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignetError } from '../errors.ts';
 import { bundleKeys, type FoundItems } from './bundle.ts';
 import { checkPbeCost, decodeDer, decryptPkcs8, MAX_PBE_ITERATIONS } from './der.ts';
+import { EXPORT_ITERATIONS, pbes2Encrypt } from './pbes2.ts';
 import { MAX_KEY_FILE_BYTES, type ParsedKey } from './types.ts';
 import { samePublicKey } from './describe.ts';
 
@@ -18,17 +19,7 @@ const OID = {
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
   pbes2: '1.2.840.113549.1.5.13',
-  pbkdf2: '1.2.840.113549.1.5.12',
-  hmacWithSha256: '1.2.840.113549.2.9',
-  aes256Cbc: '2.16.840.1.101.3.4.1.42',
 } as const;
-
-/**
- * Work factor of exported files, for PBKDF2 (keys, certificates) and the PKCS#12 MAC alike: the MAC
- * is a password oracle too, so it must not be the cheap way in. 600,000 follows OWASP's 2023 advice
- * for PBKDF2-HMAC-SHA256; it costs about a second per export.
- */
-const EXPORT_ITERATIONS = 600_000;
 
 // pkijs only needs WebCrypto (PBKDF2, AES-CBC, HMAC); Node's is passed explicitly, so no global engine is set.
 const engine = new pkijs.CryptoEngine({ name: 'node-webcrypto', crypto: globalThis.crypto });
@@ -260,30 +251,6 @@ function leafHoldsKey(leaf: Buffer, privateKey: KeyObject): boolean {
   } catch {
     throw new SignetError('ERR_BAD_INPUT', 'the first certificate is not a valid X.509 certificate');
   }
-}
-
-/** RFC 8018 §6.2 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC: fresh salt and IV every time. */
-function pbes2Encrypt(plaintext: Buffer, password: string): { algorithm: pkijs.AlgorithmIdentifier; ciphertext: Buffer } {
-  const salt = randomBytes(16);
-  const iv = randomBytes(16);
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, EXPORT_ITERATIONS, 32, 'sha256');
-  const cipher = createCipheriv('aes-256-cbc', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  key.fill(0);
-  const pbkdf2Params = new asn1js.Sequence({
-    value: [
-      new asn1js.OctetString({ valueHex: salt }),
-      new asn1js.Integer({ value: EXPORT_ITERATIONS }),
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.hmacWithSha256 }), new asn1js.Null()] }),
-    ],
-  });
-  const pbes2Params = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.pbkdf2 }), pbkdf2Params] }),
-      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.aes256Cbc }), new asn1js.OctetString({ valueHex: iv })] }),
-    ],
-  });
-  return { algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.pbes2, algorithmParams: pbes2Params }), ciphertext };
 }
 
 function utf8(text: string): ArrayBuffer {
