@@ -5,6 +5,7 @@ import {
   csrToPem,
   describeCertificate,
   exportJwks,
+  exportEncryptedPrivateKey,
   exportPkcs12,
   exportPrivateKey,
   exportPublicKey,
@@ -41,7 +42,7 @@ export interface ExportInput {
   ref: string;
   part: 'public' | 'private';
   format: ExportFormat;
-  /** PKCS#12 only. */
+  /** Private exports only: required for PKCS#12, and makes PEM or DER an encrypted PKCS#8 key. */
   password?: string;
 }
 
@@ -52,9 +53,17 @@ export interface ExportInput {
 export async function exportKey(session: Session, input: ExportInput): Promise<Artifact> {
   const record = resolveKey(session, input.ref);
   const base = (record.kid.length <= 48 ? record.kid : record.id).replace(/[^\w.-]/g, '_');
-  if (input.part === 'public') return exportPublic(record, input.format, base);
+  const { password } = input;
+  if (input.part === 'public') {
+    if (password !== undefined) throw new SignetError('ERR_BAD_INPUT', 'a password protects private exports only; a public part is written in clear');
+    return exportPublic(record, input.format, base);
+  }
 
   if (input.format === 'jwks' || input.format === 'cert') throw new SignetError('ERR_BAD_INPUT', `--private exports as pem, der, jwk or p12, not ${input.format}`);
+  // Writing the key in clear when a password was given would leave the user believing it is protected.
+  if (password !== undefined && input.format === 'jwk') throw new SignetError('ERR_BAD_INPUT', 'a JWK cannot be protected by a password: export as pem, der or p12 with it, or as a JWK without it');
+  if (input.format === 'p12' && password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password (--password-file)');
+  if (password !== undefined && password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an export password needs at least 8 characters (--password-file)');
   let bytes: Buffer;
   if (record.type === 'hmac') {
     if (input.format !== 'jwk') throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret exports only as a JWK (--format jwk)');
@@ -62,16 +71,19 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
     bytes = exportSecretJwk(secret, jwkMeta(record));
     secret.fill(0);
   } else if (input.format === 'p12') {
-    if (!input.password || input.password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (--password-file)');
     const certificates = record.certificateDer ? [record.certificateDer, ...record.chain] : [await transientCertificate(session, record)];
-    bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password: input.password, friendlyName: record.name });
+    bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password: password ?? '', friendlyName: record.name });
+  } else if (password !== undefined && input.format !== 'jwk') {
+    bytes = exportEncryptedPrivateKey(privateKeyOf(session, record), input.format, password);
   } else {
     bytes = exportPrivateKey(privateKeyOf(session, record), input.format, jwkMeta(record));
   }
+  const encrypted = password !== undefined;
   session.transaction(() => {
-    session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format }, session.clock());
+    session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format, encrypted }, session.clock());
   });
-  return artifact(`${base}.private.${input.format === 'pem' ? 'key.pem' : input.format}`, input.format, bytes);
+  const extension = input.format === 'pem' ? `${encrypted ? 'encrypted.' : ''}key.pem` : input.format;
+  return artifact(`${base}.private.${extension}`, input.format, bytes);
 }
 
 function exportPublic(record: KeyRecord, format: ExportFormat, base: string): Artifact {

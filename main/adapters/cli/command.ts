@@ -47,6 +47,8 @@ export interface Command {
   usage: string;
   options?: OptionSpec;
   positionals?: { min: number; max: number; names: string };
+  /** Creates the store file when there is none yet (init, and the console, which then offers to set it up). */
+  createsStore?: boolean;
   run(ctx: CliContext, values: Values, positionals: string[]): Promise<number | void>;
 }
 

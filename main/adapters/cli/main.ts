@@ -141,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       return promptHidden('Keystore passphrase: ');
     };
     const open = (): Session => {
-      session ??= Session.open(storePath, { create: command.name === 'init', ...(now && { clock: () => now }) });
+      session ??= Session.open(storePath, { create: command.createsStore === true, ...(now && { clock: () => now }) });
       return session;
     };
     const ctx: CliContext = {

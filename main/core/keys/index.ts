@@ -4,6 +4,7 @@ export { generateAsymmetric, generateSecret } from './generate.ts';
 export { parseKeyFile } from './formats.ts';
 export { certificateToPem, exportJwks, exportPrivateKey, exportPublicKey, exportSecretJwk, type JwkMeta, type PublicFormat } from './export.ts';
 export { exportPkcs12, parsePkcs12, type Pkcs12ExportInput } from './pkcs12.ts';
+export { exportEncryptedPrivateKey } from './pbes2.ts';
 export {
   certificateMatchesKey,
   certificatePublicKey,

@@ -5,6 +5,7 @@ export const keystoreCommands: Command[] = [
     name: 'init',
     summary: 'create a keystore protected by a passphrase',
     usage: '[--store PATH] [--passphrase-file F]',
+    createsStore: true,
     async run(ctx) {
       const passphrase = await ctx.newPassphrase(undefined, 'SIGNET_PASSPHRASE');
       const status = await ctx.call('keystore.init', { passphrase });

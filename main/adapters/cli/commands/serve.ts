@@ -20,6 +20,8 @@ export const serveCommands: Command[] = [
     name: 'serve',
     summary: 'browser mode: serve the console on 127.0.0.1 with a random token',
     usage: '[--port P] [--renderer DIR]',
+    // On a fresh machine there is no keystore yet: the console opens on its set-up screen.
+    createsStore: true,
     options: { port: { type: 'string' }, renderer: { type: 'string' } },
     async run(ctx, values) {
       const port = int(values, 'port');
