@@ -117,6 +117,25 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     expect(pageErrors).toEqual([]);
   });
 
+  it('jumps to a settings section within the view, leaving the top bar and menu in place', async () => {
+    const { page, pageErrors } = await seededConsole();
+    const menu = page.getByRole('navigation', { name: 'Views' });
+    await menu.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Expiring soon').waitFor();
+    for (const section of ['Auto-lock', 'Passphrase', 'Key policies']) {
+      await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: section, exact: true }).click();
+      // Nothing around the view scrolled: the page, and every ancestor of the settings view.
+      const scrolled = await page.evaluate(() => {
+        const offsets: number[] = [document.scrollingElement?.scrollTop ?? 0];
+        for (let node = document.querySelector('section.settings')?.parentElement; node; node = node.parentElement) offsets.push(node.scrollTop);
+        return offsets.filter((offset) => offset !== 0);
+      });
+      expect(scrolled).toEqual([]);
+      expect((await menu.boundingBox())?.y).toBeGreaterThanOrEqual(0);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the service error next to a policy it refuses', async () => {
     const { page, session } = await seededConsole();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();

@@ -15,9 +15,12 @@ export function formatDateTime(iso: string | null): string {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
 }
 
-/** Whole days from `now` to `iso`, rounded towards the past (negative once passed). */
+/**
+ * Whole days from `now` to `iso`, negative once passed, rounded towards zero: anything within a day
+ * either side is day 0 ("today", "earlier today"), not "1 day ago" for a token signed a minute ago.
+ */
 export function daysUntil(iso: string, now: Date = new Date()): number {
-  return Math.floor((new Date(iso).getTime() - now.getTime()) / DAY_MS);
+  return Math.trunc((new Date(iso).getTime() - now.getTime()) / DAY_MS) || 0;
 }
 
 export function relativeDays(iso: string | null, now: Date = new Date()): string {
