@@ -125,11 +125,11 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     for (const section of ['Auto-lock', 'Passphrase', 'Key policies']) {
       await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('button', { name: section, exact: true }).click();
       // Nothing around the view scrolled: the page, and every ancestor of the settings view.
-      const scrolled = await page.evaluate(() => {
-        const offsets: number[] = [document.scrollingElement?.scrollTop ?? 0];
-        for (let node = document.querySelector('section.settings')?.parentElement; node; node = node.parentElement) offsets.push(node.scrollTop);
+      const scrolled = await page.evaluate<number[]>(`(() => {
+        const offsets = [document.scrollingElement.scrollTop];
+        for (let node = document.querySelector('section.settings').parentElement; node; node = node.parentElement) offsets.push(node.scrollTop);
         return offsets.filter((offset) => offset !== 0);
-      });
+      })()`);
       expect(scrolled).toEqual([]);
       expect((await menu.boundingBox())?.y).toBeGreaterThanOrEqual(0);
     }
