@@ -75,6 +75,26 @@ describe.skipIf(missing !== undefined)('workbench', () => {
     expect(await verdictOf(debuggerPanel)).toBe('verdict: valid');
   });
 
+  it('shows no earlier token after a failed signing, and the lock screen once the keystore was locked elsewhere', async () => {
+    const { page, panel, session } = await tool('Sign', async (prepared) => {
+      await dispatch(prepared, 'keys.generate', { type: 'ec', name: 'Callback signer', owner: 'klix' });
+    });
+    await panel.getByLabel('Signing key').selectOption({ index: 1 });
+    await panel.getByLabel('Payload').fill('{"order":1}');
+    await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+    await panel.getByTestId('signed-token').waitFor();
+    await panel.getByLabel('Form').selectOption('jwt');
+    await panel.getByLabel('Claims (JSON)').fill('{"sub": ');
+    await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+    await panel.getByRole('alert').getByText('The claims are not valid JSON.').waitFor();
+    expect(await panel.getByTestId('signed-token').count()).toBe(0);
+    await panel.getByLabel('Form').selectOption('compact');
+    // Another tab, the idle timer or another process locks the keystore under this one.
+    session.lock();
+    await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+  });
+
   it('encrypts to a stored key and decrypts the JWE back', async () => {
     const { page, panel } = await tool('Encrypt / Decrypt', async (session) => {
       await dispatch(session, 'keys.generate', { type: 'ec', curve: 'P-256', use: 'enc', name: 'Response decryption' });

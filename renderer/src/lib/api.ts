@@ -74,9 +74,28 @@ const transport: (name: MethodName, input: unknown) => Promise<Envelope> = windo
 
 export const host: 'electron' | 'browser' = window.signet ? 'electron' : 'browser';
 
+const lockedListeners = new Set<() => void>();
+
+/**
+ * Runs `listener` whenever the service answers that the keystore is locked or not set up: another tab,
+ * the idle timer or another process locked it, and whatever the console was doing must give way to
+ * the lock screen, from any call (or job) at all.
+ */
+export function onLockedAnswer(listener: () => void): void {
+  lockedListeners.add(listener);
+}
+
+/** Tells the listeners when a failure means the keystore is locked (calls do it themselves; jobs report it here). */
+export function noticeFailure(error: { code: string } | undefined): void {
+  if (error?.code === 'ERR_LOCKED' || error?.code === 'ERR_STORE_NOT_INITIALIZED') for (const listener of lockedListeners) listener();
+}
+
 export async function call<M extends MethodName>(name: M, input: Input<M>): Promise<Output<M>> {
   const envelope = await transport(name, input);
-  if (!envelope.ok) throw new ApiError(envelope.error);
+  if (!envelope.ok) {
+    noticeFailure(envelope.error);
+    throw new ApiError(envelope.error);
+  }
   return envelope.value as Output<M>;
 }
 

@@ -1,5 +1,5 @@
 import type { JobView } from '../../../main/services/views.ts';
-import { ApiError, call } from './api.ts';
+import { ApiError, call, noticeFailure } from './api.ts';
 
 const POLL_MS = 250;
 
@@ -30,6 +30,7 @@ export class JobWatch {
       current = await call('jobs.get', { id: current.id });
       this.job = current;
     }
+    if (current.state === 'failed') noticeFailure(current.error);
     return current;
   }
 

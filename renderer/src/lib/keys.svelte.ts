@@ -1,6 +1,5 @@
 import type { KeyView } from '../../../main/services/views.ts';
 import { call, messageOf } from './api.ts';
-import { keystore } from './keystore.svelte.ts';
 
 /**
  * Every key and trust-store entry, shared by the keys table, the timeline and the audit filter.
@@ -19,7 +18,6 @@ export class KeyList {
       this.error = '';
     } catch (error) {
       this.error = messageOf(error);
-      keystore.noticeLocked(error);
     } finally {
       this.loaded = true;
       this.revision++;

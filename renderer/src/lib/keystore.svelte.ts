@@ -1,6 +1,6 @@
 import { untrack } from 'svelte';
 import type { KeystoreStatusView } from '../../../main/services/views.ts';
-import { ApiError, call, messageOf } from './api.ts';
+import { call, messageOf, onLockedAnswer } from './api.ts';
 
 /**
  * Whether the keystore exists and is unlocked: the one fact that decides between the lock screen and
@@ -10,6 +10,11 @@ export class KeystoreState {
   status = $state<KeystoreStatusView | null>(null);
   /** Set when even the status cannot be read (the server stopped, the file is unreadable). */
   loadError = $state('');
+
+  constructor() {
+    // Any answer that the keystore is locked re-reads the status, which brings up the lock screen.
+    onLockedAnswer(() => void this.refresh());
+  }
 
   get unlocked(): boolean {
     return this.status?.unlocked === true;
@@ -53,10 +58,6 @@ export class KeystoreState {
     });
   }
 
-  /** A call failed because the keystore was locked elsewhere (another tab, the idle timer). */
-  noticeLocked(error: unknown): void {
-    if (error instanceof ApiError && (error.code === 'ERR_LOCKED' || error.code === 'ERR_STORE_NOT_INITIALIZED')) void this.refresh();
-  }
 }
 
 export const keystore = new KeystoreState();

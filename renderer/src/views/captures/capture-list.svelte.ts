@@ -20,7 +20,6 @@ export class CaptureList {
       if (this.openId && !this.open) this.openId = null;
     } catch (error) {
       this.error = messageOf(error);
-      keystore.noticeLocked(error);
     } finally {
       this.loaded = true;
     }
