@@ -40,6 +40,21 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('hands focus back to the button that opened a dialog when it is dismissed', async () => {
+    const { page } = await consoleWith();
+    const opener = page.getByRole('button', { name: 'Generate' });
+    for (const dismiss of ['Escape', 'Cancel']) {
+      await opener.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Generate a key' });
+      await dialog.waitFor();
+      if (dismiss === 'Escape') await page.keyboard.press('Escape');
+      else await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await opener.evaluate((button) => button === button.ownerDocument.activeElement)).toBe(true);
+    }
+  });
+
   it('generates an RSA-4096 key as a job with progress, and stores nothing when it is cancelled', async () => {
     const { page, session } = await consoleWith();
     // The job is held at its first step, so the test never races the key generator.
