@@ -3,14 +3,20 @@ import type { AuditEntryView, CertificateInfo, KeyDetail, KeyView } from '../../
 // Human output. Plain text, aligned columns, dates as YYYY-MM-DD: what fits a terminal.
 
 export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => oneLine(row[column] ?? '').length)));
   return [tableLine(headers, widths), ...rows.map((row) => tableLine(row, widths))].join('\n');
 }
 
-/** One line of a table with these column widths (a longer cell pushes the rest of its line only). */
+/**
+ * One line of a table with these column widths (a longer cell pushes the rest of its line only). A
+ * line break or tab inside a cell (a kid or a name from an imported file) is shown escaped: it must
+ * not start a row of its own that could pass for a real one.
+ */
 export function tableLine(cells: string[], widths: number[]): string {
-  return cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return cells.map((cell, column) => oneLine(cell).padEnd(widths[column] ?? 0)).join('  ').trimEnd();
 }
+
+const oneLine = (cell: string): string => cell.replace(/[\r\n\t]/g, (char) => (char === '\n' ? '\\n' : char === '\r' ? '\\r' : '\\t'));
 
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : '-');
 

@@ -194,7 +194,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const body = toErrorBody(error);
     if (json && !streamed) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
-    process.stderr.write(`signet ${command.name}: ${body.message}\n`);
+    // Messages may quote what a file said (a kid, a header): never let it drive the terminal.
+    process.stderr.write(`signet ${command.name}: ${printable(body.message).replace(/\s*\n\s*/g, ' ')}\n`);
     return exitCodeFor(body.code);
   } finally {
     session?.close();

@@ -1,0 +1,42 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { signet } from '../support/cli.ts';
+import { tempStore, type TempStore } from '../support/store.ts';
+
+// What a hostile key file can make the CLI print: its kid comes back in tables and in error messages,
+// and must come back as text, on the line it belongs to.
+
+let store: TempStore;
+beforeEach(async () => {
+  store = await tempStore();
+  store.session.close();
+});
+afterEach(() => store.cleanup());
+
+function jwkFile(name: string, kid: string): string {
+  const path = join(store.dir, name);
+  writeFileSync(path, JSON.stringify({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid }));
+  return path;
+}
+
+describe('text from key files on the terminal', () => {
+  it('escapes control sequences in an error message that quotes a kid', async () => {
+    const kid = 'evil\u001b]0;pwned\u0007\u001b[2J';
+    expect((await signet(['keys', 'import', jwkFile('a.jwk', kid)], { store: store.path })).code).toBe(0);
+    const again = await signet(['keys', 'import', jwkFile('b.jwk', kid)], { store: store.path });
+    expect(again.code).toBe(2);
+    expect(again.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(again.stderr).toContain('evil\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(again.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('keeps a kid with a line break on its own row of the key list', async () => {
+    expect((await signet(['keys', 'import', jwkFile('a.jwk', 'first\nFAKE-ROW  looks real'), '--name', 'lined'], { store: store.path })).code).toBe(0);
+    const listed = await signet(['keys', 'list'], { store: store.path });
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('first\\nFAKE-ROW');
+  });
+});
