@@ -37,20 +37,37 @@ function addCalendarMonths(from: Date, months: number): Date {
   return result;
 }
 
-/** Parses an ISO 8601 date or date-time, or a UNIX timestamp in seconds. */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]([\d:.]+)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * Parses an ISO 8601 date (midnight UTC) or date-time, or a UNIX timestamp in seconds. A date-time
+ * must say its zone: without one, the same words would mean another moment on another machine (and
+ * a bare date is UTC). A day the month does not have (30 February) is refused, not rolled over.
+ */
 export function parseInstant(text: string): Date {
   const trimmed = text.trim();
   if (/^\d{9,11}$/.test(trimmed)) return new Date(Number(trimmed) * 1000);
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed)) {
-    const date = new Date(trimmed.length === 10 ? `${trimmed}T00:00:00Z` : trimmed);
-    if (!Number.isNaN(date.getTime())) return date;
+  const match = INSTANT.exec(trimmed);
+  if (match) {
+    const [, year, month, day, time, zone] = match;
+    if (time !== undefined && zone === undefined) {
+      throw new SignetError('ERR_BAD_INPUT', `"${text}" has no time zone: add Z for UTC or an offset such as +02:00`);
+    }
+    const date = new Date(time === undefined ? `${trimmed}T00:00:00Z` : trimmed);
+    const lastDay = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+    if (!Number.isNaN(date.getTime()) && Number(month) >= 1 && Number(month) <= 12 && Number(day) >= 1 && Number(day) <= lastDay) return date;
   }
   throw new SignetError('ERR_BAD_INPUT', `not a date: "${text}" (use ISO 8601, e.g. 2027-01-31 or 2027-01-31T12:00:00Z)`);
 }
 
 /** `--expires` accepts either a duration from `now` or an absolute date. */
 export function parseExpiry(text: string, now: Date): Date {
-  return DURATION.test(text.trim()) ? addDuration(now, parseDuration(text)) : parseInstant(text);
+  const trimmed = text.trim();
+  if (DURATION.test(trimmed)) return addDuration(now, parseDuration(text));
+  if (!INSTANT.test(trimmed) && !/^\d{9,11}$/.test(trimmed)) {
+    throw new SignetError('ERR_BAD_INPUT', `not a date or a duration: "${text}" (use e.g. 2027-01-31, 2027-01-31T12:00:00Z, or 15m, 12h, 90d, 6w, 3mo, 2y)`);
+  }
+  return parseInstant(text);
 }
 
 export function iso(date: Date): string {
