@@ -40,3 +40,20 @@ describe('text from key files on the terminal', () => {
     expect(lines[1]).toContain('first\\nFAKE-ROW');
   });
 });
+
+describe('secret files', () => {
+  it('refuses bytes that are not one line of text instead of storing another secret', async () => {
+    const binary = join(store.dir, 'binary.secret');
+    writeFileSync(binary, Buffer.from([0x8f, 0x00, 0xff, 0x41, 0x0a, 0x42]));
+    const refused = await signet(['keys', 'import-secret', '--app-id', 'OPG-BIN', '--secret-file', binary], { store: store.path });
+    expect({ code: refused.code, stderr: refused.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(/binary\.secret is not text/) });
+    const twoLines = join(store.dir, 'two.secret');
+    writeFileSync(twoLines, 'first-line-secret\nsecond-line\n');
+    expect((await signet(['keys', 'import-secret', '--app-id', 'OPG-TWO', '--secret-file', twoLines], { store: store.path })).stderr).toMatch(/has more than one line/);
+    const oneLine = join(store.dir, 'one.secret');
+    writeFileSync(oneLine, 'a-partner-issued-secret-0123456789\r\n');
+    expect((await signet(['keys', 'import-secret', '--app-id', 'OPG-ONE', '--secret-file', oneLine], { store: store.path })).code).toBe(0);
+    const listed = await signet(['keys', 'list', '--json'], { store: store.path });
+    expect(listed.json<{ appId: string | null }[]>().map((key) => key.appId)).toEqual(['OPG-ONE']);
+  });
+});

@@ -28,9 +28,24 @@ async function readStdin(what: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * A secret kept in a text file: its first line, without the line ending. Bytes that are not text
+ * (binary, or not UTF-8) are refused rather than quietly changed into another secret, and so is a
+ * file with more than one line of content, which is not a secret's shape.
+ */
 export async function readSecretFile(path: string, what: string): Promise<string> {
-  const text = (await readInput(path, what)).toString('utf8');
-  const firstLine = text.split(/\r?\n/)[0] ?? '';
+  const bytes = await readInput(path, what);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    text = '\u0000';
+  }
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) {
+    throw new SignetError('ERR_BAD_INPUT', `${what} ${path} is not text: give the secret as one line of text (for raw bytes, their base64 or hex as the partner issued it)`);
+  }
+  const [firstLine = '', ...rest] = text.split(/\r?\n/);
+  if (rest.some((line) => line.trim() !== '')) throw new SignetError('ERR_BAD_INPUT', `${what} ${path} has more than one line: it should hold the secret alone`);
   if (!firstLine) throw new SignetError('ERR_BAD_INPUT', `${what} ${path} is empty`);
   return firstLine;
 }
