@@ -57,3 +57,10 @@ describe('secret files', () => {
     expect(listed.json<{ appId: string | null }[]>().map((key) => key.appId)).toEqual(['OPG-ONE']);
   });
 });
+
+describe('asking for passphrases without a terminal', () => {
+  it('names the variable and the option that give the new passphrase', async () => {
+    const changed = await signet(['passphrase', 'change'], { store: store.path });
+    expect({ code: changed.code, stderr: changed.stderr.trim() }).toEqual({ code: 2, stderr: 'signet passphrase change: a new passphrase is needed: set SIGNET_NEW_PASSPHRASE or use --new-passphrase-file FILE' });
+  });
+});

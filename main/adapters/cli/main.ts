@@ -184,6 +184,10 @@ export async function main(argv: string[]): Promise<number> {
         if (file) return readSecretFile(file, 'passphrase file');
         const fromEnv = process.env[envName];
         if (fromEnv) return fromEnv;
+        if (!process.stdin.isTTY) {
+          const fileFlag = envName === 'SIGNET_PASSPHRASE' ? '--passphrase-file' : '--new-passphrase-file';
+          throw new SignetError('ERR_PASSPHRASE_REQUIRED', `a new passphrase is needed: set ${envName} or use ${fileFlag} FILE`);
+        }
         const first = await promptHidden('New passphrase: ');
         if ((await promptHidden('Repeat it: ')) !== first) throw new SignetError('ERR_BAD_INPUT', 'the two passphrases differ (nothing was changed)');
         return first;
