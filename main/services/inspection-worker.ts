@@ -17,8 +17,8 @@ import { collectEvery } from './thread-memory.ts';
 
 const port = parentPort;
 let setup: WorkerSetup | undefined;
-let ctx: InspectionContext | undefined;
-const recorder = new NonceRecorder();
+/** The context every batch shares, all but its nonce recorder (see inspectBatch). */
+let shared: Omit<InspectionContext, 'nonces'> | undefined;
 
 /**
  * Large entries leave large strings behind, which only a full collection frees: collected every 16 MiB
@@ -32,10 +32,9 @@ const LARGE_ENTRY_BYTES = 128 * 1024;
 port?.on('message', (request: WorkerRequest) => {
   if (request.type === 'setup') {
     setup = request.setup;
-    ctx = {
+    shared = {
       settings: setup.settings,
       resolver: snapshotResolver(setup.resolver),
-      nonces: recorder,
       now: new Date(setup.nowMs),
       ...(setup.atMs !== undefined && { at: new Date(setup.atMs) }),
     };
@@ -48,7 +47,11 @@ port?.on('message', (request: WorkerRequest) => {
 });
 
 async function inspectBatch(batch: Batch): Promise<{ items: WorkerItem[]; transfer: ArrayBuffer[] }> {
-  if (!setup || !ctx) throw new Error('inspection worker used before setup');
+  if (!setup || !shared) throw new Error('inspection worker used before setup');
+  // Two batches can be in this worker at once, interleaving at every await (HMAC and signature checks
+  // are asynchronous): each has its own recorder, or one batch's nonces land in the other's exchanges.
+  const recorder = new NonceRecorder();
+  const ctx: InspectionContext = { ...shared, nonces: recorder };
   collectAfter(batch.units.reduce((bytes, unit) => bytes + (unit.kind === 'entry' && unit.length >= LARGE_ENTRY_BYTES && unit.start >= 0 ? unit.length : 0), 0));
   const items: WorkerItem[] = [];
   const transfer: ArrayBuffer[] = [];

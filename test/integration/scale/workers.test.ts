@@ -20,10 +20,11 @@ async function mixedCapture(rounds: number): Promise<string> {
 
 describe('verification on worker threads', () => {
   it('gives the same report as one thread on a capture with every scheme and verdict', async () => {
-    const path = await mixedCapture(60);
+    // Large enough that each worker holds two batches at once (their checks interleave at every await),
+    // with the keystore unlocked so that HMAC nonces are recorded in the workers.
+    const path = await mixedCapture(200);
     const here = await verifyCapture(store.session, { path, workers: 0 });
-    const pooled = await verifyCapture(store.session, { path, workers: 2 });
-    expect(pooled).toEqual(here);
+    for (let run = 0; run < 2; run++) expect(await verifyCapture(store.session, { path, workers: 2 })).toEqual(here);
     expect(Object.keys(here.summary).sort()).toEqual([...VERDICTS].sort());
   });
 
@@ -47,11 +48,16 @@ describe('verification on worker threads', () => {
   it('gives the same report from the CLI bundle, whose workers run the bundled worker entry', async () => {
     const path = await mixedCapture(200);
     expect(statSync(path).size).toBeGreaterThan(4 * 1024 * 1024); // large enough for the CLI to use workers
-    lockKeystore(store.session); // as the CLI runs: it unlocks only when a command needs private material
-    const here = await verifyCapture(store.session, { path, workers: 0 });
+    // With a passphrase the CLI unlocks (HMAC secrets, JWE keys); without one it runs locked.
+    const unlocked = await verifyCapture(store.session, { path, workers: 0 });
     const cli = await signet(['capture', 'verify', path, '--json'], { store: store.path });
     expect(cli.stderr).toBe('');
-    expect(cli.json()).toEqual(JSON.parse(JSON.stringify(here)));
+    expect(cli.json()).toEqual(JSON.parse(JSON.stringify(unlocked)));
+    lockKeystore(store.session);
+    const locked = await verifyCapture(store.session, { path, workers: 0 });
+    const cliLocked = await signet(['capture', 'verify', path, '--json'], { store: store.path, env: { SIGNET_PASSPHRASE: undefined } });
+    expect(cliLocked.json()).toEqual(JSON.parse(JSON.stringify(locked)));
+    expect(locked.summary).not.toEqual(unlocked.summary);
   });
 
   it('inspects raw HTTP captures on workers too', async () => {
