@@ -69,6 +69,7 @@ export const handlers: Handlers = {
   'keys.importSecret': async (session, { secretBase64, ...rest }) => (await keys()).importSecret(session, { ...rest, secret: bytes(secretBase64) }),
   'keys.export': async (session, input) => (await keyExport()).exportKey(session, input),
   'keys.revoke': async (session, input) => (await keys()).revokeKey(session, input),
+  'keys.renew': async (session, input) => (await keys()).renewKey(session, input),
   'keys.activate': async (session, { ref }) => (await keys()).activateKey(session, ref),
   'keys.delete': async (session, { ref }) => (await keys()).deleteKey(session, ref),
 

@@ -20,6 +20,7 @@ export const METHOD_NAMES = [
   'keys.importSecret',
   'keys.export',
   'keys.revoke',
+  'keys.renew',
   'keys.activate',
   'keys.delete',
   'certs.selfSign',

@@ -4,12 +4,13 @@ import {
   createCsr,
   csrToPem,
   describeCertificate,
-  exportJwks,
   exportEncryptedPrivateKey,
+  exportJwks,
   exportPkcs12,
   exportPrivateKey,
   exportPublicKey,
   exportSecretJwk,
+  keyStatusAt,
   selfSignCertificate,
 } from '../core/keys/index.ts';
 import { addDuration, parseDuration } from '../core/time.ts';
@@ -62,7 +63,6 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
   if (input.format === 'jwks' || input.format === 'cert') throw new SignetError('ERR_BAD_INPUT', `--private exports as pem, der, jwk or p12, not ${input.format}`);
   // Writing the key in clear when a password was given would leave the user believing it is protected.
   if (password !== undefined && input.format === 'jwk') throw new SignetError('ERR_BAD_INPUT', 'a JWK cannot be protected by a password: export as pem, der or p12 with it, or as a JWK without it');
-  if (input.format === 'p12' && password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password (--password-file)');
   if (password !== undefined && password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an export password needs at least 8 characters (--password-file)');
   let bytes: Buffer;
   if (record.type === 'hmac') {
@@ -71,19 +71,18 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
     bytes = exportSecretJwk(secret, jwkMeta(record));
     secret.fill(0);
   } else if (input.format === 'p12') {
+    if (password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (--password-file)');
     const certificates = record.certificateDer ? [record.certificateDer, ...record.chain] : [await transientCertificate(session, record)];
-    bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password: password ?? '', friendlyName: record.name });
-  } else if (password !== undefined && input.format !== 'jwk') {
-    bytes = exportEncryptedPrivateKey(privateKeyOf(session, record), input.format, password);
-  } else {
+    bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password, friendlyName: record.name });
+  } else if (password === undefined || input.format === 'jwk') {
     bytes = exportPrivateKey(privateKeyOf(session, record), input.format, jwkMeta(record));
+  } else {
+    bytes = exportEncryptedPrivateKey(privateKeyOf(session, record), input.format, password);
   }
-  const encrypted = password !== undefined;
   session.transaction(() => {
-    session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format, encrypted }, session.clock());
+    session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format, encrypted: password !== undefined }, session.clock());
   });
-  const extension = input.format === 'pem' ? `${encrypted ? 'encrypted.' : ''}key.pem` : input.format;
-  return artifact(`${base}.private.${extension}`, input.format, bytes);
+  return artifact(`${base}.private.${input.format === 'pem' ? 'key.pem' : input.format}`, input.format, bytes);
 }
 
 function exportPublic(record: KeyRecord, format: ExportFormat, base: string): Artifact {
@@ -120,27 +119,57 @@ export interface CertificateInput {
   usage?: 'client' | 'server' | 'signing';
 }
 
-/** Makes a self-signed certificate for a held key and attaches it: its validity becomes the key's. */
+/** A revoked or expired key gets no new certificate or request: either would carry it past its end. */
+function assertCertifiable(record: KeyRecord, now: Date): void {
+  const status = keyStatusAt(record, now);
+  if (status === 'revoked') {
+    throw new SignetError('ERR_POLICY', `key ${record.id} is revoked: ${record.revocationReason ?? 'unspecified'} (since ${record.revokedAt?.toISOString() ?? 'an unknown time'})`);
+  }
+  if (status === 'expired') {
+    throw new SignetError('ERR_POLICY', `key ${record.id} expired at ${record.expiresAt?.toISOString() ?? 'an unknown time'}: it gets no new certificate; generate a replacement key`);
+  }
+}
+
+/** When the key stops being usable: its expiry, or a revocation scheduled before it. Null: never. */
+function usableUntil(record: KeyRecord): Date | null {
+  const ends = [record.expiresAt, record.status === 'revoked' ? record.revokedAt : null].filter((end) => end !== null);
+  return ends.length === 0 ? null : new Date(Math.min(...ends.map((end) => end.getTime())));
+}
+
+/**
+ * Makes a self-signed certificate for a held key and attaches it. The certificate fits inside the key's
+ * lifetime, not the other way round: the key keeps its start, so what it signed before stays valid, and
+ * its expiry, so a certificate cannot revive or extend it. Only a key without an expiry takes the
+ * certificate's.
+ */
 export async function selfSign(session: Session, input: CertificateInput & { days?: number }): Promise<{ key: KeyView; certificate: CertificateInfo; artifact: Artifact }> {
   const now = session.clock();
   const record = resolveKey(session, input.ref);
-  const notAfter = input.days
-    ? addDuration(now, { amount: input.days, unit: 'd' })
-    : record.expiresAt && record.expiresAt > now
-      ? record.expiresAt
-      : addDuration(now, parseDuration(readSettings(session).policy.keyExpiry));
+  assertCertifiable(record, now);
+  // A pending key's certificate starts with the key.
+  const notBefore = record.notBefore && record.notBefore > now ? record.notBefore : now;
+  const keyEnd = usableUntil(record);
+  const requested = input.days
+    ? addDuration(notBefore, { amount: input.days, unit: 'd' })
+    : (keyEnd ?? addDuration(notBefore, parseDuration(readSettings(session).policy.keyExpiry)));
   const der = await selfSignCertificate({
     key: asymmetricOf(session, record, true),
     subject: input.subject,
     ...(input.sans && { sans: input.sans }),
     ...(input.usage && { keyUsage: input.usage }),
-    notBefore: now,
-    notAfter,
+    notBefore,
+    notAfter: keyEnd && keyEnd < requested ? keyEnd : requested,
   });
   const certificate = describeCertificate(der);
+  const expiresAt = record.expiresAt ?? new Date(certificate.notAfter);
   session.transaction(() => {
-    session.keys.setCertificate(record.id, der, new Date(certificate.notBefore), new Date(certificate.notAfter));
-    session.audit.append('key.certificate-added', record.id, { kid: record.kid, subject: certificate.subject, serial: certificate.serial, notAfter: certificate.notAfter }, now);
+    session.keys.setCertificate(record.id, der, record.notBefore, expiresAt);
+    session.audit.append(
+      'key.certificate-added',
+      record.id,
+      { kid: record.kid, subject: certificate.subject, serial: certificate.serial, notBefore: certificate.notBefore, notAfter: certificate.notAfter, keyExpiresAt: expiresAt.toISOString() },
+      now,
+    );
   });
   const updated = resolveKey(session, record.id);
   return { key: toKeyView(session, updated, now), certificate, artifact: artifact(`${record.kid.slice(0, 48)}.crt.pem`, 'cert', certificateToPem([der])) };
@@ -149,6 +178,7 @@ export async function selfSign(session: Session, input: CertificateInput & { day
 /** A PKCS#10 request for a held key, e.g. for a partner CA issuing two-way TLS client certificates. */
 export async function certificateRequest(session: Session, input: CertificateInput): Promise<Artifact> {
   const record = resolveKey(session, input.ref);
+  assertCertifiable(record, session.clock());
   const der = await createCsr({
     key: asymmetricOf(session, record, true),
     subject: input.subject,

@@ -6,6 +6,7 @@ import { describeFsError } from './fs-errors.ts';
 // file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
 import { describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
 import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
+import { keyStatusAt } from '../core/keys/lifecycle.ts';
 import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
@@ -291,18 +292,62 @@ export function showKey(session: Session, ref: string): KeyDetail {
   };
 }
 
+/**
+ * Revokes a key from now or from a past moment (a compromise since then). A revocation only ever moves
+ * earlier: learning of an earlier compromise replaces the recorded moment, and the audit entry keeps
+ * both. A future moment is refused: until then the key would show as active while the record and the
+ * notices called it revoked; a key meant to stop later gets an expiry (`keys renew --expires`).
+ */
 export function revokeKey(session: Session, input: { ref: string; reason?: string; at?: string }): KeyView {
   const now = session.clock();
   const record = resolveKey(session, input.ref);
-  if (record.status === 'revoked') throw new SignetError('ERR_BAD_INPUT', `key ${record.id} was already revoked (${record.revokedAt?.toISOString() ?? 'unknown time'})`);
   // A past --at records a compromise: signatures made after that moment verify as revoked-key.
   const revokedAt = input.at ? parseExpiry(input.at, now) : now;
+  if (revokedAt.getTime() > now.getTime()) {
+    throw new SignetError('ERR_BAD_INPUT', `a revocation takes effect now or from a past moment, not at ${revokedAt.toISOString()}: to stop using the key later, give it that expiry (signet keys renew ${record.kid} --expires …)`);
+  }
   const reason = input.reason?.trim() || 'unspecified';
+  const previous = record.status === 'revoked' ? { at: record.revokedAt, reason: record.revocationReason } : null;
+  if (previous && (previous.at === null || previous.at <= revokedAt)) {
+    const when = `${previous.at?.toISOString() ?? 'an unknown time'} (${previous.reason ?? 'unspecified'})`;
+    throw new SignetError('ERR_BAD_INPUT', previous.at && previous.at > now ? `key ${record.id} is already due to be revoked at ${when}` : `key ${record.id} was already revoked at ${when}`);
+  }
   session.transaction(() => {
     session.keys.setStatus(record.id, 'revoked', revokedAt, reason);
-    session.audit.append('key.revoked', record.id, { kid: record.kid, reason, effectiveAt: revokedAt.toISOString() }, now);
+    session.audit.append(
+      'key.revoked',
+      record.id,
+      {
+        kid: record.kid,
+        reason,
+        effectiveAt: revokedAt.toISOString(),
+        ...(previous && { replacesEffectiveAt: previous.at?.toISOString() ?? null, replacesReason: previous.reason }),
+      },
+      now,
+    );
   });
   return toKeyView(session, { ...record, status: 'revoked', revokedAt, revocationReason: reason }, now);
+}
+
+/**
+ * Gives a key a new expiry (the answer to a reminder, or to end its use at a chosen moment): later or
+ * earlier, from now on. A revoked or expired key is not brought back: it is replaced by a new one. An
+ * HMAC secret stays within the policy's maximum validity, counted from now.
+ */
+export function renewKey(session: Session, input: { ref: string; expires: string }): KeyView {
+  const now = session.clock();
+  const record = resolveKey(session, input.ref);
+  const status = keyStatusAt(record, now);
+  if (status === 'revoked' || status === 'expired') {
+    throw new SignetError('ERR_POLICY', `key ${record.kid} is ${status}: it cannot be renewed; generate or import its successor instead`);
+  }
+  const expiresAt = expiryFor(session, record.type, input.expires, now);
+  checkExpiryAfter(record.notBefore && record.notBefore > now ? record.notBefore : now, expiresAt);
+  session.transaction(() => {
+    session.keys.setExpiry(record.id, expiresAt);
+    session.audit.append('key.renewed', record.id, { kid: record.kid, expiresAt: expiresAt.toISOString(), previousExpiresAt: record.expiresAt?.toISOString() ?? null }, now);
+  });
+  return toKeyView(session, { ...record, expiresAt }, now);
 }
 
 export function activateKey(session: Session, ref: string): KeyView {

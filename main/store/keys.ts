@@ -211,6 +211,7 @@ export function keysRepository(db: Db) {
   const summaries = db.prepare(KEY_SUMMARIES_SQL).raw(true);
   const setStatus = db.prepare('UPDATE keys SET status = @status, revoked_at = @revoked_at, revocation_reason = @revocation_reason WHERE id = @id');
   const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = NULL, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
+  const setExpiry = db.prepare('UPDATE keys SET expires_at = @expires_at WHERE id = @id');
   const remove = db.prepare('DELETE FROM keys WHERE id = ?');
   const count = db.prepare('SELECT count(*) AS n FROM keys');
   const anySealed = db.prepare('SELECT 1 FROM keys WHERE private_sealed IS NOT NULL LIMIT 1').pluck();
@@ -240,9 +241,12 @@ export function keysRepository(db: Db) {
     setStatus(id: string, status: StoredStatus, revokedAt: Date | null, reason: string | null): void {
       setStatus.run({ id, status, revoked_at: text(revokedAt), revocation_reason: reason });
     },
-    /** Attaches a (new, self-made) certificate; its validity becomes the key's. */
-    setCertificate(id: string, certificateDer: Buffer, notBefore: Date, expiresAt: Date): void {
+    /** Attaches a (new, self-made) certificate, with the key's own dates (the service decides them). */
+    setCertificate(id: string, certificateDer: Buffer, notBefore: Date | null, expiresAt: Date | null): void {
       setCertificate.run({ id, certificate_der: certificateDer, not_before: text(notBefore), expires_at: text(expiresAt) });
+    },
+    setExpiry(id: string, expiresAt: Date): void {
+      setExpiry.run({ id, expires_at: text(expiresAt) });
     },
     delete(id: string): void {
       remove.run(id);

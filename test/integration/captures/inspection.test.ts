@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../main/core/inspect/findings.ts';
 import { verifyCapture } from '../../../main/services/captures.ts';
 import { importKeys, revokeKey } from '../../../main/services/keys.ts';
+import { Session } from '../../../main/services/session.ts';
 import { publicKeyOf, resolveKey } from '../../../main/services/key-records.ts';
 import { addApiKey } from '../../../main/services/api-keys.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
@@ -87,7 +88,10 @@ describe('jws bodies', () => {
 
   it('reports revoked-key when the signature postdates the revocation, valid before it', async () => {
     const body = await sign(store.session, keys.rsa, '{"order":7}');
-    revokeKey(store.session, { ref: keys.rsa.id, reason: 'key compromise', at: '2026-05-01T00:00:00Z' });
+    // The compromise is recorded after the fact, as in life: by then the capture's exchanges are past.
+    const later = Session.open(store.path, { clock: () => new Date('2026-07-01T00:00:00Z') });
+    revokeKey(later, { ref: keys.rsa.id, reason: 'key compromise', at: '2026-05-01T00:00:00Z' });
+    later.close();
     const findings = await inspect([
       { method: 'POST', url: `${API}/orders`, body, startedAt: '2026-04-30T23:00:00Z' },
       { method: 'POST', url: `${API}/orders`, body, startedAt: '2026-05-02T00:00:00Z' },

@@ -63,6 +63,38 @@ describe('keys on the command line', () => {
     expect(audit.json<{ action: string }[]>().map((entry) => entry.action)).toContain('key.exported-private');
   });
 
+  it('exports the private key encrypted under --password-file: openssl opens it with that password, and Signet imports it back', async () => {
+    const out = join(dir, 'merchant.encrypted.key');
+    const passwordFile = join(dir, 'export-password');
+    writeFileSync(passwordFile, 'export password 1\n');
+    expect((await run(['keys', 'export', merchant.id, '--private', '--format', 'pem', '--password-file', passwordFile, '--out', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
+    const publicPem = (await run(['keys', 'export', merchant.id, '--public', '--format', 'pem'])).stdout;
+    expect(openssl(['pkey', '-in', out, '-passin', `file:${passwordFile}`, '-pubout'])).toBe(publicPem);
+    const copy = await run(['keys', 'import', out, '--password-file', passwordFile, '--kid', 'merchant-copy', '--json']);
+    expect(copy.json<KeyJson[]>()[0]).toMatchObject({ hasPrivate: true, thumbprint: merchant.kid });
+    expect((await run(['keys', 'delete', 'merchant-copy'])).code).toBe(0);
+  });
+
+  it('writes a self-signed certificate before printing: a failed --out leaves one JSON document, saying how to export the attached certificate', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
+    const result = await run(['cert', 'self-sign', key.id, '--subject', 'CN=attached', '--json', '--out', join(dir, 'no-such-dir', 'x.crt')]);
+    expect(result.code).toBe(2);
+    expect(result.json<{ error: { message: string } }>().error.message).toContain(`signet keys export ${key.id} --public --format cert`);
+    expect((await run(['keys', 'export', key.id, '--public', '--format', 'cert'])).stdout).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+  });
+
+  it('refuses a future revocation, pointing at keys renew, and revokes at once on a compromise', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
+    const scheduled = await run(['keys', 'revoke', key.id, '--at', '2099-01-01T00:00:00Z', '--reason', 'planned']);
+    expect({ code: scheduled.code, stderr: scheduled.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('signet keys renew') });
+    const renewed = await run(['keys', 'renew', key.id, '--expires', '2099-01-01T00:00:00Z']);
+    expect(renewed.stdout).toMatch(/^Renewed .*: it now expires at 2099-01-01T00:00:00\.000Z\.$/m);
+    const compromised = await run(['keys', 'revoke', key.id, '--reason', 'key compromise']);
+    expect(compromised.code).toBe(0);
+    expect(compromised.stdout).toMatch(/^Revoked .* since .*: key compromise\.$/m);
+  });
+
   it('imports a key made by openssl, as a PKCS#12 with its password', async () => {
     const key = join(dir, 'partner.key');
     const cert = join(dir, 'partner.crt');
@@ -130,6 +162,19 @@ describe('bad input: exit 2, a one-line reason, nothing written', () => {
     await expectRefused(['keys', 'export', 'OPG-none', '--private', '--format', 'jwk'], /no key/);
     const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
     await expectRefused(['keys', 'export', key.id, '--private', '--format', 'pem'], /wrong passphrase/, { SIGNET_PASSPHRASE: 'definitely wrong' });
+  });
+
+  it('a password for a private JWK, which cannot hold one', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
+    const passwordFile = join(dir, 'jwk-password');
+    writeFileSync(passwordFile, 'export password 1\n');
+    await expectRefused(['keys', 'export', key.id, '--private', '--format', 'jwk', '--password-file', passwordFile], /a JWK cannot be protected by a password/);
+  });
+
+  it('a certificate request for a revoked key', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
+    expect((await run(['keys', 'revoke', key.id, '--reason', 'key compromise'])).code).toBe(0);
+    await expectRefused(['cert', 'csr', key.id, '--subject', 'CN=revoked'], /is revoked: key compromise/);
   });
 
   it('an unknown option, with the command usage', async () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportKey } from '../../../main/services/key-export.ts';
 import { privateKeyOf, resolveKey, secretOf } from '../../../main/services/key-records.ts';
 import { listKeys } from '../../../main/services/key-views.ts';
-import { activateKey, deleteKey, generateKey, importKeys, importSecret, revokeKey, showKey } from '../../../main/services/keys.ts';
+import { activateKey, deleteKey, generateKey, importKeys, importSecret, renewKey, revokeKey, showKey } from '../../../main/services/keys.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import { verifyAudit } from '../../../main/services/audit.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
@@ -79,11 +79,48 @@ describe('lifecycle', () => {
     expect(verifyAudit(store.session)).toMatchObject({ ok: true });
   });
 
-  it('keeps a key active until a scheduled revocation time, revoked from then on', async () => {
+  it('refuses a revocation in the future, pointing at an expiry instead', async () => {
     const key = await generateKey(store.session, { type: 'ec' });
-    revokeKey(store.session, { ref: key.id, at: '2026-04-01T00:00:00Z', reason: 'superseded' });
-    expect((await listKeys(store.session))[0]?.status).toBe('active');
-    expect((await listKeys(store.session, { at: '2026-04-01T00:00:01Z' }))[0]?.status).toBe('revoked');
+    expect(() => revokeKey(store.session, { ref: key.id, at: '2026-04-01T00:00:00Z', reason: 'superseded' })).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_INPUT', message: expect.stringContaining(`signet keys renew ${key.kid} --expires`) }),
+    );
+    expect((await listKeys(store.session, { at: '2026-04-01T00:00:01Z' }))[0]?.status).toBe('active');
+  });
+
+  it('moves a revocation earlier when an earlier compromise comes to light, the audit keeping both times', async () => {
+    const key = await generateKey(store.session, { type: 'ec' });
+    revokeKey(store.session, { ref: key.id, at: '2026-02-15T00:00:00Z', reason: 'superseded' });
+    const revoked = revokeKey(store.session, { ref: key.id, at: '2026-02-01T00:00:00Z', reason: 'key compromise' });
+    expect(revoked).toMatchObject({ status: 'revoked', revokedAt: '2026-02-01T00:00:00.000Z', revocationReason: 'key compromise' });
+    expect(store.session.audit.list({ keyId: key.id })[0]?.detail).toEqual({
+      kid: key.kid,
+      reason: 'key compromise',
+      effectiveAt: '2026-02-01T00:00:00.000Z',
+      replacesEffectiveAt: '2026-02-15T00:00:00.000Z',
+      replacesReason: 'superseded',
+    });
+    expect(verifyAudit(store.session)).toMatchObject({ ok: true });
+  });
+
+  it('renews an active key from now, audited, within the HMAC maximum; a revoked or expired one is not renewed', async () => {
+    const key = await generateKey(store.session, { type: 'ec', expires: '30d' });
+    expect(renewKey(store.session, { ref: key.id, expires: '1y' })).toMatchObject({ status: 'active', expiresAt: '2027-03-01T10:00:00.000Z' });
+    expect(store.session.audit.list({ keyId: key.id })[0]).toMatchObject({ action: 'key.renewed', detail: { kid: key.kid, expiresAt: '2027-03-01T10:00:00.000Z', previousExpiresAt: '2026-03-31T10:00:00.000Z' } });
+    const secret = await generateKey(store.session, { type: 'hmac', appId: 'OPG-RENEW' });
+    expect(() => renewKey(store.session, { ref: secret.id, expires: '2y' })).toThrow(expect.objectContaining({ code: 'ERR_POLICY' }));
+    revokeKey(store.session, { ref: key.id, reason: 'key compromise' });
+    expect(() => renewKey(store.session, { ref: key.id, expires: '1y' })).toThrow(expect.objectContaining({ code: 'ERR_POLICY', message: expect.stringContaining('is revoked: it cannot be renewed') }));
+    const short = await generateKey(store.session, { type: 'ec', expires: '1d' });
+    clock.advanceDays(2);
+    expect(() => renewKey(store.session, { ref: short.id, expires: '1y' })).toThrow(expect.objectContaining({ message: expect.stringContaining('is expired') }));
+    expect(verifyAudit(store.session)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a revocation no earlier than the one recorded, naming it', async () => {
+    const compromised = await generateKey(store.session, { type: 'ec' });
+    revokeKey(store.session, { ref: compromised.id, at: '2026-02-01T00:00:00Z', reason: 'key compromise' });
+    expect(() => revokeKey(store.session, { ref: compromised.id })).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('already revoked at 2026-02-01T00:00:00.000Z (key compromise)') }));
+    expect(showKey(store.session, compromised.id)).toMatchObject({ revokedAt: '2026-02-01T00:00:00.000Z', revocationReason: 'key compromise' });
   });
 
   it('computes expired from the expiry and the clock, and flags expiring soon', async () => {

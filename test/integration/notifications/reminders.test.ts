@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { selfSign } from '../../../main/services/key-export.ts';
-import { deleteKey, generateKey, revokeKey } from '../../../main/services/keys.ts';
+import { deleteKey, generateKey, renewKey, revokeKey } from '../../../main/services/keys.ts';
 import { listNotifications, runNotifications, updateConfig } from '../../../main/services/notifications/index.ts';
 import type { NotificationView } from '../../../main/services/notification-views.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
@@ -100,7 +99,7 @@ describe('expiry reminders', () => {
     const key = await generateKey(session, { type: 'ec', name: 'renewed', expires: '100d' });
     clock.advanceDays(80);
     await runNotifications(session);
-    await selfSign(session, { ref: key.id, subject: 'CN=renewed', days: 100 });
+    renewKey(session, { ref: key.id, expires: '100d' });
     for (let day = 80; day <= 185; day++, clock.advanceDays(1)) await runNotifications(session);
     const sent = reminders(all(store as TempStore));
     expect(sent.map((n) => [n.facts.daysBefore, n.facts.expiresAt?.slice(0, 10)])).toEqual([

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createClientSpec, answerClientSpec } from '../../../main/core/agreement/derive.ts';
 import { addApiKey } from '../../../main/services/api-keys.ts';
 import { generateKey, importKeys, revokeKey } from '../../../main/services/keys.ts';
-import type { Session } from '../../../main/services/session.ts';
+import { Session } from '../../../main/services/session.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import type { EntrySpec } from '../../support/capture.ts';
 import { claims, encryptTo, merchantKeys, opgHeader, sign, unix } from '../captures/fixtures.ts';
@@ -20,7 +20,10 @@ export async function everyVerdict(session: Session, rounds: number): Promise<Ar
   const ed = await generateKey(session, { type: 'ed25519', name: 'participant' });
   const revoked = await generateKey(session, { type: 'rsa', name: 'compromised' });
   const signedByRevoked = await sign(session, revoked, '{"order":"after revocation"}');
-  revokeKey(session, { ref: revoked.id, reason: 'key compromise', at: '2026-05-01T00:00:00Z' });
+  // The compromise is recorded after the fact, as in life: by then the capture's exchanges are past.
+  const later = Session.open(session.path, { clock: () => new Date('2026-07-01T00:00:00Z') });
+  revokeKey(later, { ref: revoked.id, reason: 'key compromise', at: '2026-05-01T00:00:00Z' });
+  later.close();
   addApiKey(session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef', name: 'acme live' });
   updateSettings(session, { inspection: { signedRequestHosts: ['api.klix.test'], jwtAudiences: ['lender.test'], hmacCallbackPaths: ['/opg/callbacks'] } });
   const partner = await importKeys(session, { content: Buffer.from(JSON.stringify(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }))), name: 'partner enc', use: 'enc' });

@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { certificateToPem, createCsr, csrToPem, exportPublicKey, parseKeyFile, selfSignCertificate } from '../../../main/core/keys/index.ts';
+import { certificateToPem, createCsr, csrToPem, exportPkcs12, exportPublicKey, parseKeyFile, selfSignCertificate } from '../../../main/core/keys/index.ts';
 import type { AsymmetricKey } from '../../../main/core/keys/types.ts';
 import { expectSignetError, generateAll, keyNamed } from './helpers.ts';
 
@@ -241,4 +241,28 @@ describe('bad input', () => {
 
   it('refuses a PEM block holding damaged key bytes', () =>
     expectSignetError(parseKeyFile(text('-----BEGIN PRIVATE KEY-----\nMAMCAQA=\n-----END PRIVATE KEY-----\n')), 'ERR_KEY_FORMAT', /not a valid PKCS#8/));
+});
+
+describe('private keys whose two halves disagree', () => {
+  /** An EC key file states its public point next to the private scalar: this one carries another key's scalar. */
+  function ecWithForeignScalar(): KeyObject {
+    const stated = ec.privateKey.export({ format: 'der', type: 'sec1' });
+    const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'sec1' });
+    // SEC1 ECPrivateKey for P-256: 30 77 02 01 01 04 20, then the 32-byte scalar.
+    foreign.copy(stated, 7, 7, 39);
+    return createPrivateKey({ key: stated, format: 'der', type: 'sec1' });
+  }
+
+  it.each([
+    ['PKCS#8 PEM', (key: KeyObject) => text(key.export({ format: 'pem', type: 'pkcs8' }).toString())],
+    ['PKCS#8 DER', (key: KeyObject) => key.export({ format: 'der', type: 'pkcs8' })],
+    ['SEC1 PEM', (key: KeyObject) => text(key.export({ format: 'pem', type: 'sec1' }).toString())],
+  ])('refuses a %s EC key whose scalar belongs to another key', (_format, write) =>
+    expectSignetError(parseKeyFile(write(ecWithForeignScalar())), 'ERR_KEY_FORMAT', /private and public parts belong to different keys/));
+
+  it('refuses such a key in a PKCS#12, next to the certificate of the public point it states', async () => {
+    const certificate = await selfSignCertificate({ key: ec, subject: 'CN=stated', ...VALIDITY });
+    const p12 = await exportPkcs12({ privateKey: ecWithForeignScalar(), certificates: [certificate], password: 'p12 password' });
+    await expectSignetError(parseKeyFile(p12, { password: 'p12 password' }), 'ERR_KEY_FORMAT', /private and public parts belong to different keys/);
+  });
 });

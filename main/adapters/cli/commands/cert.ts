@@ -34,9 +34,17 @@ export const certCommands: Command[] = [
       const days = int(values, 'days');
       const result = await ctx.call('certs.selfSign', { ref, subject: subjectOf(values), ...(sans && { sans }), ...(usage && { usage }), ...(days && { days }) });
       const out = str(values, 'out');
+      // Written before anything is printed, so a failed write leaves one error and no success document.
+      if (!ctx.json || out) {
+        try {
+          await ctx.emitArtifact(result.artifact, out);
+        } catch (error) {
+          if (!(error instanceof SignetError)) throw error;
+          throw new SignetError(error.code, `${error.message}; the certificate is attached to key ${result.key.id}: export it with "signet keys export ${result.key.id} --public --format cert --out FILE"`);
+        }
+      }
       if (ctx.json) ctx.printJson({ ...result.certificate, pem: Buffer.from(result.artifact.contentBase64, 'base64').toString('utf8') });
       else if (out) ctx.print(['Certificate attached to ' + result.key.id, ...certificateLines(result.certificate)].join('\n'));
-      if (!ctx.json || out) await ctx.emitArtifact(result.artifact, out);
     },
   },
   {

@@ -148,7 +148,7 @@ export const keysCommands: Command[] = [
   },
   {
     name: 'keys export',
-    summary: 'export the public part, or (explicitly, audited) the private part',
+    summary: 'export the public part, or (explicitly, audited) the private part: encrypted with --password-file (pem, der; p12 needs one)',
     usage: 'ID --public|--private --format pem|der|jwk|jwks|p12|cert [--password-file F] [--out FILE]',
     options: { public: { type: 'boolean' }, private: { type: 'boolean' }, format: { type: 'string' }, 'password-file': { type: 'string' }, out: { type: 'string' } },
     positionals: { min: 1, max: 1, names: 'ID' },
@@ -173,6 +173,20 @@ export const keysCommands: Command[] = [
       const key = await ctx.call('keys.revoke', { ref, ...(reason && { reason }), ...(at && { at }) });
       if (ctx.json) ctx.printJson(key);
       else ctx.print(`Revoked ${key.id} (${key.kid}) since ${key.revokedAt}: ${key.revocationReason}.`);
+    },
+  },
+  {
+    name: 'keys renew',
+    summary: 'give an active or pending key a new expiry (a revoked or expired one gets a successor instead)',
+    usage: 'ID --expires DURATION|DATE',
+    options: { expires: { type: 'string' } },
+    positionals: { min: 1, max: 1, names: 'ID' },
+    async run(ctx, values, [ref = '']) {
+      const expires = str(values, 'expires');
+      if (!expires) throw new SignetError('ERR_BAD_INPUT', 'say the new expiry: --expires 1y (from now) or --expires 2027-12-31');
+      const key = await ctx.call('keys.renew', { ref, expires });
+      if (ctx.json) ctx.printJson(key);
+      else ctx.print(`Renewed ${key.id} (${key.kid}): it now expires at ${key.expiresAt}.`);
     },
   },
   {
