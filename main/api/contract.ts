@@ -3,7 +3,7 @@ import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
 import { SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
-import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView } from '../services/views.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
@@ -119,6 +119,7 @@ export const contract = {
     'export the public part, or the private part when asked for explicitly',
   ),
   'keys.revoke': returns<KeyView>()(z.object({ ref, reason: z.string().max(500).optional(), at: when.optional() }), 'revoke, optionally since a past moment'),
+  'keys.renew': returns<KeyView>()(z.object({ ref, expires: when }), 'give an active or pending key a new expiry (a duration from now, or a date)'),
   'keys.activate': returns<KeyView>()(z.object({ ref }), 'activate a pending key'),
   'keys.delete': returns<{ id: string; kid: string }>()(z.object({ ref }), 'delete a key'),
 
@@ -179,7 +180,7 @@ export const contract = {
     'one exchange: headers, bodies, decoded JOSE, findings and traces',
   ),
   'captures.delete': returns<{ id: string }>()(z.object({ id: ref }), 'delete a stored capture'),
-  'captures.exportSanitized': returns<{ path: string; exchanges: number }>()(z.object({ id: ref, path }), 'write a HAR with credentials redacted and signatures kept'),
+  'captures.exportSanitized': returns<SanitizedExport>()(z.object({ id: ref, path }), 'write a HAR with credentials redacted and signatures kept'),
   'captures.exportArtifact': returns<Artifact>()(z.object({ id: ref }), 'the sanitized HAR as a download (up to 64 MiB; larger ones: export to a path)'),
 
   'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),

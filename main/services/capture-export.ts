@@ -4,31 +4,95 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { SignetError } from '../core/errors.ts';
+import type { Finding } from '../core/inspect/findings.ts';
+import { redactedApiKey } from '../core/schemes/api-key.ts';
+import { apiKeyHeaders } from './api-keys.ts';
 import { captureRecord } from './captures.ts';
 import { secretOf } from './key-records.ts';
 import { describeFsError } from './fs-errors.ts';
 import type { Session } from './session.ts';
-import type { Artifact } from './views.ts';
+import type { Artifact, KeptSigned, SanitizedExport } from './views.ts';
 import { readSettings } from './settings.ts';
 
+const REDACTED = '[redacted by Signet]';
+
 /** Headers whose values are credentials: replaced entirely (the name stays, so the shape is kept). */
-const CREDENTIAL_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'x-api-key', 'api-key', 'x-auth-token']);
-const SENSITIVE_QUERY = /([?&](?:access_token|api_key|apikey|token|key|secret|password|client_secret)=)[^&#]*/gi;
+const CREDENTIAL_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'authentication', 'ocp-apim-subscription-key', 'x-functions-key']);
+/** …and any header named for one: X-Auth-Token, X-Access-Token, Private-Token, X-Amz-Security-Token, X-Api-Key. */
+const CREDENTIAL_HEADER_NAME = /(?:^|-)(?:token|secret|password|passwd|credentials?|api-?key)(?:-|$)/i;
+
+/**
+ * Authentication schemes (the IANA registry's and common vendor ones) whose name is kept before the
+ * redacted credentials. Any other value is redacted whole: its first word may be the secret (`sk_live_…`).
+ */
+const AUTH_SCHEMES = new Set(['basic', 'bearer', 'digest', 'negotiate', 'ntlm', 'hoba', 'mutual', 'oauth', 'dpop', 'gnap', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid', 'concealed', 'aws4-hmac-sha256', 'hawk', 'token']);
+
+/**
+ * Parameters that carry credentials: in query strings and fragments (`#access_token=` of an OAuth
+ * redirect), form bodies (the first field too) and URLs inside headers (Referer, Location). The value
+ * stops at a quote or space, so a URL inside a JSON string leaves the JSON valid.
+ */
+const CREDENTIAL_PARAM = /((?:^|[?&#;])(?:access_token|refresh_token|id_token|client_secret|api_key|apikey|token|key|secret|password|passwd|private_token|x-amz-security-token)=)[^&#;\s"'<>\\]*/gim;
+/** `user:password@` before a host, in any URL. */
+const USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@"'<>]+@/gi;
+/** Signature headers besides the detached-JWS ones of the settings: X-KLIX-Signature, X-Hub-Signature-256, Signature-Input. */
+const SIGNATURE_HEADER_NAME = /(?:^|-)signature(?:-|$)/i;
+/** JSON members whose string values are credentials, compared without case, `_` or `-` (access_token, accessToken). */
+const CREDENTIAL_MEMBERS = new Set(['accesstoken', 'refreshtoken', 'idtoken', 'clientsecret', 'password', 'passwd', 'apikey', 'secret', 'token', 'authtoken', 'sessiontoken', 'privatetoken']);
 
 function redactAuthorization(value: string): string {
-  const scheme = /^\s*(\S+)/.exec(value)?.[1] ?? '';
+  // RFC 9110 §11.4: a scheme is a token followed by a space and the credentials.
+  const scheme = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s+\S/.exec(value)?.[1] ?? '';
   // X-OPG-Signature is a signature, not a secret: kept so the partner can still check it.
   if (/^x-opg-signature$/i.test(scheme)) return value;
-  return `${scheme} [redacted by Signet]`;
+  return AUTH_SCHEMES.has(scheme.toLowerCase()) ? `${scheme} ${REDACTED}` : REDACTED;
+}
+
+/** Where the JSON string opening at `start` ends (after its closing quote), or -1 if it never does. */
+function stringEnd(text: string, start: number): number {
+  for (let at = start + 1; at < text.length; at++) {
+    const char = text.charCodeAt(at);
+    if (char === 0x5c) at++;
+    else if (char === 0x22) return at + 1;
+  }
+  return -1;
+}
+
+const MEMBER_STRING_VALUE = /\s*:\s*"/y;
+
+/**
+ * Replaces the string values of credential members. A scan from string to string rather than a regular
+ * expression: it never reads a name from inside a value, and stays linear on bodies that are not JSON.
+ */
+function redactJsonMembers(text: string): string {
+  let out = '';
+  let copied = 0;
+  let valueNext = false;
+  for (let at = text.indexOf('"'); at >= 0; ) {
+    const end = stringEnd(text, at);
+    if (end < 0) break;
+    if (valueNext) {
+      out += `${text.slice(copied, at)}"[redacted]"`;
+      copied = end;
+      valueNext = false;
+    } else if (CREDENTIAL_MEMBERS.has(text.slice(at + 1, end - 1).toLowerCase().replace(/[_-]/g, ''))) {
+      MEMBER_STRING_VALUE.lastIndex = end;
+      valueNext = MEMBER_STRING_VALUE.test(text);
+    }
+    at = text.indexOf('"', end);
+  }
+  return out + text.slice(copied);
 }
 
 interface Redactor {
   header(name: string, value: string): string;
+  /** Bodies, URLs and header values: credential parameters and JSON members, userinfo, stored secrets. */
   text(text: string): string;
 }
 
 function redactor(session: Session): Redactor {
-  const apiKeyHeaders = new Set(readSettings(session).inspection.apiKeyHeaders.map((name) => name.toLowerCase()));
+  const apiKeyNames = new Set(apiKeyHeaders(session).map((name) => name.toLowerCase()));
+  const signatureHeaders = new Set(readSettings(session).inspection.signatureHeaders.map((name) => name.toLowerCase()));
   // Stored HMAC secrets that were pasted into traffic by mistake are scrubbed too: that needs them
   // unsealed, so an export from a keystore holding any asks for it to be unlocked (ERR_LOCKED) rather
   // than write a file that may carry one.
@@ -37,59 +101,117 @@ function redactor(session: Session): Redactor {
     .map((record) => (record.privateSealed ? secretOf(session, record).toString('utf8') : undefined))
     .filter((secret): secret is string => secret !== undefined && secret.length >= 8);
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[redacted secret]'), text);
+  const text = (value: string) => scrub(redactJsonMembers(value).replace(CREDENTIAL_PARAM, '$1[redacted]').replace(USERINFO, '$1[redacted]@'));
   return {
     header(name, value) {
       const lower = name.toLowerCase();
+      // Signatures are not secrets: kept as they are (like X-OPG-Signature) so the partner can check them.
+      if (signatureHeaders.has(lower) || SIGNATURE_HEADER_NAME.test(lower)) return value;
       if (lower === 'authorization') return scrub(redactAuthorization(value));
-      if (CREDENTIAL_HEADERS.has(lower)) return '[redacted by Signet]';
-      if (apiKeyHeaders.has(lower)) return `[redacted API key …${value.trim().slice(-4)}]`;
-      return scrub(value);
+      if (apiKeyNames.has(lower)) return redactedApiKey(value);
+      if (CREDENTIAL_HEADERS.has(lower) || CREDENTIAL_HEADER_NAME.test(lower)) return REDACTED;
+      return text(value);
     },
-    text: (text) => scrub(text.replace(SENSITIVE_QUERY, '$1[redacted]')),
+    text,
   };
 }
 
-function body(bytes: Buffer | null, mimeType: string | null, redact: Redactor): Record<string, unknown> {
-  if (!bytes) return { size: 0, mimeType: mimeType ?? '' };
-  const text = bytes.toString('utf8');
-  // Bodies are kept (signed JWS and JWE must stay verifiable); binary ones as base64.
-  return Buffer.from(text, 'utf8').equals(bytes)
-    ? { size: bytes.length, mimeType: mimeType ?? '', text: redact.text(text) }
-    : { size: bytes.length, mimeType: mimeType ?? '', text: bytes.toString('base64'), encoding: 'base64' };
+type Direction = KeptSigned['direction'];
+
+/**
+ * What the signatures of an exchange cover, by its stored findings: a JWS body, the body under a
+ * detached JWS, and the body and request target under X-OPG-Signature (a JWE's body is integrity
+ * protected too). Rewriting any of them would turn a valid signature invalid.
+ */
+function signedParts(findings: Finding[]): { bodies: Set<Direction>; target: boolean } {
+  const bodies = new Set<Direction>();
+  let target = false;
+  for (const finding of findings) {
+    if (finding.scheme === 'jws-detached' || (finding.location === 'body' && (finding.scheme === 'jws' || finding.scheme === 'jwe'))) bodies.add(finding.direction);
+    if (finding.scheme === 'hmac-opg') {
+      bodies.add('request');
+      target = true;
+    }
+  }
+  return { bodies, target };
+}
+
+const KEPT_SIGNED_LISTED = 100;
+
+interface HarContent {
+  size: number;
+  mimeType: string;
+  text?: string;
+  encoding?: 'base64';
+}
+
+function content(bytes: Buffer, text: string | undefined, mimeType: string | null): HarContent {
+  return text === undefined
+    ? { size: bytes.length, mimeType: mimeType ?? '', text: bytes.toString('base64'), encoding: 'base64' }
+    : { size: Buffer.byteLength(text), mimeType: mimeType ?? '', text };
 }
 
 /**
- * Writes a HAR safe to send to a partner: bearer tokens, cookies, API keys and any stored HMAC secret
- * redacted; signatures, JWS and JWE bodies kept so the partner can still verify them. Decrypted
- * plaintext is never stored, so it can never be exported. Written to a temporary file and renamed.
+ * Writes a HAR safe to send to a partner: bearer tokens, cookies, API keys, credential parameters and
+ * members, and any stored HMAC secret redacted; signatures, and every part a signature covers, kept so
+ * the partner can still verify them (such a part holding a credential is reported, not rewritten).
+ * Decrypted plaintext is never stored, so it can never be exported. Written to a temporary file and renamed.
  */
-export async function exportSanitized(session: Session, input: { id: string; path: string }): Promise<{ path: string; exchanges: number }> {
+export async function exportSanitized(session: Session, input: { id: string; path: string }): Promise<SanitizedExport> {
   const capture = captureRecord(session, input.id);
   const redact = redactor(session);
+  // An exchange without a time (raw HTTP without Date) was judged as of --at, else of the import:
+  // written with that moment, re-verifying the export gives the stored verdicts (1970 made every key "not yet active").
+  const judgedAt = (capture.checkedAt ?? capture.importedAt).toISOString();
   const temporary = `${input.path}.${process.pid}.tmp`;
   const out = createWriteStream(temporary, { flags: 'wx', mode: 0o644 });
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
   let exchanges = 0;
+  let keptSigned = 0;
+  const keptSignedAt: KeptSigned[] = [];
   try {
     await once(out, 'open');
-    await write(`{"log":{"version":"1.2","creator":{"name":"Signet","version":"0.1.0","comment":"sanitized: credentials redacted, signatures kept"},"entries":[\n`);
-    for (const { startedAt, method, status, messages } of session.captures.messagesOf(capture.id)) {
+    const log = { name: 'Signet', version: '0.1.0', comment: 'sanitized: credentials redacted, signatures kept' };
+    const judged = capture.checkedAt ? `,"comment":${JSON.stringify(`judged in Signet as of ${judgedAt}: verify with --at ${judgedAt} for the same verdicts`)}` : '';
+    await write(`{"log":{"version":"1.2","creator":${JSON.stringify(log)}${judged},"entries":[\n`);
+    for (const { index, startedAt, method, status, messages } of session.captures.messagesOf(capture.id)) {
       if (messages.malformed) continue;
+      // Findings are read only for an exchange where redaction would change a part (rare), not for every one.
+      let signed: ReturnType<typeof signedParts> | undefined;
+      const signedHere = () => (signed ??= signedParts(session.captures.exchange(capture.id, index)?.findings ?? []));
+      const unlessSigned = (original: string, redacted: string, direction: Direction, part: KeptSigned['part']): string => {
+        if (redacted === original) return original;
+        const covered = part === 'url' ? signedHere().target : signedHere().bodies.has(direction);
+        if (!covered) return redacted;
+        if (keptSigned++ < KEPT_SIGNED_LISTED) keptSignedAt.push({ exchange: index, direction, part });
+        return original;
+      };
+      const body = (bytes: Buffer | null, mimeType: string | null, direction: Direction): HarContent => {
+        if (!bytes) return { size: 0, mimeType: mimeType ?? '' };
+        const text = bytes.toString('utf8');
+        // Binary bodies are written as base64, untouched.
+        return content(bytes, Buffer.from(text, 'utf8').equals(bytes) ? unlessSigned(text, redact.text(text), direction, 'body') : undefined, mimeType);
+      };
+      // Userinfo is never signed; the path and query are, under X-OPG-Signature.
+      const [, origin = '', target = ''] = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)?(.*)$/is.exec(messages.url) ?? [];
+      const postData = messages.requestBody && body(messages.requestBody, messages.requestMime, 'request');
+      const responseContent = body(messages.responseBody, messages.responseMime, 'response');
       const entry = {
-        startedDateTime: startedAt ?? new Date(0).toISOString(),
+        startedDateTime: startedAt ?? judgedAt,
+        ...(!startedAt && { comment: 'the capture gave no time: this is the moment Signet judged the exchange at' }),
         time: 0,
         request: {
           method,
-          url: redact.text(messages.url),
+          url: redact.text(origin) + unlessSigned(target, redact.text(target), 'request', 'url'),
           httpVersion: messages.httpVersion,
           cookies: [],
           headers: messages.requestHeaders.map(([name, value]) => ({ name, value: redact.header(name, value) })),
           queryString: [],
           headersSize: -1,
-          bodySize: messages.requestBody?.length ?? 0,
-          ...(messages.requestBody && { postData: body(messages.requestBody, messages.requestMime, redact) }),
+          bodySize: postData ? postData.size : 0,
+          ...(postData && { postData }),
         },
         response: {
           status: status ?? 0,
@@ -97,10 +219,10 @@ export async function exportSanitized(session: Session, input: { id: string; pat
           httpVersion: messages.responseVersion ?? '',
           cookies: [],
           headers: (messages.responseHeaders ?? []).map(([name, value]) => ({ name, value: redact.header(name, value) })),
-          content: body(messages.responseBody, messages.responseMime, redact),
+          content: responseContent,
           redirectURL: '',
           headersSize: -1,
-          bodySize: messages.responseBody?.length ?? 0,
+          bodySize: responseContent.size,
         },
         cache: {},
         timings: { send: 0, wait: 0, receive: 0 },
@@ -118,8 +240,8 @@ export async function exportSanitized(session: Session, input: { id: string; pat
     if (error instanceof SignetError) throw error;
     throw new SignetError('ERR_UNREADABLE', `cannot write ${input.path}: ${describeFsError(error)}`);
   }
-  session.transaction(() => session.audit.append('capture.exported', null, { captureId: capture.id, sanitized: true, exchanges }, session.clock()));
-  return { path: input.path, exchanges };
+  session.transaction(() => session.audit.append('capture.exported', null, { captureId: capture.id, sanitized: true, exchanges, keptSigned }, session.clock()));
+  return { path: input.path, exchanges, keptSigned, keptSignedAt };
 }
 
 const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;

@@ -12,6 +12,7 @@ import { readCapture } from '../core/traffic/index.ts';
 import type { EntrySlice } from '../core/traffic/entry-splitter.ts';
 import { type CaptureItem, type Exchange, type MalformedEntry } from '../core/traffic/exchange.ts';
 import { harEntrySlices } from '../core/traffic/har.ts';
+import { apiKeyHeaders } from './api-keys.ts';
 import { describeFsError } from './fs-errors.ts';
 import { BatchBuilder, InspectionPool, type WorkerItem, type WorkerSetup } from './inspection-pool.ts';
 import { keyResolver, resolverSnapshot } from './key-resolver.ts';
@@ -62,7 +63,8 @@ export async function captureSize(path: string): Promise<number> {
 
 /** What every check runs with: settings, the keystore as a resolver, fresh replay state, the clock. */
 export function inspectionContext(session: Session, at?: string, resolver: KeyResolver = keyResolver(session)): InspectionContext {
-  const settings = readSettings(session).inspection;
+  // API-key headers: the settings' and those of registered keys (apikey add --header).
+  const settings = { ...readSettings(session).inspection, apiKeyHeaders: apiKeyHeaders(session) };
   return {
     settings,
     resolver,

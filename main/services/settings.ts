@@ -14,7 +14,9 @@ const duration = z.string().refine((text) => {
 }, 'a duration such as 90d or 2y');
 
 const hosts = z.array(z.string().min(1).max(253)).max(500);
-const headerNames = z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'an HTTP header name')).max(50);
+/** An HTTP field name (RFC 9110 §5.1: a token). */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerNames = z.array(z.string().regex(HEADER_NAME, 'an HTTP header name')).max(50);
 
 /**
  * Every setting, and its default. Policies live here (not as constants in code) so an operator can

@@ -193,3 +193,24 @@ export interface JobView {
   startedAt: string;
   finishedAt: string | null;
 }
+
+/** A signed part left as captured although it looks like it holds a credential. */
+export interface KeptSigned {
+  /** The exchange's number in the stored capture (`signet capture show ID --exchange N`). */
+  exchange: number;
+  direction: 'request' | 'response';
+  part: 'body' | 'url';
+}
+
+/** What a sanitized export wrote. */
+export interface SanitizedExport {
+  path: string;
+  exchanges: number;
+  /**
+   * Signed parts that hold what looks like a credential, left as captured because redacting it would
+   * break the signature: the partner will see it (warn before sending).
+   */
+  keptSigned: number;
+  /** The first of them. */
+  keptSignedAt: KeptSigned[];
+}

@@ -27,6 +27,7 @@ export function apiKeysRepository(db: Db) {
   const byHash = db.prepare('SELECT * FROM api_keys WHERE hash = ?');
   const byId = db.prepare('SELECT * FROM api_keys WHERE id = ?');
   const remove = db.prepare('DELETE FROM api_keys WHERE id = ?');
+  const headers = db.prepare('SELECT DISTINCT header FROM api_keys ORDER BY header').pluck();
   const getSalt = db.prepare("SELECT value FROM meta WHERE name = 'api-key-salt'");
   const setSalt = db.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('api-key-salt', ?)");
   return {
@@ -46,6 +47,10 @@ export function apiKeysRepository(db: Db) {
     },
     delete(id: string): void {
       remove.run(id);
+    },
+    /** The headers the stored keys were registered for. */
+    headers(): string[] {
+      return headers.all() as string[];
     },
     /** The store's salt for API-key hashes, created on first use. */
     salt(create: () => string): string {

@@ -1,5 +1,13 @@
 import { headerValues, type Detected, type Scheme } from './scheme.ts';
 
+/** How a sanitized export writes an API key: its last four characters only, as the keystore keeps them. */
+export function redactedApiKey(value: string): string {
+  return `[redacted API key …${value.trim().slice(-4)}]`;
+}
+
+/** Signet's own redaction marks (`[redacted by Signet]`, `[redacted API key …WXYZ]`), met again in a sanitized export. */
+const REDACTION_MARK = /^\[redacted\b.*\]$/s;
+
 /**
  * API-key headers (KLIX: `X-KLIX-Api-Key`): matched against keys stored only as a hash plus their last
  * four characters. An unknown key is reported by its last four characters, never in full.
@@ -11,7 +19,8 @@ export const apiKeyScheme: Scheme = {
     for (const name of settings.apiKeyHeaders) {
       for (const value of headerValues(exchange.request.headers, name)) {
         const presented = value.trim();
-        if (!presented) continue;
+        // A redaction mark is not a key: re-checking a sanitized export must not report "…XYZ]" as unknown.
+        if (!presented || REDACTION_MARK.test(presented)) continue;
         found.push({
           scheme: 'api-key',
           direction: 'request',
