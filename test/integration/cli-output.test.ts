@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { signet } from '../support/cli.ts';
@@ -62,5 +62,18 @@ describe('asking for passphrases without a terminal', () => {
   it('names the variable and the option that give the new passphrase', async () => {
     const changed = await signet(['passphrase', 'change'], { store: store.path });
     expect({ code: changed.code, stderr: changed.stderr.trim() }).toEqual({ code: 2, stderr: 'signet passphrase change: a new passphrase is needed: set SIGNET_NEW_PASSPHRASE or use --new-passphrase-file FILE' });
+  });
+});
+
+describe('private exports', () => {
+  it('never replace an existing file unless --force says so', async () => {
+    const key = JSON.parse((await signet(['keys', 'generate', '--type', 'ec', '--json'], { store: store.path })).stdout) as { id: string };
+    const out = join(store.dir, 'existing.pem');
+    writeFileSync(out, 'another key, not to be lost');
+    const refused = await signet(['keys', 'export', key.id, '--private', '--format', 'pem', '--out', out], { store: store.path });
+    expect({ code: refused.code, stderr: refused.stderr.trim() }).toEqual({ code: 2, stderr: expect.stringMatching(/existing\.pem already exists \(choose another name, or pass --force to replace it\)$/) });
+    expect(readFileSync(out, 'utf8')).toBe('another key, not to be lost');
+    expect((await signet(['keys', 'export', key.id, '--private', '--format', 'pem', '--out', out, '--force'], { store: store.path })).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 });

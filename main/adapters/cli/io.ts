@@ -1,4 +1,4 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { SignetError } from '../../core/errors.ts';
 import { describeFsError } from '../../services/fs-errors.ts';
 import type { Artifact } from '../../services/views.ts';
@@ -61,8 +61,15 @@ export async function writeOutput(path: string, bytes: Buffer, mode = 0o644): Pr
   }
 }
 
-export async function emitArtifact(artifact: Artifact, out: string | undefined, private_: boolean): Promise<void> {
+/**
+ * An artifact to --out, or stdout. A private export never replaces an existing file unless asked to
+ * (--force): the file there may be another key, and a key written over is lost.
+ */
+export async function emitArtifact(artifact: Artifact, out: string | undefined, private_: boolean, force = false): Promise<void> {
   const bytes = Buffer.from(artifact.contentBase64, 'base64');
+  if (out && private_ && !force && (await stat(out).then(() => true, () => false))) {
+    throw new SignetError('ERR_BAD_INPUT', `${out} already exists (choose another name, or pass --force to replace it)`);
+  }
   if (out) return writeOutput(out, bytes, private_ ? 0o600 : 0o644);
   if (!artifact.text && process.stdout.isTTY) {
     throw new SignetError('ERR_BAD_INPUT', `${artifact.fileName} is binary: write it to a file with --out FILE`);

@@ -177,7 +177,7 @@ export async function main(argv: string[]): Promise<number> {
         if (!passphraseFile && !process.env.SIGNET_PASSPHRASE && !process.stdin.isTTY) return;
         await dispatch(active, 'keystore.unlock', { passphrase: await currentPassphrase() });
       },
-      emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true),
+      emitArtifact: (artifact, out) => emitArtifact(artifact, out, command.name === 'keys export' && values.private === true, values.force === true),
       currentPassphrase,
       async newPassphrase(fileOption, envName) {
         const file = fileOption ?? (envName === 'SIGNET_PASSPHRASE' ? passphraseFile : undefined);

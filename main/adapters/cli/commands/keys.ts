@@ -149,8 +149,8 @@ export const keysCommands: Command[] = [
   {
     name: 'keys export',
     summary: 'export the public part, or (explicitly, audited) the private part: encrypted with --password-file (pem, der; p12 needs one)',
-    usage: 'ID --public|--private --format pem|der|jwk|jwks|p12|cert [--password-file F] [--out FILE]',
-    options: { public: { type: 'boolean' }, private: { type: 'boolean' }, format: { type: 'string' }, 'password-file': { type: 'string' }, out: { type: 'string' } },
+    usage: 'ID --public|--private --format pem|der|jwk|jwks|p12|cert [--password-file F] [--out FILE [--force]]',
+    options: { public: { type: 'boolean' }, private: { type: 'boolean' }, format: { type: 'string' }, 'password-file': { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'ID' },
     async run(ctx, values, [ref = '']) {
       if (Boolean(values.public) === Boolean(values.private)) throw new SignetError('ERR_BAD_INPUT', 'say which part: --public or --private');
