@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { describeIssues } from './input-issues.ts';
 import { SignetError } from '../core/errors.ts';
 import { HMAC_PROFILES } from '../core/opg/hmac.ts';
-import { parseDuration } from '../core/time.ts';
+import { addDuration, parseDuration } from '../core/time.ts';
 import type { Session } from './session.ts';
 
 const duration = z.string().refine((text) => {
@@ -24,6 +25,16 @@ const headerNames = z.array(z.string().regex(HEADER_NAME, 'an HTTP header name')
  * OnePoint: HMAC secrets at most 1 year, 5-minute replay window; OCEN: `Signature` header).
  * Field schemas carry no defaults of their own, so a partial patch never resets what it does not name.
  */
+/** Whether one duration reaches further than another, counted from the same moment. */
+function longerThan(first: string, second: string): boolean {
+  const from = new Date(Date.UTC(2000, 0, 31));
+  try {
+    return addDuration(from, parseDuration(first)).getTime() > addDuration(from, parseDuration(second)).getTime();
+  } catch {
+    return false; // a malformed duration is refused by its own field
+  }
+}
+
 const groups = {
   policy: z.object({
     /** Default validity of generated RSA/EC/OKP keys and of their certificates. */
@@ -117,9 +128,13 @@ export function updateSettings(session: Session, patch: SettingsPatch): Settings
   for (const group of Object.keys(patch) as SettingsGroup[]) {
     const parsed = groups[group].safeParse({ ...current[group], ...patch[group] });
     if (!parsed.success) {
-      throw new SignetError('ERR_BAD_INPUT', `invalid setting: ${parsed.error.issues.map((issue) => `${group}.${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      throw new SignetError('ERR_BAD_INPUT', `invalid setting: ${describeIssues(parsed.error.issues, group)}`);
     }
     Object.assign(next, { [group]: parsed.data });
+  }
+  // A default past the maximum would make every HMAC generation that takes the default fail.
+  if (longerThan(next.policy.hmacDefaultExpiry, next.policy.hmacMaxExpiry)) {
+    throw new SignetError('ERR_BAD_INPUT', 'invalid setting: policy.hmacDefaultExpiry: the default validity of HMAC secrets cannot be longer than their maximum');
   }
   session.transaction(() => {
     for (const group of Object.keys(patch) as SettingsGroup[]) session.settings.set(group, next[group]);

@@ -4,6 +4,7 @@ import { seal, unseal } from '../../store/vault.ts';
 import type { ChannelSettingsView, NotificationConfigView } from '../notification-views.ts';
 import type { Session } from '../session.ts';
 import type { Artifact } from '../views.ts';
+import { describeIssues } from '../input-issues.ts';
 import { notificationsOf } from './repository.ts';
 import { storedConfigSchema, type ChannelSettings, type ConfigPatch, type SmtpSettings, type StoredConfig } from './schemas.ts';
 
@@ -168,7 +169,7 @@ export function updateConfig(session: Session, patch: ConfigPatch): Notification
   for (const { id } of sealed) changed.push(id.startsWith('smtp') ? 'smtp.password' : `${id}.secret`);
 
   const checked = storedConfigSchema.safeParse(next);
-  if (!checked.success) throw new SignetError('ERR_BAD_INPUT', `invalid notification setting: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!checked.success) throw new SignetError('ERR_BAD_INPUT', `invalid notification setting: ${describeIssues(checked.error.issues)}`);
 
   session.transaction(() => {
     session.settings.set(SETTING_NAME, checked.data);

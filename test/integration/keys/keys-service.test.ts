@@ -123,6 +123,15 @@ describe('lifecycle', () => {
     expect(showKey(store.session, compromised.id)).toMatchObject({ revokedAt: '2026-02-01T00:00:00.000Z', revocationReason: 'key compromise' });
   });
 
+  it('refuses an HMAC default validity longer than the maximum, which would break every default generation', async () => {
+    expect(() => updateSettings(store.session, { policy: { hmacDefaultExpiry: '2y' } })).toThrow(
+      expect.objectContaining({ code: 'ERR_BAD_INPUT', message: 'invalid setting: policy.hmacDefaultExpiry: the default validity of HMAC secrets cannot be longer than their maximum' }),
+    );
+    expect(() => updateSettings(store.session, { policy: { expiringSoonDays: 0 } })).toThrow(expect.objectContaining({ message: 'invalid setting: policy.expiringSoonDays must be at least 1' }));
+    updateSettings(store.session, { policy: { hmacDefaultExpiry: '6mo' } });
+    expect((await generateKey(store.session, { type: 'hmac', appId: 'OPG-DEFAULT' })).expiresAt).toBe('2026-09-01T10:00:00.000Z');
+  });
+
   it('computes expired from the expiry and the clock, and flags expiring soon', async () => {
     const key = await generateKey(store.session, { type: 'ec', expires: '40d' });
     expect((await listKeys(store.session))[0]).toMatchObject({ status: 'active', expiringSoon: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { describeIssue } from '../../../main/api/dispatch.ts';
+import { describeIssue } from '../../../main/services/input-issues.ts';
 
 const problems = (schema: z.ZodType, input: unknown): string[] => {
   const parsed = schema.safeParse(input);

@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+
+/**
+ * A schema's refusal as a user reads it ("policy.expiringSoonDays must be at least 1"), not in the
+ * validator's words ("Too small: expected number to be >=1"); the schemas' own messages are kept.
+ */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.join('.') || 'the input';
+  const unit = (origin: unknown, count: number | bigint) => (origin === 'string' ? ` character${count === 1 ? '' : 's'}` : origin === 'array' || origin === 'set' ? ` item${count === 1 ? '' : 's'}` : '');
+  switch (issue.code) {
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return `${field} must not be empty`;
+      return `${field} must be at least ${issue.minimum}${unit(issue.origin, issue.minimum)}`;
+    case 'too_big':
+      return `${field} must be at most ${issue.maximum}${unit(issue.origin, issue.maximum)}`;
+    case 'invalid_format':
+      return `${field} is not a valid ${issue.format === 'email' ? 'e-mail address' : issue.format === 'url' ? 'URL' : issue.format}`;
+    case 'invalid_value':
+      return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_type':
+      // Issues carry no input unless asked to: zod's own text says what it received.
+      return issue.message.endsWith('received undefined') ? `${field} is required` : `${field} must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `unknown option${issue.keys.length === 1 ? '' : 's'}: ${issue.keys.join(', ')}`;
+    default:
+      return `${field}: ${issue.message}`;
+  }
+}
+
+/** Every issue of a refused input, in plain words, on one line. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], prefix = ''): string {
+  return issues.map((issue) => describeIssue(prefix ? { ...issue, path: [prefix, ...issue.path] } : issue)).join('; ');
+}
