@@ -154,6 +154,26 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     expect(stored?.revocationReason).toBe('key compromise');
   });
 
+  it('renews a key expiring soon from its detail, and the chip and audit follow', async () => {
+    const { page, session } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'Callback signer', owner: 'klix', expires: '10d' }]);
+    const row = page.getByRole('row', { name: /Callback signer/ });
+    await row.getByText('Expiring soon').waitFor();
+    await row.click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'Renew' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Renew Callback signer' });
+    await dialog.getByLabel('New expiry').fill('forever');
+    await dialog.getByRole('button', { name: 'Renew key' }).click();
+    await dialog.getByRole('alert').getByText(/not a date or a duration/).waitFor();
+    await dialog.getByLabel('New expiry').fill('1y');
+    await screenshotBothThemes(page, 'renew-dialog');
+    await dialog.getByRole('button', { name: 'Renew key' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Active', { exact: true }).waitFor();
+    const [stored] = session.keys.list({});
+    expect(Math.round(((stored?.expiresAt?.getTime() ?? 0) - Date.now()) / 86_400_000)).toBe(365);
+    expect(session.audit.list({ limit: 1 })[0]?.action).toBe('key.renewed');
+  });
+
   it('downloads the public JWK through the export dialog', async () => {
     const { page } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'Export me' }]);
     await page.getByRole('row', { name: /Export me/ }).click();

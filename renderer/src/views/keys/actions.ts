@@ -1,7 +1,7 @@
 import type { KeyView } from '../../../../main/services/views.ts';
 
 /** What the keys view may open: one dialog at a time, each for one key where it acts on one. */
-export type KeyAction = 'export' | 'revoke' | 'activate' | 'delete' | 'selfSign' | 'csr';
+export type KeyAction = 'export' | 'renew' | 'revoke' | 'activate' | 'delete' | 'selfSign' | 'csr';
 
 export type OpenDialog =
   | { kind: 'generate' }
