@@ -136,6 +136,28 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     expect(pageErrors).toEqual([]);
   });
 
+  it('gives the views the width on a narrow window: an icon rail, whole workbench tabs, an audit log with its details', async () => {
+    const { page, pageErrors } = await seededConsole();
+    await page.setViewportSize({ width: 900, height: 700 });
+    const menu = page.getByRole('navigation', { name: 'Views' });
+    expect((await menu.boundingBox())?.width).toBeLessThanOrEqual(60);
+    await menu.getByRole('button', { name: 'Workbench' }).click();
+    for (const tab of await page.getByRole('tablist', { name: 'Workbench tools' }).getByRole('tab').all()) {
+      const box = await tab.boundingBox();
+      expect(box && box.x + box.width).toBeLessThanOrEqual(900);
+    }
+    await screenshotBothThemes(page, 'workbench-narrow');
+    await menu.getByRole('button', { name: 'Audit log' }).click();
+    const details = page.getByRole('table', { name: 'Audit log' }).getByRole('columnheader', { name: 'Details' });
+    expect((await details.boundingBox())?.width).toBeGreaterThan(150);
+    await screenshotBothThemes(page, 'audit-narrow');
+    await menu.getByRole('button', { name: 'Keys' }).click();
+    await page.getByRole('row', { name: /KLIX merchant 2026/ }).click();
+    await page.getByRole('complementary', { name: 'Key detail' }).waitFor();
+    await screenshotBothThemes(page, 'keys-narrow');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the service error next to a policy it refuses', async () => {
     const { page, session } = await seededConsole();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
