@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import type { KeyResolver, ResolvedKey } from '../../core/inspect/resolver.ts';
-import { decodeToken, describePayload } from '../../core/jose/decode.ts';
+import { decodeToken, describePayload, type DecodedToken } from '../../core/jose/decode.ts';
 import { encryptCompact } from '../../core/jose/encrypt.ts';
 import { signCompact, signJwt } from '../../core/jose/sign.ts';
 import { parseKeyFile } from '../../core/keys/formats.ts';
@@ -120,8 +120,7 @@ export async function verifyToken(session: Session, input: { token: string; key?
   if (input.key && input.publicKey) throw new SignetError('ERR_BAD_INPUT', 'verify with a stored key or a pasted public key, not both');
   const ctx = inspectionContext(session, input.at, resolverFor(session, input.key, input.publicKey ? await pastedKey(input.publicKey) : undefined));
   const at = ctx.at ?? ctx.now;
-  const claimsSet = decoded.payload?.form === 'json' && typeof decoded.payload.value === 'object' && decoded.payload.value !== null && !Array.isArray(decoded.payload.value);
-  const result = decoded.kind === 'jws' && claimsSet ? await checkJwt(input.token, at, ctx) : (await checkJws(input.token, at, ctx, input.payload)).result;
+  const result = decoded.kind === 'jws' && isJwt(decoded) ? await checkJwt(input.token, at, ctx) : (await checkJws(input.token, at, ctx, input.payload)).result;
   return { ...result, header: decoded.header, ...(decoded.payload ? { payload: decoded.payload } : input.payload ? { payload: describePayload(input.payload) } : {}), at: at.toISOString() };
 }
 
@@ -134,6 +133,20 @@ function inUse(record: KeyRecord, now: Date, purpose: string): KeyRecord {
   const status = keyStatusAt(record, now);
   if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.kid} is ${status}: it must not ${purpose}`);
   return record;
+}
+
+const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+
+/**
+ * A JWT, to be judged on its claims too: typed so (`typ: JWT`, `at+jwt`, `…+jwt`), or a claims set
+ * that names a registered claim. Any other JSON payload (a signed order body) is a plain JWS, as
+ * inspection treats a signed body: the JWT issuer and audience settings do not apply to it.
+ */
+function isJwt(decoded: DecodedToken): boolean {
+  const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase() : '';
+  if (typ === 'jwt' || typ.endsWith('+jwt') || typ.endsWith('/jwt')) return true;
+  const value = decoded.payload?.form === 'json' ? decoded.payload.value : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && REGISTERED_CLAIMS.some((claim) => claim in value);
 }
 
 /** A recipient named by key id/kid, or a public key (PEM, JWK…) given as bytes. */

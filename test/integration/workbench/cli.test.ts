@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptFor } from '../../../main/core/jose/encrypt.ts';
 import { initKeystore } from '../../../main/services/keystore.ts';
 import { Session } from '../../../main/services/session.ts';
+import { updateSettings } from '../../../main/services/settings.ts';
 import { signet } from '../../support/cli.ts';
 import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
 
@@ -66,6 +67,23 @@ describe('JOSE by hand', () => {
     const expired = await run(['verify', token, '--at', later, '--json']);
     expect(expired.code).toBe(1);
     expect(expired.json()).toMatchObject({ verdict: 'expired' });
+  }, 60_000);
+
+  it('judges claims only for a JWT: a signed order body verifies as a JWS, as in a capture, whatever the JWT settings', async () => {
+    const session = Session.open(store);
+    updateSettings(session, { inspection: { jwtIssuers: ['https://issuer.test'], jwtAudiences: ['lender'] } });
+    session.close();
+    try {
+      const order = (await run(['sign', '--key', rsa.kid, '--payload', '-'], '{"orderId":"o-1","amount":100}')).stdout.trim();
+      expect((await run(['verify', order, '--json'])).json()).toMatchObject({ verdict: 'valid' });
+      const jwt = (await run(['sign', '--key', rsa.kid, '--jwt', '--claims', '{"sub":"merchant-1"}', '--iss', 'https://other.test', '--aud', 'lender'])).stdout.trim();
+      const refused = await run(['verify', jwt, '--json']);
+      expect({ code: refused.code, verdict: refused.json<{ verdict: string; detail: string }>().verdict }).toEqual({ code: 1, verdict: 'invalid' });
+    } finally {
+      const restore = Session.open(store);
+      updateSettings(restore, { inspection: { jwtIssuers: [], jwtAudiences: [] } });
+      restore.close();
+    }
   }, 60_000);
 
   it('refuses an alg that does not fit the key, naming the right ones', async () => {
