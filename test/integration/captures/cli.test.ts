@@ -141,6 +141,13 @@ describe('signet capture', () => {
     ]);
   }, 60_000);
 
+  it('verify --strict fails what could not be checked (a key not held, a JWE not opened); without it that passes', async () => {
+    const locked = { store, env: { SIGNET_PASSPHRASE: undefined } };
+    expect((await signet(['capture', 'verify', secretsHar], locked)).code).toBe(0);
+    expect((await signet(['capture', 'verify', secretsHar, '--strict'], locked)).code).toBe(1);
+    expect((await run(['capture', 'verify', secretsHar, '--strict'])).code).toBe(0);
+  }, 60_000);
+
   it('export asks for the passphrase, rather than risk a stored HMAC secret pasted into the traffic', async () => {
     const imported = (await run(['capture', 'import', secretsHar, '--json'])).json<{ id: string }>();
     const out = join(dir, 'secrets-sanitized.har');
