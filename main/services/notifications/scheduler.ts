@@ -81,7 +81,7 @@ export async function testChannel(session: Session, input: { channel: Notificati
   const configured = effectiveChannels(config, owner);
   const { channel } = input;
   if (channel === 'email' && configured.emailTo.length === 0) {
-    throw new SignetError('ERR_BAD_INPUT', `e-mail is off or has no recipients for ${scope} (signet notify config set --email-to ADDRESS)`);
+    throw new SignetError('ERR_BAD_INPUT', `e-mail is off or has no recipients for ${scope}: add addresses under "E-mail to" in the notification settings (or: signet notify config set --email-to ADDRESS)`);
   }
   if (channel === 'webhook' && configured.webhookUrl === null) {
     throw new SignetError('ERR_BAD_INPUT', `the webhook is off or has no URL for ${scope} (signet notify config set --webhook-url URL)`);
