@@ -77,7 +77,7 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
   } else if (password === undefined || input.format === 'jwk') {
     bytes = exportPrivateKey(privateKeyOf(session, record), input.format, jwkMeta(record));
   } else {
-    bytes = exportEncryptedPrivateKey(privateKeyOf(session, record), input.format, password);
+    bytes = await exportEncryptedPrivateKey(privateKeyOf(session, record), input.format, password);
   }
   session.transaction(() => {
     session.audit.append('key.exported-private', record.id, { kid: record.kid, format: input.format, encrypted: password !== undefined }, session.clock());

@@ -1,4 +1,5 @@
-import { createCipheriv, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, pbkdf2, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignetError } from '../errors.ts';
@@ -19,11 +20,16 @@ const OID = {
  */
 export const EXPORT_ITERATIONS = 600_000;
 
-/** RFC 8018 §6.2 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC: fresh salt and IV every time. */
-export function pbes2Encrypt(plaintext: Buffer, password: string): { algorithm: pkijs.AlgorithmIdentifier; ciphertext: Buffer } {
+const derive = promisify(pbkdf2);
+
+/**
+ * RFC 8018 §6.2 PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC: fresh salt and IV every time. The
+ * derivation (about a second) runs on libuv's pool: the thread that serves the console stays free.
+ */
+export async function pbes2Encrypt(plaintext: Buffer, password: string): Promise<{ algorithm: pkijs.AlgorithmIdentifier; ciphertext: Buffer }> {
   const salt = randomBytes(16);
   const iv = randomBytes(16);
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, EXPORT_ITERATIONS, 32, 'sha256');
+  const key = await derive(Buffer.from(password, 'utf8'), salt, EXPORT_ITERATIONS, 32, 'sha256');
   const cipher = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   key.fill(0);
@@ -47,11 +53,11 @@ export function pbes2Encrypt(plaintext: Buffer, password: string): { algorithm: 
  * An encrypted PKCS#8 key (RFC 5958 §3, ENCRYPTED PRIVATE KEY), under the same PBES2 and work factor as a
  * PKCS#12 export: Node's own `cipher` option would use OpenSSL's default of 2,048 PBKDF2 iterations.
  */
-export function exportEncryptedPrivateKey(privateKey: KeyObject, format: 'pem' | 'der', password: string): Buffer {
+export async function exportEncryptedPrivateKey(privateKey: KeyObject, format: 'pem' | 'der', password: string): Promise<Buffer> {
   if (privateKey.type !== 'private') throw new SignetError('ERR_KEY_NO_PRIVATE', 'this key has only its public half; there is no private key to export');
   if (password === '') throw new SignetError('ERR_BAD_INPUT', 'an encrypted private key needs a password');
   const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
-  const sealed = pbes2Encrypt(pkcs8, password);
+  const sealed = await pbes2Encrypt(pkcs8, password);
   pkcs8.fill(0);
   const encryptedPrivateKeyInfo = new asn1js.Sequence({ value: [sealed.algorithm.toSchema(), new asn1js.OctetString({ valueHex: sealed.ciphertext })] });
   const der = Buffer.from(encryptedPrivateKeyInfo.toBER());

@@ -206,7 +206,7 @@ export async function exportPkcs12(input: Pkcs12ExportInput): Promise<Buffer> {
   ];
 
   const pkcs8 = input.privateKey.export({ format: 'der', type: 'pkcs8' });
-  const sealedKey = pbes2Encrypt(pkcs8, input.password);
+  const sealedKey = await pbes2Encrypt(pkcs8, input.password);
   const keyBag = new pkijs.SafeBag({
     bagId: OID.shroudedKeyBag,
     bagValue: new pkijs.PKCS8ShroudedKeyBag({ encryptionAlgorithm: sealedKey.algorithm, encryptedData: new asn1js.OctetString({ valueHex: sealedKey.ciphertext }) }),
@@ -222,7 +222,7 @@ export async function exportPkcs12(input: Pkcs12ExportInput): Promise<Buffer> {
   );
 
   const certificateContents = new pkijs.SafeContents({ safeBags: certificateBags }).toSchema().toBER();
-  const sealedCertificates = pbes2Encrypt(Buffer.from(certificateContents), input.password);
+  const sealedCertificates = await pbes2Encrypt(Buffer.from(certificateContents), input.password);
   const encryptedCertificates = new pkijs.EncryptedData({
     version: 0,
     encryptedContentInfo: new pkijs.EncryptedContentInfo({
