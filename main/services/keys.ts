@@ -76,6 +76,17 @@ function expiryFor(session: Session, type: KeyType, requested: string | undefine
   return expiresAt;
 }
 
+/**
+ * An AppId as partner 004 sends it: the first field of `X-OPG-Signature AppId:Signature:Nonce:Timestamp`.
+ * A colon or a space would split that header elsewhere, and the secret could never be matched.
+ */
+function checkedAppId(raw: string | undefined): string {
+  const appId = raw?.trim();
+  if (!appId) throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret needs an AppId (--app-id)');
+  if (!/^[\x21-\x39\x3b-\x7e]+$/.test(appId)) throw new SignetError('ERR_BAD_INPUT', `the AppId "${appId}" cannot go in an X-OPG-Signature header: printable ASCII without spaces or ":"`);
+  return appId;
+}
+
 function checkExpiryAfter(notBefore: Date, expiresAt: Date): void {
   if (expiresAt.getTime() <= notBefore.getTime()) throw new SignetError('ERR_BAD_INPUT', `the expiry ${expiresAt.toISOString()} is not after ${notBefore.toISOString()}`);
 }
@@ -107,8 +118,7 @@ export async function generateKey(session: Session, input: GenerateInput, signal
 
   let record: KeyRecord;
   if (input.type === 'hmac') {
-    const appId = input.appId?.trim();
-    if (!appId) throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret needs an AppId (--app-id)');
+    const appId = checkedAppId(input.appId);
     if (session.keys.byAppId(appId)) throw new SignetError('ERR_KEY_EXISTS', `a secret for AppId "${appId}" is already in the keystore`);
     const kid = input.kid ?? appId;
     checkKidFree(session, kid);
@@ -258,8 +268,7 @@ export interface ImportSecretInput extends LabelInput {
 /** An HMAC secret issued by a partner portal (OnePoint: AppId + secret, valid at most a year). */
 export function importSecret(session: Session, input: ImportSecretInput): KeyView {
   const now = session.clock();
-  const appId = input.appId.trim();
-  if (!appId) throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret needs an AppId (--app-id)');
+  const appId = checkedAppId(input.appId);
   if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: check the file (is it empty?)');
   if (input.secret.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the secret is longer than 4096 bytes: is this the right file?');
   const expiresAt = expiryFor(session, 'hmac', input.expires, now);

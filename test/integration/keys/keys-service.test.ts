@@ -132,6 +132,14 @@ describe('lifecycle', () => {
     expect((await generateKey(store.session, { type: 'hmac', appId: 'OPG-DEFAULT' })).expiresAt).toBe('2026-09-01T10:00:00.000Z');
   });
 
+  it('refuses an AppId that would not survive the X-OPG-Signature header (a colon, a space)', async () => {
+    for (const appId of ['a b', 'APP:1', 'APP\u00e9']) {
+      await expect(generateKey(store.session, { type: 'hmac', appId })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('cannot go in an X-OPG-Signature header') });
+      expect(() => importSecret(store.session, { appId, secret: Buffer.alloc(32, 7) })).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT' }));
+    }
+    expect((await generateKey(store.session, { type: 'hmac', appId: 'OPG-APP_2.test' })).appId).toBe('OPG-APP_2.test');
+  });
+
   it('computes expired from the expiry and the clock, and flags expiring soon', async () => {
     const key = await generateKey(store.session, { type: 'ec', expires: '40d' });
     expect((await listKeys(store.session))[0]).toMatchObject({ status: 'active', expiringSoon: false });
