@@ -109,7 +109,8 @@ try {
     for (let attempt = 0; attempt < (file.bytes > 512 * MiB ? 1 : repeat); attempt++) {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${importStore}${suffix}`, { force: true });
       copyFileSync(storePath, importStore);
-      const imported = await run(process.execPath, [BIN, 'capture', 'import', file.path, '--json'], { env: { SIGNET_STORE: importStore }, stdoutFile: output });
+      // With the passphrase, as verify has it: both unlock (one scrypt) and check the HMAC signatures.
+      const imported = await run(process.execPath, [BIN, 'capture', 'import', file.path, '--json'], { env: { SIGNET_STORE: importStore, SIGNET_PASSPHRASE: PASSPHRASE }, stdoutFile: output });
       if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
       imports.push(imported.seconds);
       importPeak = Math.max(importPeak, imported.peakRssBytes ?? 0);
