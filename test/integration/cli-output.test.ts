@@ -77,3 +77,15 @@ describe('private exports', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 });
+
+describe('keys export --json', () => {
+  it('is one JSON document: the export inside it, or where it was written', async () => {
+    const key = JSON.parse((await signet(['keys', 'generate', '--type', 'ec', '--json'], { store: store.path })).stdout) as { id: string; kid: string };
+    const printed = await signet(['keys', 'export', key.id, '--public', '--format', 'jwk', '--json'], { store: store.path });
+    const document = printed.json<{ fileName: string; text: string }>();
+    expect(JSON.parse(document.text)).toMatchObject({ kty: 'EC', kid: key.kid });
+    const out = join(store.dir, 'public.pem');
+    const written = await signet(['keys', 'export', key.id, '--public', '--format', 'pem', '--out', out, '--json'], { store: store.path });
+    expect(written.json()).toMatchObject({ path: out, mimeType: expect.any(String), bytes: readFileSync(out).length });
+  });
+});

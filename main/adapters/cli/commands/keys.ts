@@ -158,7 +158,13 @@ export const keysCommands: Command[] = [
       const passwordFile = str(values, 'password-file');
       const password = passwordFile ? await ctx.readSecretFile(passwordFile, 'password file') : undefined;
       const artifact = await ctx.call('keys.export', { ref, part: values.private ? 'private' : 'public', format, ...(password && { password }) });
-      await ctx.emitArtifact(artifact, str(values, 'out'));
+      const out = str(values, 'out');
+      if (!ctx.json || out) await ctx.emitArtifact(artifact, out);
+      if (!ctx.json) return;
+      // --json is one JSON document: what was written where, or the export itself inside it.
+      const { fileName, mimeType, contentBase64, text } = artifact;
+      const bytes = Buffer.from(contentBase64, 'base64');
+      ctx.printJson(out ? { path: out, fileName, mimeType, bytes: bytes.length } : { fileName, mimeType, ...(text ? { text: bytes.toString('utf8') } : { contentBase64 }) });
     },
   },
   {
