@@ -89,3 +89,13 @@ describe('keys export --json', () => {
     expect(written.json()).toMatchObject({ path: out, mimeType: expect.any(String), bytes: readFileSync(out).length });
   });
 });
+
+describe('usage errors with --json', () => {
+  it('still print one JSON document with the error, and exit 2', async () => {
+    for (const args of [['keys', 'list', '--bogus', '--json'], ['keys', 'show', '--json'], ['nonsense', 'command', '--json']]) {
+      const result = await signet(args, { store: store.path });
+      expect(result.code).toBe(2);
+      expect(result.json()).toEqual({ error: { code: 'ERR_BAD_INPUT', message: expect.any(String) } });
+    }
+  });
+});

@@ -99,14 +99,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`signet ${VERSION}\n`);
     return 0;
   }
+  // A usage error is still one JSON document when --json was asked for (scripts parse stdout).
+  const usageError = (prefix: string, message: string, help = ''): number => {
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'ERR_BAD_INPUT', message } }, null, 2)}\n`);
+    process.stderr.write(`${prefix}: ${message}\n${help}`);
+    return 2;
+  };
   const found = findCommand(argv);
   if (!found) {
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
       process.stdout.write(`${usage()}\n`);
       return 0;
     }
-    process.stderr.write(`signet: unknown command "${argv.filter((arg) => !arg.startsWith('-')).slice(0, 2).join(' ')}" (signet --help lists them)\n`);
-    return 2;
+    return usageError('signet', `unknown command "${argv.filter((arg) => !arg.startsWith('-')).slice(0, 2).join(' ')}" (signet --help lists them)`);
   }
   const { command, rest } = found;
   let parsed;
@@ -114,8 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     const options = { ...GLOBAL_OPTIONS, ...command.options };
     parsed = parseArgs({ args: separatePositionals(rest, options), options, allowPositionals: true, strict: true });
   } catch (error) {
-    process.stderr.write(`signet ${command.name}: ${(error as Error).message.split('\n')[0]}\n${commandHelp(command)}\n`);
-    return 2;
+    return usageError(`signet ${command.name}`, printable((error as Error).message.split('\n')[0] ?? ''), `${commandHelp(command)}\n`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -124,8 +128,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const expected = command.positionals ?? { min: 0, max: 0, names: '' };
   if (positionals.length < expected.min || positionals.length > expected.max) {
-    process.stderr.write(`signet ${command.name}: expected ${expected.names || 'no arguments'}, got ${positionals.length ? positionals.join(' ') : 'none'}\n${commandHelp(command)}\n`);
-    return 2;
+    return usageError(`signet ${command.name}`, `expected ${expected.names || 'no arguments'}, got ${positionals.length ? printable(positionals.join(' ')) : 'none'}`, `${commandHelp(command)}\n`);
   }
 
   const json = values.json === true;
