@@ -127,6 +127,8 @@ function readMeta(jwk: JsonObject): { kid?: string; alg?: string; use?: KeyUse }
       throw new SignetError('ERR_KEY_FORMAT', `JWK member '${member}' holds a lone UTF-16 surrogate (not well-formed Unicode)`);
     }
   }
+  // An empty kid names nothing: a token could never select it, and a second one would collide with it.
+  if (jwk.kid === '') throw new SignetError('ERR_KEY_FORMAT', "JWK member 'kid' is empty: leave it out (Signet then uses the RFC 7638 thumbprint) or name the key");
   if (typeof jwk.kid === 'string') meta.kid = jwk.kid;
   if (typeof jwk.alg === 'string') meta.alg = jwk.alg;
   // RFC 7517 §4.2 allows other `use` values; Signet only acts on the two registered ones.

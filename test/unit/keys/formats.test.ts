@@ -127,6 +127,11 @@ describe('JWK and JWKS', () => {
     }
   });
 
+  it('refuses an empty kid, which could never be selected', async () => {
+    const jwk = { ...keyNamed(keys, 'EC P-521').publicKey.export({ format: 'jwk' }), kid: '' };
+    await expectSignetError(parseKeyFile(text(JSON.stringify(jwk))), 'ERR_KEY_FORMAT', /'kid' is empty/);
+  });
+
   it('keeps x5c certificates of a JWK', async () => {
     const certificate = await selfSignCertificate({ key: rsa, subject: 'CN=x5c', ...VALIDITY });
     const jwk = { ...rsa.publicKey.export({ format: 'jwk' }), x5c: [certificate.toString('base64')] };
