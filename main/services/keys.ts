@@ -108,11 +108,22 @@ function baseRecord(id: string, now: Date, labels: LabelInput, fallbackName: str
   };
 }
 
+/** An option that does not apply to the type asked for is refused, not quietly ignored. */
+function checkOptionsFit(input: GenerateInput): void {
+  const type = input.type;
+  if (input.bits !== undefined && type !== 'rsa' && type !== 'hmac') throw new SignetError('ERR_BAD_INPUT', `--bits is for RSA keys and HMAC secrets, not ${type}`);
+  if (input.bits !== undefined && input.bits <= 0) throw new SignetError('ERR_BAD_INPUT', `--bits ${input.bits} is not a key size`);
+  if (input.curve !== undefined && type !== 'ec') throw new SignetError('ERR_BAD_INPUT', `--curve is for EC keys; ${type} has a fixed curve or none`);
+  if (input.certificate && type === 'hmac') throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret has no public key to certify: drop --cert');
+  if (input.certificate && type === 'x25519') throw new SignetError('ERR_BAD_INPUT', 'an X25519 key cannot sign its own certificate: drop --cert');
+}
+
 export async function generateKey(session: Session, input: GenerateInput, signal?: AbortSignal): Promise<KeyView> {
   const now = session.clock();
   const notBefore = input.notBefore ? parseExpiry(input.notBefore, now) : now;
   const expiresAt = expiryFor(session, input.type, input.expires, notBefore);
   checkExpiryAfter(notBefore, expiresAt);
+  checkOptionsFit(input);
   const id = newKeyId();
   const use = input.use ?? defaultUse(input.type);
 

@@ -140,6 +140,17 @@ describe('lifecycle', () => {
     expect((await generateKey(store.session, { type: 'hmac', appId: 'OPG-APP_2.test' })).appId).toBe('OPG-APP_2.test');
   });
 
+  it('refuses options that do not apply to the type rather than ignore them', async () => {
+    const refusals: [Parameters<typeof generateKey>[1], RegExp][] = [
+      [{ type: 'ed25519', curve: 'P-256' }, /--curve is for EC keys/],
+      [{ type: 'ec', bits: 4096 }, /--bits is for RSA keys/],
+      [{ type: 'rsa', bits: 0 }, /not a key size/],
+      [{ type: 'hmac', appId: 'OPG-CERT', certificate: { subject: 'CN=x' } }, /no public key to certify/],
+    ];
+    for (const [input, message] of refusals) await expect(generateKey(store.session, input)).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringMatching(message) });
+    expect(store.session.keys.count()).toBe(0);
+  });
+
   it('computes expired from the expiry and the clock, and flags expiring soon', async () => {
     const key = await generateKey(store.session, { type: 'ec', expires: '40d' });
     expect((await listKeys(store.session))[0]).toMatchObject({ status: 'active', expiringSoon: false });
