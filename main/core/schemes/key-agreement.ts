@@ -18,6 +18,19 @@ function failure(error: unknown, what: string): Result {
 }
 
 /**
+ * The schemes a client offered, read from its request even when the spec is otherwise malformed (a
+ * key of the wrong size, say): the server's choice must still be one of them.
+ */
+function offeredSchemes(request: Parameters<typeof bodyText>[0]): string[] | undefined {
+  try {
+    const schemes = (parseJson(bodyText(request)) as { supported_schemes?: unknown } | null)?.supported_schemes;
+    return Array.isArray(schemes) && schemes.every((scheme) => typeof scheme === 'string') ? (schemes as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `POST …/key-agreement` (partner 002): the ClientKeyDerivationSpec and the ServerKeyDerivationInfo are
  * checked field by field — present, Base64, public keys in the group / on the curve — and the scheme
  * the server chose must be one the client offered.
@@ -55,8 +68,9 @@ export const keyAgreementScheme: Scheme = {
           } catch (error) {
             return failure(error, 'ServerKeyDerivationInfo');
           }
-          if (spec && !spec.schemes.includes(info.scheme)) {
-            return { verdict: 'invalid', detail: `the server chose ${info.scheme}, which the client did not offer (${spec.schemes.join(', ')})` };
+          const offered = spec?.schemes ?? offeredSchemes(request);
+          if (offered && !offered.includes(info.scheme)) {
+            return { verdict: 'invalid', detail: `the server chose ${info.scheme}, which the client did not offer (${offered.join(', ')})` };
           }
           return { verdict: 'valid', detail: `ServerKeyDerivationInfo well-formed: ${info.scheme} for client reference ${info.clientReferenceId}; public key valid in ${info.group}` };
         },

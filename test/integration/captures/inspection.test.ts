@@ -275,6 +275,8 @@ describe('key agreement', () => {
         { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: JSON.stringify(spec), response: { body: JSON.stringify(info) } },
         { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: JSON.stringify(spec), response: { body: JSON.stringify(forged) } },
         { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: '{"identifier":"!!"}' },
+        // A spec malformed elsewhere (a key of the wrong size) still says what it offered.
+        { method: 'POST', url: 'https://bank.test/rest/key-agreement', body: JSON.stringify({ ...spec, public_key: 'AAAA' }), response: { body: JSON.stringify(forged) } },
       ])
     ).filter((finding) => finding.scheme === 'key-agreement');
     expect(findings.map((finding) => [finding.exchange, finding.direction, finding.verdict])).toEqual([
@@ -284,7 +286,10 @@ describe('key agreement', () => {
       [1, 'response', 'invalid'],
       [2, 'request', 'malformed'],
       [2, 'response', 'malformed'],
+      [3, 'request', 'malformed'],
+      [3, 'response', 'invalid'],
     ]);
+    expect(findings.at(-1)?.detail).toMatch(/the server chose SCHEME-EC-AES1, which the client did not offer \(SCHEME-EC-AES2\)/);
   });
 });
 
