@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { SignetError } from '../core/errors.ts';
 import { describeCertificate } from '../core/keys/certificates.ts';
+import { keyStatusAt } from '../core/keys/lifecycle.ts';
 import { jwkThumbprint } from '../core/keys/thumbprint.ts';
 import type { AsymmetricKey } from '../core/keys/types.ts';
 import type { AuditEntry } from '../store/audit.ts';
@@ -81,4 +82,15 @@ export function toKeyView(session: Session, record: KeyRecord, at: Date = sessio
 
 export function toAuditView(entry: AuditEntry): AuditEntryView {
   return { seq: entry.seq, at: entry.at.toISOString(), action: entry.action, keyId: entry.keyId, detail: entry.detail, hash: entry.hash };
+}
+
+/**
+ * A stored key for new work only while it is active: a revoked, expired or not yet active key signs
+ * nothing new and is encrypted to no more (a partner would reject the one, or the other side may no
+ * longer hold the private key). Keys given as files are the caller's to judge.
+ */
+export function activeForNewWork(record: KeyRecord, now: Date, purpose: string, named = `key ${record.kid}`): KeyRecord {
+  const status = keyStatusAt(record, now);
+  if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `${named} is ${status}: it must not ${purpose}`);
+  return record;
 }

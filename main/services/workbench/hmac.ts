@@ -3,7 +3,7 @@ import { SignetError } from '../../core/errors.ts';
 import { keyStatusAt } from '../../core/keys/lifecycle.ts';
 import { parseOpgHeader, requestUriOf, signOpg, verifyOpg } from '../../core/opg/hmac.ts';
 import { parseInstant } from '../../core/time.ts';
-import { resolveKey, secretOf } from '../key-records.ts';
+import { activeForNewWork, resolveKey, secretOf } from '../key-records.ts';
 import type { Session } from '../session.ts';
 import { readSettings } from '../settings.ts';
 import type { TokenCheckView } from '../views.ts';
@@ -21,8 +21,7 @@ export function signHmacRequest(session: Session, input: HmacRequestInput & { ap
   const record = resolveKey(session, input.appId);
   if (record.type !== 'hmac' || !record.appId) throw new SignetError('ERR_KEY_UNSUITABLE', `${input.appId} is not an HMAC secret with an AppId`);
   const now = session.clock();
-  const status = keyStatusAt(record, now);
-  if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `the secret for ${record.appId} is ${status}: it must not sign new requests`);
+  activeForNewWork(record, now, 'sign new requests', `the secret for ${record.appId}`);
   const { inspection } = readSettings(session);
   const timestamp = input.timestamp ? Math.floor(parseInstant(input.timestamp).getTime() / 1000) : Math.floor(now.getTime() / 1000);
   const secret = secretOf(session, record);

@@ -5,18 +5,16 @@ import { decodeToken, describePayload, type DecodedToken } from '../../core/jose
 import { encryptCompact } from '../../core/jose/encrypt.ts';
 import { signCompact, signJwt } from '../../core/jose/sign.ts';
 import { parseKeyFile } from '../../core/keys/formats.ts';
-import { keyStatusAt } from '../../core/keys/lifecycle.ts';
 import { openJwe } from '../../core/schemes/jwe.ts';
 import { checkJwt } from '../../core/schemes/jwt.ts';
 import { checkJws } from '../../core/schemes/signature.ts';
 import { parseExpiry } from '../../core/time.ts';
 import { bodyView } from '../captures.ts';
 import { inspectionContext } from '../inspection.ts';
-import { privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
+import { activeForNewWork, privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
 import { keyResolver } from '../key-resolver.ts';
 import type { Session } from '../session.ts';
 import { checkLimit } from '../limits.ts';
-import type { KeyRecord } from '../../store/keys.ts';
 import type { BodyView, TokenCheckView } from '../views.ts';
 
 export interface SignInput {
@@ -32,7 +30,7 @@ export interface SignInput {
 
 /** Signs with a held key: JWS compact, detached (RFC 7515 App. F / RFC 7797), or a JWT. `kid` is the key's. */
 export async function signToken(session: Session, input: SignInput): Promise<{ token: string; kid: string; alg: string }> {
-  const record = inUse(resolveKey(session, input.key), session.clock(), 'sign new messages');
+  const record = activeForNewWork(resolveKey(session, input.key), session.clock(), 'sign new messages');
   const material = record.type === 'hmac' ? { secret: secretOf(session, record) } : { privateKey: privateKeyOf(session, record) };
   const base = {
     key: { type: record.type, ...(record.curve && { curve: record.curve }) },
@@ -124,17 +122,6 @@ export async function verifyToken(session: Session, input: { token: string; key?
   return { ...result, header: decoded.header, ...(decoded.payload ? { payload: decoded.payload } : input.payload ? { payload: describePayload(input.payload) } : {}), at: at.toISOString() };
 }
 
-/**
- * A stored key for new work only while it is active: a revoked, expired or not yet active key signs
- * nothing new and is encrypted to no more (a partner would reject the one, or the other side may no
- * longer hold the private key). Keys given as files are the caller's to judge.
- */
-function inUse(record: KeyRecord, now: Date, purpose: string): KeyRecord {
-  const status = keyStatusAt(record, now);
-  if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.kid} is ${status}: it must not ${purpose}`);
-  return record;
-}
-
 const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 
 /**
@@ -152,7 +139,7 @@ function isJwt(decoded: DecodedToken): boolean {
 /** A recipient named by key id/kid, or a public key (PEM, JWK…) given as bytes. */
 function recipient(session: Session, to: { key?: string; publicKey?: Buffer }): Promise<{ publicKey: KeyObject; kid?: string }> | { publicKey: KeyObject; kid?: string } {
   if (to.key) {
-    const record = inUse(resolveKey(session, to.key), session.clock(), 'be encrypted to');
+    const record = activeForNewWork(resolveKey(session, to.key), session.clock(), 'be encrypted to');
     return { publicKey: publicKeyOf(record), kid: record.kid };
   }
   if (!to.publicKey) throw new SignetError('ERR_BAD_INPUT', 'say whom to encrypt to: a key id/kid, or a public key file');
