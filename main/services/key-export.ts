@@ -11,6 +11,7 @@ import {
   exportPublicKey,
   exportSecretJwk,
   keyStatusAt,
+  usableFrom,
   selfSignCertificate,
 } from '../core/keys/index.ts';
 import { addDuration, parseDuration } from '../core/time.ts';
@@ -147,7 +148,7 @@ export async function selfSign(session: Session, input: CertificateInput & { day
   const record = resolveKey(session, input.ref);
   assertCertifiable(record, now);
   // A pending key's certificate starts with the key.
-  const notBefore = record.notBefore && record.notBefore > now ? record.notBefore : now;
+  const notBefore = usableFrom(record, now);
   const keyEnd = usableUntil(record);
   const requested = input.days
     ? addDuration(notBefore, { amount: input.days, unit: 'd' })

@@ -6,7 +6,7 @@ import { describeFsError } from './fs-errors.ts';
 // file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
 import { describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
 import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
-import { keyStatusAt } from '../core/keys/lifecycle.ts';
+import { keyStatusAt, usableFrom } from '../core/keys/lifecycle.ts';
 import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
@@ -362,7 +362,7 @@ export function renewKey(session: Session, input: { ref: string; expires: string
     throw new SignetError('ERR_POLICY', `key ${record.kid} is ${status}: it cannot be renewed; generate or import its successor instead`);
   }
   const expiresAt = expiryFor(session, record.type, input.expires, now);
-  checkExpiryAfter(record.notBefore && record.notBefore > now ? record.notBefore : now, expiresAt);
+  checkExpiryAfter(usableFrom(record, now), expiresAt);
   session.transaction(() => {
     session.keys.setExpiry(record.id, expiresAt);
     session.audit.append('key.renewed', record.id, { kid: record.kid, expiresAt: expiresAt.toISOString(), previousExpiresAt: record.expiresAt?.toISOString() ?? null }, now);

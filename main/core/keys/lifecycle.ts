@@ -20,6 +20,11 @@ export function keyStatusAt(key: LifecycleDates, at: Date): EffectiveStatus {
   return 'active';
 }
 
+/** From when a key can be used, counted from `now`: its start when that is still ahead (a pending key), else now. */
+export function usableFrom(key: Pick<LifecycleDates, 'notBefore'>, now: Date): Date {
+  return key.notBefore && key.notBefore > now ? key.notBefore : now;
+}
+
 /** Whole days until expiry (negative once expired), or null for keys that do not expire. */
 export function daysUntilExpiry(expiresAt: Date | null, at: Date): number | null {
   return expiresAt === null ? null : Math.floor((expiresAt.getTime() - at.getTime()) / 86_400_000);
