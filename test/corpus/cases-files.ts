@@ -116,7 +116,7 @@ export const FILE_CASES: CorpusCase[] = [
     build: () =>
       capture('not-base64.har', JSON.stringify({ log: { entries: [{ request: { method: 'GET', url: 'https://a.test/' }, response: { status: 200, content: { encoding: 'base64', text: 'eyJvayI6dHJ1ZX0*!*' } } }] } })),
     core: 'ok',
-    items: ['malformed'],
+    items: ['exchange'],
     message: /not valid base64/,
     service: 'failing',
   },

@@ -54,7 +54,9 @@ async function core(input: CorpusInput): Promise<{ code: string; message: string
       const outcome = await codeOf(async () => {
         for await (const item of readCapture(Readable.from(input.chunks()))) {
           items.push(item.kind);
-          if (item.kind === 'malformed' && reason === '') reason = item.entry.reason;
+          if (reason !== '') continue;
+          if (item.kind === 'malformed') reason = item.entry.reason;
+          else reason = item.exchange.unreadable?.[0]?.reason ?? '';
         }
       });
       return { ...outcome, message: outcome.message || reason, items };

@@ -15,8 +15,19 @@ import type { Finding, Verdict } from './findings.ts';
 /** Every scheme Signet understands, in the order findings are listed for an exchange. */
 export const SCHEME_MODULES: readonly Scheme[] = [jwtScheme, hmacOpgScheme, apiKeyScheme, jwsScheme, jwsDetachedScheme, jweScheme, keyAgreementScheme, policyScheme];
 
+/**
+ * What to check in an exchange. A side that could not be read (see `Exchange.unreadable`) is one
+ * malformed finding and nothing else: its checks would judge a body that is not the one sent.
+ */
 export function detect(exchange: Exchange, settings: InspectionSettings): Detected[] {
-  return SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings));
+  const detected = SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings));
+  const { unreadable } = exchange;
+  if (unreadable === undefined) return detected;
+  const unread = (direction: Detected['direction']) => unreadable.some((part) => part.direction === direction);
+  return [
+    ...unreadable.map((part): Detected => ({ scheme: 'capture', direction: part.direction, location: part.location, verify: () => ({ verdict: 'malformed', detail: part.reason }) })),
+    ...detected.filter((item) => !unread(item.direction)),
+  ];
 }
 
 /**

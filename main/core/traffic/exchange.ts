@@ -34,6 +34,18 @@ export interface Exchange {
   startedAt: Date | null;
   request: HttpRequest;
   response: HttpResponse | null;
+  /**
+   * Parts that could not be read (a body that is not valid base64, a response without a status):
+   * that side is reported malformed and not checked, the other side still is.
+   */
+  unreadable?: UnreadablePart[];
+}
+
+export interface UnreadablePart {
+  direction: 'request' | 'response';
+  /** Where in the entry, e.g. `response.content`. */
+  location: string;
+  reason: string;
 }
 
 export interface MalformedEntry {

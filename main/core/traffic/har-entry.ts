@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { Exchange, Header, HttpRequest, HttpResponse } from './exchange.ts';
+import type { Exchange, Header, HttpRequest, HttpResponse, UnreadablePart } from './exchange.ts';
 import { decodedWhole, type LiftedTexts } from './lifted-texts.ts';
 
 /**
@@ -16,19 +16,38 @@ type Fields = Record<string, unknown>;
 
 class EntryProblem extends Error {}
 
+/**
+ * A request that cannot be told (no method or URL) makes the whole entry malformed. A body that
+ * cannot be decoded, or a response that cannot be read, makes only that side unreadable: a bad
+ * response must not hide whether the request was signed correctly.
+ */
 export function exchangeFromEntry(entry: unknown, index: number, lifted: LiftedTexts | null): Exchange | string {
   try {
     const fields = record(entry, 'entry');
-    const request = requestFrom(record(fields.request, 'request'), lifted);
-    const response = fields.response === undefined || fields.response === null ? null : responseFrom(record(fields.response, 'response'), lifted);
-    return { index, startedAt: instant(fields.startedDateTime), request, response };
+    const unreadable: UnreadablePart[] = [];
+    const request = requestFrom(record(fields.request, 'request'), lifted, unreadable);
+    const response = responseOf(fields.response, lifted, unreadable);
+    const exchange: Exchange = { index, startedAt: instant(fields.startedDateTime), request, response };
+    if (unreadable.length > 0) exchange.unreadable = unreadable;
+    return exchange;
   } catch (error) {
     if (error instanceof EntryProblem) return error.message;
     throw error;
   }
 }
 
-function requestFrom(fields: Fields, lifted: LiftedTexts | null): HttpRequest {
+function responseOf(value: unknown, lifted: LiftedTexts | null, unreadable: UnreadablePart[]): HttpResponse | null {
+  if (value === undefined || value === null) return null;
+  try {
+    return responseFrom(record(value, 'response'), lifted);
+  } catch (error) {
+    if (!(error instanceof EntryProblem)) throw error;
+    unreadable.push({ direction: 'response', location: 'response', reason: error.message });
+    return null;
+  }
+}
+
+function requestFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: UnreadablePart[]): HttpRequest {
   const request: HttpRequest = {
     method: requiredString(fields.method, 'request.method'),
     url: requiredString(fields.url, 'request.url'),
@@ -37,7 +56,17 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null): HttpRequest {
     body: null,
   };
   if (fields.postData === undefined || fields.postData === null) return request;
-  const postData = record(fields.postData, 'request.postData');
+  try {
+    readPostData(request, record(fields.postData, 'request.postData'), lifted);
+  } catch (error) {
+    if (!(error instanceof EntryProblem)) throw error;
+    request.body = null;
+    unreadable.push({ direction: 'request', location: 'request.postData', reason: error.message });
+  }
+  return request;
+}
+
+function readPostData(request: HttpRequest, postData: Fields, lifted: LiftedTexts | null): void {
   const mimeType = optionalString(postData.mimeType, 'request.postData.mimeType');
   if (mimeType) request.bodyMimeType = mimeType;
   const text = optionalString(postData.text, 'request.postData.text');
@@ -46,7 +75,6 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null): HttpRequest {
   } else if (postData.params !== undefined) {
     request.body = formBody(postData.params, mimeType);
   }
-  return request;
 }
 
 function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse | null {

@@ -335,6 +335,24 @@ describe('broken captures', () => {
     expect(report.summary).toEqual({ valid: 2, malformed: 1 });
   });
 
+  it('still checks the request when the response cannot be read, and the response when the request body cannot', async () => {
+    const body = await sign(store.session, keys.rsa, '{"order":1}');
+    const parsed = JSON.parse(harText([{ method: 'POST', url: `${API}/a`, body, response: { body } }, { method: 'POST', url: `${API}/b`, body, response: { body } }])) as {
+      log: { entries: { request: { postData: Record<string, unknown> }; response: { content: Record<string, unknown> } }[] };
+    };
+    const [first, second] = parsed.log.entries;
+    if (!first || !second) throw new Error('two entries expected');
+    Object.assign(first.response.content, { text: 'ab$cd', encoding: 'base64' });
+    Object.assign(second.request.postData, { text: '%%', encoding: 'base64' });
+    const report = await verifyCapture(store.session, { path: writeCapture(store.dir, 'half-broken.har', JSON.stringify(parsed)) });
+    expect(report.findings.map((finding) => [finding.exchange, finding.direction, finding.scheme, finding.verdict, finding.detail])).toEqual([
+      [0, 'response', 'capture', 'malformed', 'response.content.text is not valid base64'],
+      [0, 'request', 'jws', 'valid', expect.any(String)],
+      [1, 'request', 'capture', 'malformed', 'request.postData.text is not valid base64'],
+      [1, 'response', 'jws', 'valid', expect.any(String)],
+    ]);
+  });
+
   it('refuses a file that is not a capture with a clear error naming the place', async () => {
     const path = writeCapture(store.dir, 'junk.har', '{"log": {"entries": [ {"request": ');
     await expect(verifyCapture(store.session, { path })).rejects.toMatchObject({ code: 'ERR_HAR_MALFORMED', message: expect.stringMatching(/offset|truncated|entry/i) });

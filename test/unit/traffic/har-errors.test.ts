@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { SignetError } from '../../../main/core/errors.ts';
-import type { CaptureItem } from '../../../main/core/traffic/index.ts';
+import type { CaptureItem, Exchange } from '../../../main/core/traffic/index.ts';
 import { readHar } from '../../../main/core/traffic/index.ts';
 import { bytesOf, chunked, collect, exchanges, harText, minimalEntry } from './helpers.ts';
 
@@ -150,14 +150,33 @@ describe('HAR entries that are broken on their own', () => {
     expect(reason).toBe('entry is missing or not an object');
   });
 
-  it('reports a body that is not valid base64', async () => {
-    const { reason } = await malformedReason('{"request": {"method": "GET", "url": "/"}, "response": {"status": 200, "content": {"text": "ab$cd", "encoding": "base64"}}}');
-    expect(reason).toBe('response.content.text is not valid base64');
+  /** The middle entry read as an exchange, with what could not be read of it. */
+  async function unreadableParts(broken: string): Promise<Exchange['unreadable']> {
+    const items = await readText(middleBroken(broken));
+    expect(items.map((item) => item.kind)).toEqual(['exchange', 'exchange', 'exchange']);
+    const [, middle] = exchanges(items);
+    return middle?.unreadable;
+  }
+
+  it('keeps the request of an exchange whose response body is not valid base64, and says what is wrong', async () => {
+    const parts = await unreadableParts('{"request": {"method": "POST", "url": "/", "postData": {"text": "{}"}}, "response": {"status": 200, "content": {"text": "ab$cd", "encoding": "base64"}}}');
+    expect(parts).toEqual([{ direction: 'response', location: 'response', reason: 'response.content.text is not valid base64' }]);
   });
 
-  it('reports a body encoding it cannot decode', async () => {
-    const { reason } = await malformedReason('{"request": {"method": "GET", "url": "/"}, "response": {"status": 200, "content": {"text": "x", "encoding": "gzip"}}}');
-    expect(reason).toBe('response.content.encoding "gzip" is not supported (only base64)');
+  it('reports a body encoding it cannot decode as that side unreadable', async () => {
+    const parts = await unreadableParts('{"request": {"method": "GET", "url": "/"}, "response": {"status": 200, "content": {"text": "x", "encoding": "gzip"}}}');
+    expect(parts).toEqual([{ direction: 'response', location: 'response', reason: 'response.content.encoding "gzip" is not supported (only base64)' }]);
+  });
+
+  it('reports a response without a status, or a request body it cannot read, as that side unreadable', async () => {
+    expect(await unreadableParts('{"request": {"method": "GET", "url": "/"}, "response": {"status": "200"}}')).toEqual([
+      { direction: 'response', location: 'response', reason: 'response.status is missing or not an integer' },
+    ]);
+    const items = await readText(middleBroken('{"request": {"method": "POST", "url": "/", "headers": [{"name": "A", "value": "b"}], "postData": {"text": "%%", "encoding": "base64"}}, "response": {"status": 204}}'));
+    const [, middle] = exchanges(items);
+    expect(middle?.unreadable).toEqual([{ direction: 'request', location: 'request.postData', reason: 'request.postData.text is not valid base64' }]);
+    expect(middle?.request).toMatchObject({ method: 'POST', headers: [{ name: 'A', value: 'b' }], body: null });
+    expect(middle?.response?.status).toBe(204);
   });
 
   it('accepts base64 with line breaks, as MIME encoders write it', async () => {

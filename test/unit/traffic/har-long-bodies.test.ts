@@ -39,6 +39,8 @@ function reference(entry: string): { body: string } | { reason: string } {
 
 function outcome(item: CaptureItem): { body: string } | { reason: string } {
   if (item.kind === 'malformed') return { reason: item.entry.reason };
+  const unreadable = item.exchange.unreadable?.[0];
+  if (unreadable) return { reason: unreadable.reason };
   return { body: digest(item.exchange.response?.body ?? new Uint8Array()) };
 }
 
