@@ -3,7 +3,7 @@ import { SignetError } from '../core/errors.ts';
 import { describeCertificate } from '../core/keys/certificates.ts';
 import { keyStatusAt } from '../core/keys/lifecycle.ts';
 import { jwkThumbprint } from '../core/keys/thumbprint.ts';
-import type { AsymmetricKey } from '../core/keys/types.ts';
+import type { AsymmetricKey, KeyUse } from '../core/keys/types.ts';
 import type { AuditEntry } from '../store/audit.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { seal, unseal } from '../store/vault.ts';
@@ -93,4 +93,18 @@ export function activeForNewWork(record: KeyRecord, now: Date, purpose: string, 
   const status = keyStatusAt(record, now);
   if (status !== 'active') throw new SignetError('ERR_KEY_UNSUITABLE', `${named} is ${status}: it must not ${purpose}`);
   return record;
+}
+
+/**
+ * The algorithm to sign with or encrypt to a stored key: the one asked for, else the key's own. A key
+ * whose algorithm was chosen (JWK "alg", --alg) takes no other, and a key marked for encryption signs
+ * nothing (RFC 7517 §4.2, §4.4).
+ */
+export function algorithmFor(record: KeyRecord, use: KeyUse, requested: string | undefined): string | undefined {
+  if (use === 'sig' && record.use === 'enc') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.kid} is an encryption key ("use": "enc"): it does not sign`);
+  const own = record.use === use ? record.alg ?? undefined : undefined;
+  if (requested !== undefined && record.algPinned && own !== undefined && requested !== own) {
+    throw new SignetError('ERR_ALG_NOT_ALLOWED', `key ${record.kid} is for ${own} only (chosen when it was generated or imported): ${requested} refused`);
+  }
+  return requested ?? own;
 }

@@ -33,6 +33,7 @@ function keyFacts(record: KeyRecord) {
     type: record.type,
     ...(record.curve && { curve: record.curve }),
     use: record.use,
+    ...(record.algPinned && record.alg && { pinnedAlg: record.alg }),
     appId: record.appId,
     hasPrivate: record.privateSealed !== null,
     status: record.status,

@@ -25,6 +25,7 @@ export function keyView(record: KeyRecord | KeySummary, at: Date, soonDays: numb
     size: record.size,
     curve: record.curve,
     alg: record.alg,
+    algPinned: record.algPinned,
     use: record.use,
     status,
     expiringSoon: status === 'active' && days !== null && days < soonDays,

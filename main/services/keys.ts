@@ -51,18 +51,21 @@ function defaultUse(type: KeyType): KeyUse {
   return type === 'x25519' ? 'enc' : 'sig';
 }
 
-/** Checks (or picks) the key's intended algorithm against the explicit allow-list for its type. */
-function chooseAlg(type: KeyType, curve: Curve | null, use: KeyUse, alg: string | undefined): string {
+/**
+ * The key's algorithm: the one asked for (checked against the explicit allow-list for its type), which
+ * then is the only one the key is used with, or its type's default, which leaves the others open.
+ */
+function chooseAlg(type: KeyType, curve: Curve | null, use: KeyUse, alg: string | undefined): Pick<KeyRecord, 'alg' | 'algPinned'> {
   const allowed = keyAlgorithms(type, curve, use);
   const first = allowed[0];
   if (alg === undefined) {
     if (first === undefined) throw new SignetError('ERR_KEY_UNSUITABLE', `a ${type} key cannot be used for ${use === 'sig' ? 'signing' : 'encryption'}`);
-    return first;
+    return { alg: first, algPinned: false };
   }
   if (!allowed.includes(alg)) {
     throw new SignetError('ERR_ALG_NOT_ALLOWED', `${alg} does not fit a ${curve ?? type} key for use "${use}"; use one of ${allowed.join(', ') || '(none)'}`);
   }
-  return alg;
+  return { alg, algPinned: true };
 }
 
 function expiryFor(session: Session, type: KeyType, requested: string | undefined, from: Date): Date {
@@ -136,7 +139,7 @@ export async function generateKey(session: Session, input: GenerateInput, signal
     const secret = generateSecret(input.bits ?? 256);
     record = {
       ...baseRecord(id, now, input, `HMAC ${appId}`),
-      kid, type: 'hmac', size: secret.length * 8, curve: null, use: 'sig', alg: chooseAlg('hmac', null, 'sig', input.alg),
+      kid, type: 'hmac', size: secret.length * 8, curve: null, use: 'sig', ...chooseAlg('hmac', null, 'sig', input.alg),
       status: input.pending ? 'pending' : 'active', source: 'generated', appId, thumbprint: null,
       publicDer: null, privateSealed: sealSecret(session, id, secret), certificateDer: null, chain: [],
       notBefore, expiresAt,
@@ -153,7 +156,7 @@ export async function generateKey(session: Session, input: GenerateInput, signal
       : null;
     record = {
       ...baseRecord(id, now, input, `${input.type.toUpperCase()} ${key.size ?? key.curve ?? ''}`.trim()),
-      kid, type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, alg: chooseAlg(key.type, key.curve ?? null, use, input.alg),
+      kid, type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, ...chooseAlg(key.type, key.curve ?? null, use, input.alg),
       status: input.pending ? 'pending' : 'active', source: 'generated', appId: null, thumbprint,
       publicDer: key.publicKey.export({ format: 'der', type: 'spki' }), privateSealed: sealPrivateKey(session, id, privateOf(key)),
       certificateDer, chain: [], notBefore, expiresAt,
@@ -261,7 +264,7 @@ function importedRecord(session: Session, key: ParsedKey, input: ImportInput, no
   return {
     ...baseRecord(id, now, labels, certificate?.subject ?? `${key.type.toUpperCase()} ${key.kid ?? thumbprint.slice(0, 8)}`),
     kid: input.kid ?? key.kid ?? thumbprint,
-    type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, alg,
+    type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, ...alg,
     status: 'active', source: 'imported', appId: null, thumbprint,
     publicDer: key.publicKey.export({ format: 'der', type: 'spki' }),
     privateSealed: key.privateKey ? sealPrivateKey(session, id, key.privateKey) : null,
@@ -287,7 +290,7 @@ export function importSecret(session: Session, input: ImportSecretInput): KeyVie
   const id = newKeyId();
   const record: KeyRecord = {
     ...baseRecord(id, now, input, `HMAC ${appId}`),
-    kid: appId, type: 'hmac', size: input.secret.length * 8, curve: null, use: 'sig', alg: chooseAlg('hmac', null, 'sig', input.alg),
+    kid: appId, type: 'hmac', size: input.secret.length * 8, curve: null, use: 'sig', ...chooseAlg('hmac', null, 'sig', input.alg),
     status: 'active', source: 'imported', appId, thumbprint: null, publicDer: null,
     privateSealed: sealSecret(session, id, input.secret), certificateDer: null, chain: [], notBefore: now, expiresAt,
   };

@@ -22,6 +22,8 @@ export interface KeyView {
   size: number | null;
   curve: Curve | null;
   alg: string | null;
+  /** `alg` is the only algorithm the key is used with (it was chosen: JWK "alg", --alg), not a default. */
+  algPinned: boolean;
   use: KeyUse | null;
   /** Effective status now (or at the time asked for). */
   status: KeyStatus;

@@ -15,6 +15,8 @@ export interface KeyRecord {
   curve: Curve | null;
   use: KeyUse | null;
   alg: string | null;
+  /** `alg` was chosen for the key, not defaulted: it is then the only algorithm the key is used with. */
+  algPinned: boolean;
   status: StoredStatus;
   source: 'generated' | 'imported';
   appId: string | null;
@@ -47,6 +49,7 @@ interface KeyRow {
   curve: string | null;
   use: string | null;
   alg: string | null;
+  alg_pinned: 0 | 1;
   status: string;
   source: string;
   app_id: string | null;
@@ -74,6 +77,7 @@ type KeySummaryRow = [
   curve: string | null,
   use: string | null,
   alg: string | null,
+  algPinned: 0 | 1,
   status: string,
   source: string,
   appId: string | null,
@@ -102,6 +106,7 @@ function toRecord(row: KeyRow): KeyRecord {
     curve: row.curve as Curve | null,
     use: row.use as KeyUse | null,
     alg: row.alg,
+    algPinned: row.alg_pinned === 1,
     status: row.status as StoredStatus,
     source: row.source as KeyRecord['source'],
     appId: row.app_id,
@@ -119,7 +124,7 @@ function toRecord(row: KeyRow): KeyRecord {
 }
 
 function toSummary(row: KeySummaryRow): KeySummary {
-  const [id, kid, name, owner, environment, type, size, curve, use, alg, status, source, appId, thumbprint, certificateDer, createdAt, notBefore, expiresAt, revokedAt, revocationReason, hasPrivate] = row;
+  const [id, kid, name, owner, environment, type, size, curve, use, alg, algPinned, status, source, appId, thumbprint, certificateDer, createdAt, notBefore, expiresAt, revokedAt, revocationReason, hasPrivate] = row;
   return {
     id,
     kid,
@@ -131,6 +136,7 @@ function toSummary(row: KeySummaryRow): KeySummary {
     curve: curve as Curve | null,
     use: use as KeyUse | null,
     alg,
+    algPinned: algPinned === 1,
     status: status as StoredStatus,
     source: source as KeySummary['source'],
     appId,
@@ -157,6 +163,7 @@ function toRow(record: KeyRecord): KeyRow {
     curve: record.curve,
     use: record.use,
     alg: record.alg,
+    alg_pinned: record.algPinned ? 1 : 0,
     status: record.status,
     source: record.source,
     app_id: record.appId,
@@ -189,17 +196,17 @@ const FILTERED_IN_ORDER = `WHERE (@owner IS NULL OR owner = @owner) AND (@type I
  * The list a user sees, exported so its plan can be checked: the columns a key view shows, and not the
  * key material (public, sealed and chain blobs), which a list never shows but would copy for every key.
  */
-export const KEY_SUMMARIES_SQL = `SELECT id, kid, name, owner, environment, type, size, curve, use, alg, status, source, app_id, thumbprint,
+export const KEY_SUMMARIES_SQL = `SELECT id, kid, name, owner, environment, type, size, curve, use, alg, alg_pinned, status, source, app_id, thumbprint,
     certificate_der, created_at, not_before, expires_at, revoked_at, revocation_reason, private_sealed IS NOT NULL AS has_private
   FROM keys ${FILTERED_IN_ORDER}`;
 
 const filterParams = (filter: KeyFilter) => ({ owner: filter.owner ?? null, type: filter.type ?? null, use: filter.use ?? null, search: filter.search ?? null });
 
 export function keysRepository(db: Db) {
-  const insert = db.prepare(`INSERT INTO keys (id, kid, name, owner, environment, type, size, curve, use, alg, status, source,
+  const insert = db.prepare(`INSERT INTO keys (id, kid, name, owner, environment, type, size, curve, use, alg, alg_pinned, status, source,
       app_id, thumbprint, public_der, private_sealed, certificate_der, chain, created_at, not_before, expires_at, revoked_at,
       revocation_reason)
-    VALUES (@id, @kid, @name, @owner, @environment, @type, @size, @curve, @use, @alg, @status, @source, @app_id, @thumbprint,
+    VALUES (@id, @kid, @name, @owner, @environment, @type, @size, @curve, @use, @alg, @alg_pinned, @status, @source, @app_id, @thumbprint,
       @public_der, @private_sealed, @certificate_der, @chain, @created_at, @not_before, @expires_at, @revoked_at,
       @revocation_reason)`);
   const byId = db.prepare('SELECT * FROM keys WHERE id = ?');

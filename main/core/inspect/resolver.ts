@@ -11,6 +11,8 @@ export interface KeyFacts extends LifecycleDates {
   type: KeyType;
   curve?: Curve;
   use: KeyUse | null;
+  /** The only algorithm the key may be used with, when one was chosen for it (JWK "alg", --alg). */
+  pinnedAlg?: string;
   appId: string | null;
   hasPrivate: boolean;
 }

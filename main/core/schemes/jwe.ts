@@ -19,14 +19,16 @@ function canTry(key: ResolvedKey, alg: string): boolean {
 }
 
 async function decryptWith(token: string, key: ResolvedKey): Promise<DecryptedJwe> {
+  // An encryption key chosen for one algorithm opens nothing wrapped with another (RFC 7517 §4.4).
+  const only = key.use === 'enc' && key.pinnedAlg !== undefined ? { algorithms: [key.pinnedAlg] } : {};
   if (key.type === 'hmac') {
     const secret = key.secret();
     if (!secret) throw new SignetError('ERR_LOCKED', 'the keystore is locked');
-    return decryptCompact(token, { keyType: 'hmac', secret });
+    return decryptCompact(token, { keyType: 'hmac', secret, ...only });
   }
   const privateKey = key.privateKey();
   if (!privateKey) throw new SignetError(key.hasPrivate ? 'ERR_LOCKED' : 'ERR_KEY_NO_PRIVATE', key.hasPrivate ? 'the keystore is locked' : 'private part not held');
-  return decryptCompact(token, { keyType: key.type, privateKey });
+  return decryptCompact(token, { keyType: key.type, privateKey, ...only });
 }
 
 /**

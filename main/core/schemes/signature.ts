@@ -54,6 +54,11 @@ export async function checkJws(token: string, at: Date, ctx: InspectionContext, 
       trace.push({ step: 'key', label: 'key', value: 'not in keystore or trust store', ok: false });
       return { result: { ...base, verdict: 'unknown-key', detail: `no key with kid ${quote(kid)} in the keystore or trust store`, trace } };
     }
+    const refusal = refusalOf(key, alg);
+    if (refusal !== undefined) {
+      trace.push({ step: 'key', label: 'key', value: describeKey(key) }, { step: 'result', label: 'result', value: refusal, ok: false });
+      return { result: { ...base, keyId: key.keyId, verdict: 'invalid', detail: refusal, trace } };
+    }
     candidates = [key];
   } else {
     candidates = ctx.resolver.verificationKeys().filter((key) => fitsAlg(key, alg)).slice(0, MAX_CANDIDATES);
@@ -92,7 +97,21 @@ export async function checkJws(token: string, at: Date, ctx: InspectionContext, 
 }
 
 function fitsAlg(key: ResolvedKey, alg: string): boolean {
-  return (allowedSigningAlgs({ type: key.type, ...(key.curve && { curve: key.curve }) }) as string[]).includes(alg);
+  return refusalOf(key, alg) === undefined && typeFits(key, alg);
+}
+
+const typeFits = (key: ResolvedKey, alg: string) => (allowedSigningAlgs({ type: key.type, ...(key.curve && { curve: key.curve }) }) as string[]).includes(alg);
+
+/**
+ * What the key itself says against checking this signature with it (RFC 7517 §4.2, §4.4): a key for
+ * encryption does not vouch for signatures, and a key chosen for one algorithm is not used with another
+ * (a key published for RS256 verifying PS256 is the algorithm substitution RFC 8725 §2.1 warns of).
+ */
+function refusalOf(key: ResolvedKey, alg: string): string | undefined {
+  if (key.use === 'enc') return `key confusion: ${key.name} is an encryption key ("use": "enc"); it does not verify signatures`;
+  // An alg foreign to the key's type is left to the allow-list, which names the attack (RS/HS confusion).
+  if (key.pinnedAlg !== undefined && key.pinnedAlg !== alg && typeFits(key, alg)) return `alg ${quote(alg)} refused: ${key.name} is for ${key.pinnedAlg} only`;
+  return undefined;
 }
 
 function materialOf(key: ResolvedKey): { publicKey?: KeyObject; secret?: Buffer } {

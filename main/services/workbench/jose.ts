@@ -11,7 +11,7 @@ import { checkJws } from '../../core/schemes/signature.ts';
 import { parseExpiry } from '../../core/time.ts';
 import { bodyView } from '../captures.ts';
 import { inspectionContext } from '../inspection.ts';
-import { activeForNewWork, privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
+import { activeForNewWork, algorithmFor, privateKeyOf, publicKeyOf, resolveKey, secretOf } from '../key-records.ts';
 import { keyResolver } from '../key-resolver.ts';
 import type { Session } from '../session.ts';
 import { checkLimit } from '../limits.ts';
@@ -31,12 +31,13 @@ export interface SignInput {
 /** Signs with a held key: JWS compact, detached (RFC 7515 App. F / RFC 7797), or a JWT. `kid` is the key's. */
 export async function signToken(session: Session, input: SignInput): Promise<{ token: string; kid: string; alg: string }> {
   const record = activeForNewWork(resolveKey(session, input.key), session.clock(), 'sign new messages');
+  const alg = algorithmFor(record, 'sig', input.alg);
   const material = record.type === 'hmac' ? { secret: secretOf(session, record) } : { privateKey: privateKeyOf(session, record) };
   const base = {
     key: { type: record.type, ...(record.curve && { curve: record.curve }) },
     ...material,
     kid: record.kid,
-    ...(input.alg && { alg: input.alg }),
+    ...(alg && { alg }),
     ...(input.typ && { typ: input.typ }),
     ...(input.header && { header: input.header }),
   };
@@ -136,27 +137,34 @@ function isJwt(decoded: DecodedToken): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && REGISTERED_CLAIMS.some((claim) => claim in value);
 }
 
-/** A recipient named by key id/kid, or a public key (PEM, JWK…) given as bytes. */
-function recipient(session: Session, to: { key?: string; publicKey?: Buffer }): Promise<{ publicKey: KeyObject; kid?: string }> | { publicKey: KeyObject; kid?: string } {
+/** A recipient named by key id/kid (with the algorithm to use for it), or a public key (PEM, JWK…) given as bytes. */
+function recipient(session: Session, to: { key?: string; publicKey?: Buffer; alg?: string }): Promise<Recipient> | Recipient {
   if (to.key) {
     const record = activeForNewWork(resolveKey(session, to.key), session.clock(), 'be encrypted to');
-    return { publicKey: publicKeyOf(record), kid: record.kid };
+    const alg = algorithmFor(record, 'enc', to.alg);
+    return { publicKey: publicKeyOf(record), kid: record.kid, ...(alg && { alg }) };
   }
   if (!to.publicKey) throw new SignetError('ERR_BAD_INPUT', 'say whom to encrypt to: a key id/kid, or a public key file');
   return parseKeyFile(to.publicKey).then((parsed) => {
     const [first] = parsed.keys;
     if (!first || parsed.keys.length > 1) throw new SignetError('ERR_KEY_FORMAT', 'the recipient file must hold exactly one public key');
-    return { publicKey: first.publicKey.type === 'private' ? createPublicKey(first.publicKey) : first.publicKey, ...(first.kid && { kid: first.kid }) };
+    return { publicKey: first.publicKey.type === 'private' ? createPublicKey(first.publicKey) : first.publicKey, ...(first.kid && { kid: first.kid }), ...(to.alg && { alg: to.alg }) };
   });
+}
+
+interface Recipient {
+  publicKey: KeyObject;
+  kid?: string;
+  alg?: string;
 }
 
 /** The third party's side of an encrypted response: JWE compact to a public key. RSA1_5 is refused. */
 export async function encryptToken(session: Session, input: { key?: string; publicKey?: Buffer; alg?: string; enc?: string; plaintext: Buffer; cty?: string }): Promise<{ token: string }> {
-  const { publicKey, kid } = await recipient(session, input);
+  const { publicKey, kid, alg } = await recipient(session, input);
   const type = publicKey.asymmetricKeyType;
   const keyType = type === 'rsa' ? 'rsa' : type === 'ec' ? 'ec' : type === 'x25519' ? 'x25519' : type === 'ed25519' ? 'ed25519' : undefined;
   if (!keyType) throw new SignetError('ERR_KEY_UNSUITABLE', `cannot encrypt to a ${type ?? 'unknown'} key`);
-  const token = await encryptCompact({ publicKey, keyType, plaintext: input.plaintext, ...(kid && { kid }), ...(input.alg && { alg: input.alg }), ...(input.enc && { enc: input.enc }), ...(input.cty && { cty: input.cty }) });
+  const token = await encryptCompact({ publicKey, keyType, plaintext: input.plaintext, ...(kid && { kid }), ...(alg && { alg }), ...(input.enc && { enc: input.enc }), ...(input.cty && { cty: input.cty }) });
   return { token };
 }
 
