@@ -1,12 +1,14 @@
 import { looksLikeJws } from '../jose/decode.ts';
 import type { HttpRequest, HttpResponse } from '../traffic/exchange.ts';
 import type { InspectionSettings } from '../inspect/context.ts';
+import { holdsJws } from './jws-detached.ts';
 import { headerValues, hostMatches, joseText, hostOf, MUTATING_METHODS, type Detected, type Scheme } from './scheme.ts';
 
 function isSigned(message: HttpRequest | HttpResponse, settings: InspectionSettings): boolean {
   const text = joseText(message);
   if (text !== undefined && looksLikeJws(text)) return true;
-  return settings.signatureHeaders.some((name) => headerValues(message.headers, name).length > 0);
+  // A signature header counts only when it holds a JWS: an empty or garbled one signs nothing.
+  return settings.signatureHeaders.some((name) => headerValues(message.headers, name).some(holdsJws));
 }
 
 function violation(direction: 'request' | 'response', detail: string): Detected {

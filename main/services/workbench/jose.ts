@@ -1,13 +1,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import type { KeyResolver, ResolvedKey } from '../../core/inspect/resolver.ts';
-import { decodeToken, describePayload, type DecodedToken } from '../../core/jose/decode.ts';
+import { decodeToken, describePayload } from '../../core/jose/decode.ts';
 import { encryptCompact } from '../../core/jose/encrypt.ts';
 import { signCompact, signJwt } from '../../core/jose/sign.ts';
 import { parseKeyFile } from '../../core/keys/formats.ts';
 import { openJwe } from '../../core/schemes/jwe.ts';
-import { checkJwt } from '../../core/schemes/jwt.ts';
-import { checkJws } from '../../core/schemes/signature.ts';
+import { checkSigned } from '../../core/schemes/jwt.ts';
 import { parseExpiry } from '../../core/time.ts';
 import { bodyView } from '../captures.ts';
 import { inspectionContext } from '../inspection.ts';
@@ -119,22 +118,8 @@ export async function verifyToken(session: Session, input: { token: string; key?
   if (input.key && input.publicKey) throw new SignetError('ERR_BAD_INPUT', 'verify with a stored key or a pasted public key, not both');
   const ctx = inspectionContext(session, input.at, resolverFor(session, input.key, input.publicKey ? await pastedKey(input.publicKey) : undefined));
   const at = ctx.at ?? ctx.now;
-  const result = decoded.kind === 'jws' && isJwt(decoded) ? await checkJwt(input.token, at, ctx) : (await checkJws(input.token, at, ctx, input.payload)).result;
+  const result = await checkSigned(input.token, at, ctx, input.payload);
   return { ...result, header: decoded.header, ...(decoded.payload ? { payload: decoded.payload } : input.payload ? { payload: describePayload(input.payload) } : {}), at: at.toISOString() };
-}
-
-const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
-
-/**
- * A JWT, to be judged on its claims too: typed so (`typ: JWT`, `at+jwt`, `…+jwt`), or a claims set
- * that names a registered claim. Any other JSON payload (a signed order body) is a plain JWS, as
- * inspection treats a signed body: the JWT issuer and audience settings do not apply to it.
- */
-function isJwt(decoded: DecodedToken): boolean {
-  const typ = typeof decoded.header.typ === 'string' ? decoded.header.typ.toLowerCase() : '';
-  if (typ === 'jwt' || typ.endsWith('+jwt') || typ.endsWith('/jwt')) return true;
-  const value = decoded.payload?.form === 'json' ? decoded.payload.value : undefined;
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && REGISTERED_CLAIMS.some((claim) => claim in value);
 }
 
 /** A recipient named by key id/kid (with the algorithm to use for it), or a public key (PEM, JWK…) given as bytes. */

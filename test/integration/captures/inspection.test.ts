@@ -77,6 +77,18 @@ describe('jws bodies', () => {
     for (const finding of findings) expect(finding.detail).toMatch(/alg none: unsigned token refused/);
   });
 
+  it('reports an alg or kid that is not a string as malformed, not as alg none or a kid-less token', async () => {
+    const token = (header: Record<string, unknown>) => `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from('{}').toString('base64url')}.AAAA`;
+    const findings = await inspect([
+      { method: 'POST', url: `${API}/orders`, body: token({ alg: ['RS256'] }) },
+      { method: 'POST', url: `${API}/orders`, body: token({ alg: 'RS256', kid: 123 }) },
+    ]);
+    expect(findings.map((finding) => [finding.verdict, finding.detail])).toEqual([
+      ['malformed', 'the JWS header\'s "alg" is not a string (RFC 7515 §4.1)'],
+      ['malformed', 'the JWS header\'s "kid" is not a string (RFC 7515 §4.1)'],
+    ]);
+  });
+
   it('refuses RS/HS key confusion: HS256 keyed with the RSA public key', async () => {
     const pem = publicKeyOf(resolveKey(store.session, keys.rsa.id)).export({ type: 'spki', format: 'pem' });
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', kid: keys.rsa.kid })).toString('base64url');
@@ -155,6 +167,46 @@ describe('detached JWS in a Signature header', () => {
     ).filter((finding) => finding.scheme === 'jws-detached');
     expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'invalid']);
   });
+
+  it('judges every value of a signature header: attached JWS over other bytes, garbage, empty, RFC 9421', async () => {
+    const body = '{"loan":"LA-1"}';
+    const attachedOther = await sign(store.session, keys.rsa, '{"other":1}');
+    const attachedSame = await sign(store.session, keys.rsa, body);
+    const findings = (
+      await inspect([
+        { method: 'POST', url: 'https://lender.test/a', headers: { Signature: attachedOther }, body },
+        { method: 'POST', url: 'https://lender.test/a', headers: { Signature: attachedSame }, body },
+        { method: 'POST', url: 'https://lender.test/a', headers: { Signature: 'not-a-signature' }, body },
+        { method: 'POST', url: 'https://lender.test/a', headers: { Signature: ' ' }, body },
+        { method: 'POST', url: 'https://lender.test/a', headers: { Signature: 'sig1=:dGVzdA==:' }, body },
+      ])
+    ).filter((finding) => finding.scheme === 'jws-detached');
+    expect(findings.map((finding) => [finding.exchange, finding.verdict, finding.detail])).toEqual([
+      [0, 'invalid', expect.stringContaining('carries its own payload, which is not the body')],
+      [1, 'valid', expect.stringContaining('rather than detached')],
+      [2, 'malformed', expect.stringContaining('holds no JWS')],
+      [3, 'malformed', 'the signature header is empty'],
+      [4, 'unknown', expect.stringContaining('RFC 9421')],
+    ]);
+  });
+});
+
+describe('JWTs sent as bodies', () => {
+  it('judges their claims, as signet verify does; a signed order body stays a plain JWS', async () => {
+    const expired = await sign(store.session, keys.rsa, claims({ sub: 'la-1', exp: unix('2026-06-01T11:00:00Z') }));
+    const early = await sign(store.session, keys.rsa, claims({ sub: 'la-1', nbf: unix('2026-06-02T00:00:00Z') }));
+    const order = await sign(store.session, keys.rsa, '{"order":42,"expires":"2020-01-01"}');
+    const findings = await inspect([
+      { method: 'POST', url: `${API}/a`, body: expired },
+      { method: 'POST', url: `${API}/a`, body: early },
+      { method: 'POST', url: `${API}/a`, body: order },
+    ]);
+    expect(findings.map((finding) => [finding.scheme, finding.verdict])).toEqual([
+      ['jws', 'expired'],
+      ['jws', 'invalid'],
+      ['jws', 'valid'],
+    ]);
+  });
 });
 
 describe('bearer JWTs', () => {
@@ -201,6 +253,28 @@ describe('JWE bodies', () => {
       ['response', 'undecryptable'],
     ]);
     expect(findings[0]?.detail).not.toContain('s3cr3t');
+  });
+
+  it('fails an altered JWE or a refused header under a held key; a kid naming no held key stays undecryptable', async () => {
+    const held = await encryptTo(store.session, keys.enc, '{"a":1}');
+    const [header = '', key = '', iv = '', ciphertext = '', tag = ''] = held.split('.');
+    const flippedTag = `${header}.${key}.${iv}.${ciphertext}.${tag.startsWith('A') ? 'B' : 'A'}${tag.slice(1)}`;
+    const withHeader = (extra: Record<string, unknown>) => {
+      const decoded = JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>;
+      return [Buffer.from(JSON.stringify({ ...decoded, ...extra })).toString('base64url'), key, iv, ciphertext, tag].join('.');
+    };
+    const findings = (
+      await inspect([
+        { method: 'POST', url: `${API}/s`, response: { body: flippedTag } },
+        { method: 'POST', url: `${API}/s`, response: { body: withHeader({ zip: 'DEF' }) } },
+        { method: 'POST', url: `${API}/s`, response: { body: withHeader({ kid: 'nobody-here' }) } },
+      ])
+    ).filter((finding) => finding.scheme === 'jwe');
+    expect(findings.map((finding) => [finding.verdict, finding.detail])).toEqual([
+      ['invalid', expect.stringContaining('with the key its kid names: the JWE was altered')],
+      ['invalid', expect.stringContaining('compressed JWE refused')],
+      ['undecryptable', expect.stringMatching(/^no key with kid "nobody-here" is held, and none of the \d+ held keys that fit opens it$/)],
+    ]);
   });
 });
 
@@ -308,6 +382,15 @@ describe('policy', () => {
     expect(findings.map((finding) => [finding.exchange, finding.verdict, finding.detail])).toEqual([
       [0, 'violation', expect.stringContaining('unsigned POST')],
       [1, 'violation', expect.stringContaining('signed GET')],
+    ]);
+  });
+
+  it('takes a signature header that holds no JWS for unsigned', async () => {
+    updateSettings(store.session, { inspection: { signedRequestHosts: ['api.klix.test'] } });
+    const findings = (await inspect([{ method: 'POST', url: `${API}/orders`, headers: { Signature: 'garbage' }, body: '{}' }])).map((finding) => [finding.scheme, finding.verdict]);
+    expect(findings).toEqual([
+      ['jws-detached', 'malformed'],
+      ['policy', 'violation'],
     ]);
   });
 
