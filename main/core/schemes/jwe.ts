@@ -54,22 +54,43 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
     trace.push({ step: 'result', label: 'result', value: detail, ok: false });
     return { result: { ...base, verdict: 'undecryptable', detail, trace } };
   }
-  let reason = 'decryption failed';
+  let failure: SignetError | undefined;
   for (const key of candidates) {
     try {
       const opened = await decryptWith(token, key);
+      const unnamed = kid !== undefined && !named ? ` (kid ${quote(kid)} names no held key)` : '';
       trace.push({ step: 'key', label: 'key', value: `${key.name} (${key.keyId})` }, { step: 'result', label: 'result', value: `decrypted (${opened.alg}, ${opened.enc})`, ok: true });
       return {
-        result: { ...base, kid: key.kid, keyId: key.keyId, verdict: 'decrypted', detail: `decrypted with ${key.name}: ${opened.plaintext.length} bytes (${opened.alg}, ${enc})`, trace },
+        result: { ...base, kid: key.kid, keyId: key.keyId, verdict: 'decrypted', detail: `decrypted with ${key.name}: ${opened.plaintext.length} bytes (${opened.alg}, ${enc})${unnamed}`, trace },
         opened,
       };
     } catch (error) {
-      reason = error instanceof SignetError ? error.message : 'decryption failed';
-      if (error instanceof SignetError && error.code === 'ERR_LOCKED') reason = 'the keystore is locked: unlock it to decrypt';
+      failure = error instanceof SignetError ? error : new SignetError('ERR_DECRYPT_FAILED', 'decryption failed');
+      // A refusal of the token itself (its header) is the same for every key: no use trying the others.
+      if (REFUSED_TOKEN.has(failure.code)) break;
     }
   }
-  trace.push({ step: 'result', label: 'result', value: reason, ok: false });
-  return { result: { ...base, ...(named && { keyId: named.keyId }), verdict: 'undecryptable', detail: reason, trace } };
+  const { verdict, detail } = failedOpening(failure, named !== undefined, kid, candidates.length);
+  trace.push({ step: 'result', label: 'result', value: detail, ok: false });
+  return { result: { ...base, ...(named && { keyId: named.keyId }), verdict, detail, trace } };
+}
+
+const REFUSED_TOKEN = new Set(['ERR_JOSE_MALFORMED', 'ERR_JOSE_UNSUPPORTED', 'ERR_ALG_NOT_ALLOWED']);
+
+/**
+ * Why a JWE did not open, as a verdict. `undecryptable` only means "not for a key held here (or
+ * locked)": a token that fails its integrity check under the key its kid names was altered, and a
+ * refused header (zip, crit, a disallowed alg) is refused whoever holds the key — both fail the run.
+ */
+function failedOpening(failure: SignetError | undefined, byKid: boolean, kid: string | undefined, tried: number): Pick<Result, 'verdict' | 'detail'> {
+  if (failure?.code === 'ERR_LOCKED') return { verdict: 'undecryptable', detail: 'the keystore is locked: unlock it to decrypt' };
+  if (failure?.code === 'ERR_JOSE_MALFORMED') return { verdict: 'malformed', detail: failure.message };
+  if (failure && REFUSED_TOKEN.has(failure.code)) return { verdict: 'invalid', detail: failure.message };
+  if (byKid && failure?.code === 'ERR_DECRYPT_FAILED') {
+    return { verdict: 'invalid', detail: `${failure.message} with the key its kid names: the JWE was altered, or encrypted to another key under this kid` };
+  }
+  if (kid !== undefined && !byKid) return { verdict: 'undecryptable', detail: `no key with kid ${quote(kid)} is held, and none of the ${tried} held keys that fit opens it` };
+  return { verdict: 'undecryptable', detail: failure?.message ?? 'decryption failed' };
 }
 
 /** A JWE compact body: encrypted responses (ephemeral-key scheme), encrypted payloads. */

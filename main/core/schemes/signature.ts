@@ -38,6 +38,10 @@ export async function checkJws(token: string, at: Date, ctx: InspectionContext, 
   } catch (error) {
     return { result: { verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'not a JWS' } };
   }
+  for (const member of ['alg', 'kid'] as const) {
+    // A kid of another type must not fall back to trying every key, nor an alg read as "none".
+    if (header[member] !== undefined && typeof header[member] !== 'string') return { result: { verdict: 'malformed', detail: `the JWS header's "${member}" is not a string (RFC 7515 §4.1)` } };
+  }
   const alg = typeof header.alg === 'string' ? header.alg : undefined;
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   const base = { ...(kid && { kid }), ...(alg && { alg }) };
