@@ -2,7 +2,7 @@ import { SignetError } from '../errors.ts';
 import type { TraceStep } from '../inspect/findings.ts';
 import { keyStatusAt } from '../keys/lifecycle.ts';
 import { parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
-import { exchangeTime, headerValues, type Result, type Scheme } from './scheme.ts';
+import { exchangeTime, headerValues, REBUILT, type Result, type Scheme } from './scheme.ts';
 
 /**
  * `Authorization: X-OPG-Signature AppId:Signature:Nonce:Timestamp` (OnePoint, partner 004): the HMAC over
@@ -36,6 +36,10 @@ export const hmacOpgScheme: Scheme = {
           }
           const secret = key.secret();
           if (!secret) return { ...base, keyId: key.keyId, verdict: 'unknown-key' as const, detail: 'the keystore is locked: unlock it to check HMAC signatures', trace };
+          const { bodyCapture } = exchange.request;
+          if (bodyCapture === 'missing') {
+            return { ...base, keyId: key.keyId, verdict: 'unknown' as const, detail: 'the capture did not record the request body, which the HMAC covers: it cannot be checked', trace };
+          }
           const at = exchangeTime(exchange, ctx);
           const path = uri.split('?')[0] ?? uri;
           const isCallback = settings.hmacCallbackPaths.some((prefix) => path.startsWith(prefix));
@@ -55,13 +59,15 @@ export const hmacOpgScheme: Scheme = {
           const withKey = { ...base, keyId: key.keyId };
           if (!check.signatureValid) {
             trace.push({ step: 'result', label: 'result', value: 'HMAC does not match', ok: false });
+            if (bodyCapture === 'rebuilt') return { ...withKey, verdict: 'unknown' as const, detail: `the HMAC does not match the body as rebuilt from the capture's form params: ${REBUILT}`, trace };
             return { ...withKey, verdict: 'invalid' as const, detail: `the HMAC does not match the canonical string of profile ${settings.hmacProfile}`, trace };
           }
           const status = keyStatusAt(key, at);
           trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });
           if (status === 'revoked') return { ...withKey, verdict: 'revoked-key' as const, detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}`, trace };
           if (status === 'expired') return { ...withKey, verdict: 'expired-key' as const, detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}`, trace };
-          const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at: new Date(parsed.timestamp * 1000), isCallback });
+          // A server remembers nonces for a span of its own time: the exchange's, not the time the client wrote.
+          const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at, isCallback });
           let outcome: Result;
           if (check.problems.includes('clock-skew')) {
             trace.push({ step: 'result', label: 'result', value: `timestamp off by ${check.skewSec ?? '?'} s`, ok: false });

@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import type { InspectionContext } from '../inspect/context.ts';
 import { looksLikeJws } from '../jose/decode.ts';
-import type { Exchange } from '../traffic/exchange.ts';
-import { exchangeTime, headerValues, messagesOf, type Detected, type Result, type Scheme } from './scheme.ts';
+import type { Exchange, HttpRequest, HttpResponse } from '../traffic/exchange.ts';
+import { exchangeTime, headerValues, messagesOf, REBUILT, type Detected, type Result, type Scheme } from './scheme.ts';
 import { checkJws } from './signature.ts';
 
 // An empty signature is kept too: `hdr..` with alg none is reported as unsigned, not skipped.
@@ -30,12 +30,11 @@ export const jwsDetachedScheme: Scheme = {
       for (const name of settings.signatureHeaders) {
         for (const value of headerValues(message.headers, name)) {
           const token = value.trim();
-          const body = message.body ?? new Uint8Array(0);
           found.push({
             scheme: 'jws-detached',
             direction,
             location: `header:${name.toLowerCase()}`,
-            verify: (ctx) => checkHeaderValue(token, body, exchange, ctx),
+            verify: (ctx) => checkHeaderValue(token, message, exchange, ctx),
           });
         }
       }
@@ -44,9 +43,14 @@ export const jwsDetachedScheme: Scheme = {
   },
 };
 
-async function checkHeaderValue(token: string, body: Uint8Array, exchange: Exchange, ctx: InspectionContext): Promise<Result> {
+async function checkHeaderValue(token: string, message: HttpRequest | HttpResponse, exchange: Exchange, ctx: InspectionContext): Promise<Result> {
   const at = exchangeTime(exchange, ctx);
-  if (DETACHED.test(token)) return (await checkJws(token, at, ctx, body)).result;
+  const body = message.body ?? new Uint8Array(0);
+  if (DETACHED.test(token)) {
+    if (message.bodyCapture === 'missing') return { verdict: 'unknown', detail: 'the capture did not record the body this detached signature covers: it cannot be checked' };
+    const { result } = await checkJws(token, at, ctx, body);
+    return message.bodyCapture === 'rebuilt' && result.verdict === 'invalid' ? { ...result, verdict: 'unknown', detail: `the signature does not verify over the body as rebuilt from the capture's form params: ${REBUILT}` } : result;
+  }
   if (looksLikeJws(token)) return attachedInHeader(await checkJws(token, at, ctx), body);
   if (token === '') return { verdict: 'malformed', detail: 'the signature header is empty' };
   if (HTTP_MESSAGE_SIGNATURE.test(token)) return { verdict: 'unknown', detail: 'an HTTP Message Signature (RFC 9421), not a JWS: Signet does not check it' };

@@ -15,6 +15,12 @@ function violation(direction: 'request' | 'response', detail: string): Detected 
   return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'violation', detail }) };
 }
 
+/** An unsigned-looking message whose body the capture did not keep: it may have been a JWS. */
+function unsigned(message: HttpRequest | HttpResponse, direction: 'request' | 'response', detail: string): Detected {
+  if (message.bodyCapture !== 'missing') return violation(direction, detail);
+  return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'unknown', detail: `the capture did not record the ${direction} body, so whether it was signed cannot be told (${detail.split(':')[0]}?)` }) };
+}
+
 /**
  * Policy rules from settings (KLIX: JWS on every POST/PUT/DELETE, never on GET; OCEN: signed
  * responses). Only breaks are reported; a request that follows the rules adds no finding.
@@ -28,11 +34,11 @@ export const policyScheme: Scheme = {
     const method = request.method.toUpperCase();
     if (hostMatches(host, settings.signedRequestHosts)) {
       const signed = isSigned(request, settings);
-      if (MUTATING_METHODS.has(method) && !signed) found.push(violation('request', `unsigned ${method} to ${host}: mutating requests to this host must carry a JWS`));
+      if (MUTATING_METHODS.has(method) && !signed) found.push(unsigned(request, 'request', `unsigned ${method} to ${host}: mutating requests to this host must carry a JWS`));
       if (method === 'GET' && signed) found.push(violation('request', `signed GET to ${host}: GET requests must not be signed`));
     }
     if (response && hostMatches(host, settings.signedResponseHosts) && !isSigned(response, settings)) {
-      found.push(violation('response', `unsigned response from ${host}: responses from this host must be signed`));
+      found.push(unsigned(response, 'response', `unsigned response from ${host}: responses from this host must be signed`));
     }
     return found;
   },

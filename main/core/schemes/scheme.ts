@@ -24,6 +24,9 @@ export interface Scheme {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** Said of a check that fails over a body the capture rebuilt (see BodyCapture): it cannot tell. */
+export const REBUILT = 'the bytes sent may have differed, so this cannot be told (a capture that records the body text can)';
+
 export function bodyText(message: HttpRequest | HttpResponse, limit = 16 * 1024 * 1024): string | undefined {
   if (!message.body || message.body.length === 0 || message.body.length > limit) return undefined;
   return utf8.decode(message.body);

@@ -16,7 +16,15 @@ export interface HttpRequest {
   headers: Header[];
   body: Uint8Array | null;
   bodyMimeType?: string;
+  bodyCapture?: BodyCapture;
 }
+
+/**
+ * How far `body` is the bytes sent, when not plainly: `missing` when the message had a body the capture
+ * did not record (`body` is then null, not empty), `rebuilt` when it was reconstructed (a HAR form
+ * post recorded as params only). Checks over the body say they cannot tell rather than "invalid".
+ */
+export type BodyCapture = 'missing' | 'rebuilt';
 
 export interface HttpResponse {
   status: number;
@@ -25,6 +33,7 @@ export interface HttpResponse {
   headers: Header[];
   body: Uint8Array | null;
   bodyMimeType?: string;
+  bodyCapture?: BodyCapture;
 }
 
 export interface Exchange {

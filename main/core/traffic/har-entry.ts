@@ -55,9 +55,12 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: Unr
     headers: headers(fields.headers, 'request.headers'),
     body: null,
   };
-  if (fields.postData === undefined || fields.postData === null) return request;
+  if (fields.postData === undefined || fields.postData === null) {
+    if (declaresBody(request.headers, fields.bodySize)) request.bodyCapture = 'missing';
+    return request;
+  }
   try {
-    readPostData(request, record(fields.postData, 'request.postData'), lifted);
+    readPostData(request, record(fields.postData, 'request.postData'), lifted, fields.bodySize);
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
     request.body = null;
@@ -66,7 +69,7 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: Unr
   return request;
 }
 
-function readPostData(request: HttpRequest, postData: Fields, lifted: LiftedTexts | null): void {
+function readPostData(request: HttpRequest, postData: Fields, lifted: LiftedTexts | null, bodySize: unknown): void {
   const mimeType = optionalString(postData.mimeType, 'request.postData.mimeType');
   if (mimeType) request.bodyMimeType = mimeType;
   const text = optionalString(postData.text, 'request.postData.text');
@@ -74,7 +77,25 @@ function readPostData(request: HttpRequest, postData: Fields, lifted: LiftedText
     request.body = bodyBytes(text, postData.encoding, 'request.postData', lifted);
   } else if (postData.params !== undefined) {
     request.body = formBody(postData.params, mimeType);
+    if (request.body !== null) request.bodyCapture = 'rebuilt';
+    else if (declaresBody(request.headers, bodySize) || (Array.isArray(postData.params) && postData.params.length > 0)) request.bodyCapture = 'missing';
+  } else if (declaresBody(request.headers, bodySize)) {
+    request.bodyCapture = 'missing';
   }
+}
+
+/**
+ * Whether the message had a body, by its own headers or the HAR's `bodySize` (-1 or 0 when there was
+ * none or it is unknown): Chrome and Playwright leave out bodies they did not keep.
+ */
+function declaresBody(headers: Header[], bodySize: unknown): boolean {
+  if (typeof bodySize === 'number' && bodySize > 0) return true;
+  for (const { name, value } of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'content-length' && Number(value.trim()) > 0) return true;
+    if (lower === 'transfer-encoding' && value.trim() !== '') return true;
+  }
+  return false;
 }
 
 function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse | null {
@@ -95,6 +116,7 @@ function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse 
   if (mimeType) response.bodyMimeType = mimeType;
   const text = optionalString(content.text, 'response.content.text');
   if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content', lifted);
+  else if (typeof content.size === 'number' && content.size > 0) response.bodyCapture = 'missing';
   return response;
 }
 

@@ -8,7 +8,7 @@ import { publicKeyOf, resolveKey } from '../../../main/services/key-records.ts';
 import { addApiKey } from '../../../main/services/api-keys.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import { createClientSpec, answerClientSpec } from '../../../main/core/agreement/derive.ts';
-import { harText, writeCapture, type EntrySpec } from '../../support/capture.ts';
+import { harEntry, harText, writeCapture, type EntrySpec } from '../../support/capture.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
 import { claims, encryptTo, merchantKeys, opgHeader, sign, unix } from './fixtures.ts';
 
@@ -294,6 +294,44 @@ describe('X-OPG-Signature HMAC', () => {
     expect(findings[0]?.trace?.find((step) => step.label === 'canonical string')?.value).toBe(`OPG-APP-1POST${uri}${unix(AT)}n-1${Buffer.from('{"a":1}').toString('base64')}`);
   });
 
+  it('judges a reused nonce by when the requests were made, not by the timestamps the client wrote', async () => {
+    const first = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT), nonce: 'dup' });
+    // 4 min 10 s later, its timestamp 9 minutes on: inside the window around its arrival, and a replay.
+    const second = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) + 540, nonce: 'dup' });
+    const findings = (
+      await inspect([
+        { url, headers: { Authorization: first }, startedAt: AT },
+        { url, headers: { Authorization: second }, startedAt: '2026-06-01T12:04:10.000Z' },
+      ])
+    ).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'replay']);
+  });
+
+  it('cannot tell, rather than says invalid, when the capture did not keep the body the HMAC covers', async () => {
+    const body = '{"answer":"yes"}';
+    const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri, body, timestamp: unix(AT) });
+    const form = opgHeader(store.session, keys.hmac, { method: 'POST', uri, body: 'q=a%20b', timestamp: unix(AT) });
+    const entry = (postData: Record<string, unknown> | undefined, authorization: string, extra: Record<string, string> = {}) => {
+      const built = harEntry({ method: 'POST', url, headers: { Authorization: authorization, ...extra } }) as { request: Record<string, unknown> };
+      if (postData) built.request.postData = postData;
+      return built;
+    };
+    const findings = (
+      await inspect([
+        entry(undefined, header, { 'Content-Length': String(body.length) }),
+        entry({ mimeType: 'multipart/form-data; boundary=x', params: [{ name: 'answer', value: 'yes' }] }, header),
+        entry({ mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'q', value: 'a b' }] }, form),
+        entry(undefined, header),
+      ] as never)
+    ).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => [finding.verdict, finding.detail])).toEqual([
+      ['unknown', 'the capture did not record the request body, which the HMAC covers: it cannot be checked'],
+      ['unknown', 'the capture did not record the request body, which the HMAC covers: it cannot be checked'],
+      ['unknown', expect.stringContaining('rebuilt from the capture\'s form params')],
+      ['invalid', expect.stringContaining('does not match')],
+    ]);
+  });
+
   it('reports clock-skew when the timestamp is outside the window', async () => {
     const header = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) - 600 });
     expect((await only([{ url, headers: { Authorization: header }, startedAt: AT }], 'hmac-opg')).verdict).toBe('clock-skew');
@@ -383,6 +421,12 @@ describe('policy', () => {
       [0, 'violation', expect.stringContaining('unsigned POST')],
       [1, 'violation', expect.stringContaining('signed GET')],
     ]);
+  });
+
+  it('cannot tell whether a request was signed when the capture did not keep its body', async () => {
+    updateSettings(store.session, { inspection: { signedRequestHosts: ['api.klix.test'] } });
+    const finding = await only([{ method: 'POST', url: `${API}/orders`, headers: { 'Content-Length': '420' } }], 'policy');
+    expect(finding).toMatchObject({ verdict: 'unknown', detail: expect.stringContaining('did not record the request body') });
   });
 
   it('takes a signature header that holds no JWS for unsigned', async () => {
