@@ -1,4 +1,5 @@
 import { looksLikeJws } from '../jose/decode.ts';
+import { parseHeaderSegment } from '../jose/encoding.ts';
 import type { HttpRequest, HttpResponse } from '../traffic/exchange.ts';
 import type { InspectionSettings } from '../inspect/context.ts';
 import { holdsJws } from './jws-detached.ts';
@@ -13,6 +14,24 @@ function isSigned(message: HttpRequest | HttpResponse, settings: InspectionSetti
 
 function violation(direction: 'request' | 'response', detail: string): Detected {
   return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'violation', detail }) };
+}
+
+/**
+ * The HMAC algorithm (HS*) of a JWS the message carries, if any. Hosts whose messages must be signed
+ * want the sender's private key (partner 003: "shared keys could be stolen from both parties").
+ */
+function sharedSecretAlg(message: HttpRequest | HttpResponse, settings: InspectionSettings): string | undefined {
+  const text = joseText(message);
+  const tokens = [...(text !== undefined && looksLikeJws(text) ? [text] : []), ...settings.signatureHeaders.flatMap((name) => headerValues(message.headers, name).filter(holdsJws))];
+  for (const token of tokens) {
+    try {
+      const { alg } = parseHeaderSegment(token.trim().split('.')[0] ?? '', 'JWS header');
+      if (typeof alg === 'string' && alg.toUpperCase().startsWith('HS')) return alg;
+    } catch {
+      // A header that does not parse is the JWS schemes' finding to report, not the policy's.
+    }
+  }
+  return undefined;
 }
 
 /** An unsigned-looking message whose body the capture did not keep: it may have been a JWS. */
@@ -36,9 +55,15 @@ export const policyScheme: Scheme = {
       const signed = isSigned(request, settings);
       if (MUTATING_METHODS.has(method) && !signed) found.push(unsigned(request, 'request', `unsigned ${method} to ${host}: mutating requests to this host must carry a JWS`));
       if (method === 'GET' && signed) found.push(violation('request', `signed GET to ${host}: GET requests must not be signed`));
+      const shared = signed && method !== 'GET' ? sharedSecretAlg(request, settings) : undefined;
+      if (shared) found.push(violation('request', `${method} to ${host} signed with a shared secret (${shared}): requests to this host must be signed with the sender's private key`));
     }
-    if (response && hostMatches(host, settings.signedResponseHosts) && !isSigned(response, settings)) {
-      found.push(unsigned(response, 'response', `unsigned response from ${host}: responses from this host must be signed`));
+    if (response && hostMatches(host, settings.signedResponseHosts)) {
+      if (!isSigned(response, settings)) found.push(unsigned(response, 'response', `unsigned response from ${host}: responses from this host must be signed`));
+      else {
+        const shared = sharedSecretAlg(response, settings);
+        if (shared) found.push(violation('response', `response from ${host} signed with a shared secret (${shared}): responses from this host must be signed with its private key`));
+      }
     }
     return found;
   },

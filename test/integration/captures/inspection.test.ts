@@ -423,6 +423,13 @@ describe('policy', () => {
     ]);
   });
 
+  it('flags requests to a signed host that are signed with a shared secret (partner 003: private keys only)', async () => {
+    updateSettings(store.session, { inspection: { signedRequestHosts: ['api.klix.test'] } });
+    const hs = await sign(store.session, keys.hmac, '{"order":1}', { alg: 'HS256' });
+    const findings = (await inspect([{ method: 'POST', url: `${API}/orders`, body: hs }])).filter((finding) => finding.scheme === 'policy');
+    expect(findings.map((finding) => [finding.verdict, finding.detail])).toEqual([['violation', expect.stringContaining('signed with a shared secret (HS256)')]]);
+  });
+
   it('cannot tell whether a request was signed when the capture did not keep its body', async () => {
     updateSettings(store.session, { inspection: { signedRequestHosts: ['api.klix.test'] } });
     const finding = await only([{ method: 'POST', url: `${API}/orders`, headers: { 'Content-Length': '420' } }], 'policy');
