@@ -29,7 +29,7 @@ export function decodeToken(text: string, options: { maxChars?: number } = {}): 
   const parts = token.split('.');
   if (parts.length === 5) return decodeJwe(parts);
   if (parts.length === 3) return decodeJws(parts);
-  throw new SignetError('ERR_JOSE_MALFORMED', `not a JOSE token: a JWS has 3 dot-separated parts and a JWE 5; this has ${parts.length}`);
+  throw new SignetError('ERR_JOSE_MALFORMED', `not a JOSE token: a JWS has 3 dot-separated parts and a JWE 5; this has ${parts.length}${jsonHint(token)}`);
 }
 
 function decodeJws(parts: string[]): DecodedToken {
@@ -41,7 +41,7 @@ function decodeJws(parts: string[]): DecodedToken {
   if (!unsecured && (signature === '' || !isBase64Url(signature))) throw new SignetError('ERR_JOSE_MALFORMED', 'the JWS signature is missing or not base64url');
   if (payloadSegment === '') return { kind: 'jws-detached', header, signature, parts };
   // RFC 7797: with b64 false the payload segment is the payload itself.
-  const payloadBytes = header.b64 === false ? Buffer.from(payloadSegment, 'latin1') : decodeBase64Url(payloadSegment, 'the JWS payload');
+  const payloadBytes = header.b64 === false ? Buffer.from(payloadSegment, 'utf8') : decodeBase64Url(payloadSegment, 'the JWS payload');
   return { kind: 'jws', header, payload: describePayload(payloadBytes), signature, parts };
 }
 
@@ -82,6 +82,11 @@ const JWS_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const JWS_UNENCODED_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[\x21-\x2d\x2f-\x7e]*\.[A-Za-z0-9_-]*$/;
 const JWE_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const DETECT_LIMIT = MAX_TOKEN_CHARS;
+
+/** A JOSE JSON serialization (RFC 7515 §7.2, RFC 7516 §7.2) is recognised, to say what to do instead. */
+export function jsonHint(token: string): string {
+  return token.startsWith('{') ? ' (this is the JSON serialization: Signet reads the compact form, header.payload.signature)' : '';
+}
 
 export function looksLikeJws(text: string): boolean {
   if (text.length > DETECT_LIMIT) return false;

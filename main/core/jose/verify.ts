@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { flattenedVerify } from 'jose';
 import { SignetError } from '../errors.ts';
 import { checkSigningAlg, quote, type KeyDescription, type SigningAlg } from './algorithms.ts';
+import { jsonHint } from './decode.ts';
 import { checkTokenSize, isBase64Url, parseHeaderSegment } from './encoding.ts';
 import { VERIFY_FAILED, fromVerificationFailure } from './failures.ts';
 import { publicMaterial } from './key-material.ts';
@@ -35,7 +36,7 @@ export async function verifyCompact(token: string, options: VerifyCompactOptions
   checkTokenSize(token);
   const parts = token.trim().split('.');
   if (parts.length !== 3) {
-    const hint = parts.length === 5 ? ' (5 parts: this is a JWE, decrypt it instead)' : '';
+    const hint = parts.length === 5 ? ' (5 parts: this is a JWE, decrypt it instead)' : jsonHint(token.trim());
     throw new SignetError('ERR_JOSE_MALFORMED', `a compact JWS has 3 dot-separated parts; this has ${parts.length}${hint}`);
   }
   const [headerSegment = '', payloadSegment = '', signatureSegment = ''] = parts;
@@ -68,7 +69,8 @@ export async function verifyCompact(token: string, options: VerifyCompactOptions
 }
 
 function signingPayload(segment: string, detachedPayload: Uint8Array | undefined, b64: boolean): string | Uint8Array {
-  if (detachedPayload === undefined) return b64 ? segment : Buffer.from(segment, 'latin1');
+  // An unencoded payload in a token is text: the bytes signed are its UTF-8 (as the token travels).
+  if (detachedPayload === undefined) return b64 ? segment : Buffer.from(segment, 'utf8');
   return b64 ? Buffer.from(detachedPayload).toString('base64url') : detachedPayload;
 }
 

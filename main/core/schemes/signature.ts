@@ -3,7 +3,7 @@ import { SignetError } from '../errors.ts';
 import type { InspectionContext } from '../inspect/context.ts';
 import type { TraceStep, Verdict } from '../inspect/findings.ts';
 import type { ResolvedKey } from '../inspect/resolver.ts';
-import { allowedSigningAlgs, quote } from '../jose/algorithms.ts';
+import { allowedSigningAlgs, checkSigningAlg, quote } from '../jose/algorithms.ts';
 import { decodeToken } from '../jose/decode.ts';
 import type { VerifiedJws } from '../jose/verify.ts';
 import { splitCompact, verifyJws } from '../inspect/fast-jws.ts';
@@ -75,8 +75,11 @@ export async function checkJws(token: string, at: Date, ctx: InspectionContext, 
   let lastFailure: SignetError | undefined;
   for (const key of candidates) {
     try {
+      const description = { type: key.type, ...(key.curve && { curve: key.curve }) };
+      // Key confusion is named before the material is asked for: a locked secret must not hide it.
+      checkSigningAlg(alg, description);
       const verified = await verifyJws(token, {
-        key: { type: key.type, ...(key.curve && { curve: key.curve }) },
+        key: description,
         ...materialOf(key),
         ...(detachedPayload !== undefined && { payload: detachedPayload }),
       }, parts);

@@ -113,6 +113,7 @@ export async function verifyToken(session: Session, input: { token: string; key?
   const decoded = decodeToken(input.token);
   if (decoded.kind === 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWE (5 parts): decrypt it instead');
   if (decoded.kind === 'jws-detached' && !input.payload) throw new SignetError('ERR_BAD_INPUT', 'this JWS is detached: give the payload it signs (--payload FILE)');
+  if (decoded.kind === 'jws' && input.payload) throw new SignetError('ERR_BAD_INPUT', 'this JWS carries its own payload: drop --payload (it is for detached signatures)');
   // HMAC secrets are sealed: ask for the passphrase up front rather than report "unknown key".
   if (typeof decoded.header.alg === 'string' && decoded.header.alg.startsWith('HS') && !session.unlocked) void session.master;
   if (input.key && input.publicKey) throw new SignetError('ERR_BAD_INPUT', 'verify with a stored key or a pasted public key, not both');

@@ -93,3 +93,19 @@ async function exportedPublic(id: string): Promise<Record<string, unknown>> {
   const artifact = await exportKey(store.session, { ref: id, part: 'public', format: 'jwk' });
   return JSON.parse(Buffer.from(artifact.contentBase64, 'base64').toString()) as Record<string, unknown>;
 }
+
+describe('what the workbench refuses before any key material is read', () => {
+  it('names RS/HS confusion for a token checked against a locked HMAC secret, rather than asking to unlock', async () => {
+    await generateKey(store.session, { type: 'hmac', appId: 'APP-CONF', kid: 'hs-conf' });
+    store.session.lock();
+    const result = await verifyToken(store.session, { token: partnerJws({ alg: 'RS256', kid: 'partner-rsa' }), key: 'hs-conf' });
+    expect(result).toMatchObject({ verdict: 'invalid', detail: expect.stringContaining('key confusion') });
+  });
+
+  it('refuses a payload given for a JWS that carries its own, and says what a JSON serialization is', async () => {
+    await importJwk({ kid: 'rs-any' });
+    await expect(verifyToken(store.session, { token: partnerJws({ alg: 'RS256', kid: 'rs-any' }), payload: Buffer.from('{}') })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('drop --payload') });
+    const flattened = JSON.stringify({ protected: 'eyJhbGciOiJSUzI1NiJ9', payload: 'e30', signature: 'AAAA' });
+    await expect(verifyToken(store.session, { token: flattened })).rejects.toMatchObject({ message: expect.stringContaining('JSON serialization') });
+  });
+});

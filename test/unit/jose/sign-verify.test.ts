@@ -72,6 +72,15 @@ describe('JWS round trips', () => {
     expect(Buffer.from(verified.payload).equals(Buffer.from(body))).toBe(true);
   });
 
+  it("verifies another signer's attached unencoded payload of non-ASCII text over its UTF-8 bytes", async () => {
+    const text = 'prix 10 €';
+    const header = Buffer.from(JSON.stringify({ alg: 'HS256', b64: false, crit: ['b64'] })).toString('base64url');
+    const mac = createHmac('sha256', keys.hmac).update(Buffer.concat([Buffer.from(`${header}.`), Buffer.from(text, 'utf8')])).digest('base64url');
+    const verified = await verifyCompact(`${header}.${text}.${mac}`, keyFor('HS256'));
+    expect(decoder.decode(verified.payload)).toBe(text);
+    expect(decodeToken(`${header}.${text}.${mac}`)).toMatchObject({ payload: { form: 'text', value: text } });
+  });
+
   it('attaches an unencoded ASCII payload without dots', async () => {
     const key = keyFor('HS256');
     const token = await signCompact({ ...key, payload: encoder.encode('$02'), kid: 'k1', b64: false });
