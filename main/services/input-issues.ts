@@ -1,4 +1,10 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** What zod itself says of an issue; a schema's own message differs from it. */
+function defaultMessage(issue: z.core.$ZodIssueInvalidStringFormat): string | undefined {
+  const made = z.config().localeError?.({ ...issue, input: issue.input });
+  return typeof made === 'string' ? made : made?.message;
+}
 
 /**
  * A schema's refusal as a user reads it ("policy.expiringSoonDays must be at least 1"), not in the
@@ -14,6 +20,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `${field} must be at most ${issue.maximum}${unit(issue.origin, issue.maximum)}`;
     case 'invalid_format':
+      // A pattern's own name for what it accepts ("an HTTP method") says more than the check's kind ("regex").
+      if (issue.message !== defaultMessage(issue)) return `${field} must be ${issue.message}`;
+      if (issue.format === 'starts_with' && 'prefix' in issue) return `${field} must start with ${JSON.stringify(issue.prefix)}`;
       return `${field} is not a valid ${issue.format === 'email' ? 'e-mail address' : issue.format === 'url' ? 'URL' : issue.format}`;
     case 'invalid_value':
       return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;

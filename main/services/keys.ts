@@ -94,9 +94,23 @@ function checkExpiryAfter(notBefore: Date, expiresAt: Date): void {
   if (expiresAt.getTime() <= notBefore.getTime()) throw new SignetError('ERR_BAD_INPUT', `the expiry ${expiresAt.toISOString()} is not after ${notBefore.toISOString()}`);
 }
 
-function checkKidFree(session: Session, kid: string): void {
-  const existing = session.keys.byKid(kid);
-  if (existing) throw new SignetError('ERR_KEY_EXISTS', `a key with kid "${kid}" is already in the keystore (${existing.id}, "${existing.name}")`);
+/** The form of every key id (newKeyId). */
+const KEY_ID_FORM = /^k_[0-9a-f]{16}$/;
+
+/**
+ * A key is named by its id, kid or AppId alike (resolveKey), so a new key's kid or AppId that is any
+ * name of another key would hide one of the two: refused, as is a kid that could be taken for an id.
+ */
+function checkKidFree(session: Session, kid: string, appId: string | null = null): void {
+  const kidName = kid === appId ? 'AppId' : 'kid';
+  if (KEY_ID_FORM.test(kid)) throw new SignetError('ERR_BAD_INPUT', `the ${kidName} "${kid}" has the form of a key id (k_ and 16 hex digits) and would be taken for one: give the key another kid`);
+  const names: [string, string][] = appId === null || appId === kid ? [[kidName, kid]] : [['AppId', appId], ['kid', kid]];
+  for (const [what, name] of names) {
+    const existing = session.keys.get(name) ?? session.keys.byKid(name) ?? session.keys.byAppId(name);
+    if (!existing) continue;
+    const role = existing.id === name ? 'id' : existing.appId === name ? 'AppId' : 'kid';
+    throw new SignetError('ERR_KEY_EXISTS', `the ${what} "${name}" is already in the keystore, as the ${role} of ${existing.id} ("${existing.name}")`);
+  }
 }
 
 function baseRecord(id: string, now: Date, labels: LabelInput, fallbackName: string): Pick<KeyRecord, 'id' | 'name' | 'owner' | 'environment' | 'createdAt' | 'revokedAt' | 'revocationReason'> {
@@ -133,9 +147,8 @@ export async function generateKey(session: Session, input: GenerateInput, signal
   let record: KeyRecord;
   if (input.type === 'hmac') {
     const appId = checkedAppId(input.appId);
-    if (session.keys.byAppId(appId)) throw new SignetError('ERR_KEY_EXISTS', `a secret for AppId "${appId}" is already in the keystore`);
     const kid = input.kid ?? appId;
-    checkKidFree(session, kid);
+    checkKidFree(session, kid, appId);
     const secret = generateSecret(input.bits ?? 256);
     record = {
       ...baseRecord(id, now, input, `HMAC ${appId}`),
@@ -164,7 +177,7 @@ export async function generateKey(session: Session, input: GenerateInput, signal
   }
   if (signal?.aborted) throw new SignetError('ERR_CANCELLED', 'key generation was cancelled: nothing was stored');
   session.transaction(() => {
-    checkKidFree(session, record.kid);
+    checkKidFree(session, record.kid, record.appId);
     session.keys.insert(record);
     session.audit.append('key.created', id, auditSummary(record), now);
   });
@@ -286,7 +299,7 @@ export function importSecret(session: Session, input: ImportSecretInput): KeyVie
   if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: check the file (is it empty?)');
   if (input.secret.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the secret is longer than 4096 bytes: is this the right file?');
   const expiresAt = expiryFor(session, 'hmac', input.expires, now);
-  if (session.keys.byAppId(appId)) throw new SignetError('ERR_KEY_EXISTS', `a secret for AppId "${appId}" is already in the keystore`);
+  checkKidFree(session, appId, appId);
   const id = newKeyId();
   const record: KeyRecord = {
     ...baseRecord(id, now, input, `HMAC ${appId}`),
@@ -295,7 +308,7 @@ export function importSecret(session: Session, input: ImportSecretInput): KeyVie
     privateSealed: sealSecret(session, id, input.secret), certificateDer: null, chain: [], notBefore: now, expiresAt,
   };
   session.transaction(() => {
-    checkKidFree(session, record.kid);
+    checkKidFree(session, record.kid, record.appId);
     session.keys.insert(record);
     session.audit.append('key.imported', id, auditSummary(record), now);
   });

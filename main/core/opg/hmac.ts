@@ -188,6 +188,33 @@ export function verifyOpg(input: VerifyOpgInput): OpgVerification {
   return { signatureValid, canonical, skewSec, problems };
 }
 
+/**
+ * Whether a request goes to one of the callback paths (their prefixes), which skip the timestamp and
+ * nonce checks (partner spec 004, step 3). The query is not part of the path.
+ */
+export function isCallbackUri(uri: string, callbackPaths: readonly string[]): boolean {
+  const path = uri.split('?')[0] ?? uri;
+  return callbackPaths.some((prefix) => path.startsWith(prefix));
+}
+
+const DIGESTS = {
+  sha256: { bytes: 32, name: 'HMAC-SHA-256' },
+  sha1: { bytes: 20, name: 'HMAC-SHA-1' },
+} as const satisfies Record<HmacProfile['hash'], { bytes: number; name: string }>;
+
+/**
+ * Why an HMAC did not match. Partner 004 names SHA-1 while the default profile is SHA-256, so a received
+ * MAC the length of another profile's hash most likely comes from a partner on that profile: say so.
+ */
+export function hmacMismatchDetail(profile: HmacProfile | string, signature: string): string {
+  const current = resolveHmacProfile(profile);
+  const detail = `the HMAC does not match the canonical string of profile ${current.id}`;
+  const bytes = Buffer.from(signature, 'base64').length;
+  const likely = Object.values<HmacProfile>(HMAC_PROFILES).find((candidate) => candidate.hash !== current.hash && DIGESTS[candidate.hash].bytes === bytes);
+  if (!likely) return detail;
+  return `${detail}; the signature is ${bytes} bytes, as ${DIGESTS[likely.hash].name} gives: is the partner on the ${likely.id} profile? (signet settings set inspection.hmacProfile ${likely.id})`;
+}
+
 function hmac(profile: HmacProfile, secret: Buffer, canonical: string): Buffer {
   if (secret.length === 0) throw new SignetError('ERR_BAD_INPUT', 'the HMAC secret is empty');
   return createHmac(profile.hash, secret).update(canonical, 'utf8').digest();

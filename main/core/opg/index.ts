@@ -5,6 +5,8 @@ export {
   DEFAULT_WINDOW_SEC,
   HMAC_PROFILES,
   canonicalString,
+  hmacMismatchDetail,
+  isCallbackUri,
   parseOpgHeader,
   requestUriOf,
   resolveHmacProfile,

@@ -1,7 +1,7 @@
 import { SignetError } from '../errors.ts';
 import type { TraceStep } from '../inspect/findings.ts';
 import { keyStatusAt } from '../keys/lifecycle.ts';
-import { parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
+import { hmacMismatchDetail, isCallbackUri, parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
 import { exchangeTime, headerValues, REBUILT, type Result, type Scheme } from './scheme.ts';
 
 /**
@@ -41,8 +41,7 @@ export const hmacOpgScheme: Scheme = {
             return { ...base, keyId: key.keyId, verdict: 'unknown' as const, detail: 'the capture did not record the request body, which the HMAC covers: it cannot be checked', trace };
           }
           const at = exchangeTime(exchange, ctx);
-          const path = uri.split('?')[0] ?? uri;
-          const isCallback = settings.hmacCallbackPaths.some((prefix) => path.startsWith(prefix));
+          const isCallback = isCallbackUri(uri, settings.hmacCallbackPaths);
           const check = verifyOpg({
             profile: settings.hmacProfile,
             parsed,
@@ -60,7 +59,7 @@ export const hmacOpgScheme: Scheme = {
           if (!check.signatureValid) {
             trace.push({ step: 'result', label: 'result', value: 'HMAC does not match', ok: false });
             if (bodyCapture === 'rebuilt') return { ...withKey, verdict: 'unknown' as const, detail: `the HMAC does not match the body as rebuilt from the capture's form params: ${REBUILT}`, trace };
-            return { ...withKey, verdict: 'invalid' as const, detail: `the HMAC does not match the canonical string of profile ${settings.hmacProfile}`, trace };
+            return { ...withKey, verdict: 'invalid' as const, detail: hmacMismatchDetail(settings.hmacProfile, parsed.signature), trace };
           }
           const status = keyStatusAt(key, at);
           trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import { keyStatusAt } from '../../core/keys/lifecycle.ts';
-import { parseOpgHeader, requestUriOf, signOpg, verifyOpg } from '../../core/opg/hmac.ts';
+import { hmacMismatchDetail, isCallbackUri, parseOpgHeader, requestUriOf, signOpg, verifyOpg } from '../../core/opg/hmac.ts';
 import { parseInstant } from '../../core/time.ts';
-import { activeForNewWork, resolveKey, secretOf } from '../key-records.ts';
+import { activeForNewWork, secretOf } from '../key-records.ts';
 import type { Session } from '../session.ts';
 import { readSettings } from '../settings.ts';
 import type { TokenCheckView } from '../views.ts';
@@ -18,17 +18,18 @@ export interface HmacRequestInput {
 }
 
 export function signHmacRequest(session: Session, input: HmacRequestInput & { appId: string; timestamp?: string; nonce?: string }) {
-  const record = resolveKey(session, input.appId);
-  if (record.type !== 'hmac' || !record.appId) throw new SignetError('ERR_KEY_UNSUITABLE', `${input.appId} is not an HMAC secret with an AppId`);
+  // By AppId only, as verification finds it: an id or a kid could name another key.
+  const record = session.keys.byAppId(input.appId);
+  if (!record) throw new SignetError('ERR_KEY_NOT_FOUND', `no HMAC secret for AppId "${input.appId}" in the keystore`);
   const now = session.clock();
-  activeForNewWork(record, now, 'sign new requests', `the secret for ${record.appId}`);
+  activeForNewWork(record, now, 'sign new requests', `the secret for ${input.appId}`);
   const { inspection } = readSettings(session);
   const timestamp = input.timestamp ? Math.floor(parseInstant(input.timestamp).getTime() / 1000) : Math.floor(now.getTime() / 1000);
   const secret = secretOf(session, record);
   try {
     const signed = signOpg({
       profile: inspection.hmacProfile,
-      appId: record.appId,
+      appId: input.appId,
       secret,
       method: input.method,
       uri: requestUriOf(input.uri),
@@ -49,16 +50,19 @@ export function verifyHmacRequest(session: Session, input: HmacRequestInput & { 
   const base = { kid: parsed.appId, alg: inspection.hmacProfile, header: { appId: parsed.appId, nonce: parsed.nonce, timestamp: parsed.timestamp }, at: at.toISOString() };
   const record = session.keys.byAppId(parsed.appId);
   if (!record) return { ...base, verdict: 'unknown-key', detail: `no HMAC secret for AppId "${parsed.appId}" in the keystore` };
+  const uri = requestUriOf(input.uri);
+  // The same callback paths as capture inspection: callbacks skip the skew check.
+  const isCallback = isCallbackUri(uri, inspection.hmacCallbackPaths);
   const secret = secretOf(session, record);
-  const check = verifyOpg({ profile: inspection.hmacProfile, parsed, secret, method: input.method, uri: requestUriOf(input.uri), ...(input.body && { body: input.body }), now: at, windowSec: inspection.hmacWindowSec });
+  const check = verifyOpg({ profile: inspection.hmacProfile, parsed, secret, method: input.method, uri, ...(input.body && { body: input.body }), now: at, windowSec: inspection.hmacWindowSec, isCallback });
   secret.fill(0);
   const withKey = { ...base, keyId: record.id, canonical: check.canonical, skewSec: check.skewSec };
-  if (!check.signatureValid) return { ...withKey, verdict: 'invalid', detail: `the HMAC does not match the canonical string of profile ${inspection.hmacProfile}` };
+  if (!check.signatureValid) return { ...withKey, verdict: 'invalid', detail: hmacMismatchDetail(inspection.hmacProfile, parsed.signature) };
   const status = keyStatusAt(record, at);
   if (status === 'revoked') return { ...withKey, verdict: 'revoked-key', detail: `HMAC matches, but the secret was revoked at ${record.revokedAt?.toISOString() ?? '?'}` };
   if (status === 'expired') return { ...withKey, verdict: 'expired-key', detail: `HMAC matches, but the secret expired at ${record.expiresAt?.toISOString() ?? '?'}` };
   if (check.problems.includes('clock-skew')) {
-    return { ...withKey, verdict: 'clock-skew', detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s away from ${at.toISOString()} (window ${inspection.hmacWindowSec} s)` };
+    return { ...withKey, verdict: 'clock-skew', detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} ${at.toISOString()} (window ${inspection.hmacWindowSec} s)` };
   }
-  return { ...withKey, verdict: 'valid', detail: `HMAC valid (${inspection.hmacProfile})` };
+  return { ...withKey, verdict: 'valid', detail: `HMAC valid (${inspection.hmacProfile}${isCallback ? ', callback' : ''})` };
 }

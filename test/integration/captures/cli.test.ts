@@ -83,7 +83,7 @@ describe('signet capture', () => {
     const cell = (row: string, name: string) => row.slice(header.indexOf(name)).split(' ')[0];
     expect(rows.map((row) => [Number(cell(row, 'EXCH')), cell(row, 'SCHEME'), cell(row, 'VERDICT')])).toEqual(manyReport.findings.map((finding) => [finding.exchange, finding.scheme, finding.verdict]));
     const summary = Object.entries(manyReport.summary).map(([verdict, count]) => `${count} ${verdict}`).join(', ');
-    expect(lines.slice(-2)).toEqual(['', `120 exchanges: ${summary}`]);
+    expect(lines.slice(-2)).toEqual(['', `120 exchanges, ${manyReport.findings.length} findings: ${summary}`]);
   }, 60_000);
 
   it('verify --json of a truncated capture is one document: the findings read before the cut, then the error', async () => {

@@ -80,7 +80,7 @@ function streamedFindings(ctx: CliContext, beforeWrite: () => void, strict: bool
     end({ exchanges, summary }: { exchanges: number; summary: Partial<Record<Verdict, number>> }): Promise<void> {
       render();
       if (ctx.json) pending += `${count ? '\n  ],' : '{\n  "findings": [],'}${membersOf({ exchanges, summary })}\n`;
-      else pending += `${count ? '' : 'No security artifacts found.\n'}\n${exchanges} exchanges: ${summaryLine(summary)}\n`;
+      else pending += `${count ? '' : 'No security artifacts found.\n'}\n${exchanges} exchanges${count ? `, ${count} finding${count === 1 ? '' : 's'}` : ''}: ${summaryLine(summary)}\n`;
       return flush();
     },
     /** Writes what came before the failure; a document already begun is closed with the error. */

@@ -8,6 +8,7 @@ import { keysCommands } from './keys.ts';
 import { keystoreCommands } from './keystore.ts';
 import { notifyCommands } from './notify.ts';
 import { serveCommands } from './serve.ts';
+import { settingsCommands } from './settings.ts';
 import { agreeCommands, ephemeralCommands, hmacCommands } from './workbench.ts';
 
-export const commands: Command[] = [...keystoreCommands, ...keysCommands, ...certCommands, ...auditCommands, ...captureCommands, ...apiKeyCommands, ...joseCommands, ...ephemeralCommands, ...hmacCommands, ...agreeCommands, ...notifyCommands, ...serveCommands, ...backupCommands];
+export const commands: Command[] = [...keystoreCommands, ...keysCommands, ...certCommands, ...auditCommands, ...captureCommands, ...apiKeyCommands, ...joseCommands, ...ephemeralCommands, ...hmacCommands, ...agreeCommands, ...notifyCommands, ...settingsCommands, ...serveCommands, ...backupCommands];
