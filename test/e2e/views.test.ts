@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
 import { readSettings } from '../../main/services/settings.ts';
 import type { Session } from '../../main/services/session.ts';
 import { chromiumMissing, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
+import { TEST_PASSPHRASE } from '../support/store.ts';
 
 const missing = chromiumMissing();
 const DAY_MS = 86_400_000;
@@ -114,6 +117,35 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     await page.getByRole('status').getByText('Saved.').waitFor();
     expect(readSettings(session).policy.expiringSoonDays).toBe(60);
     await screenshotBothThemes(page, 'settings');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('backs the keystore up to a file and restores it, then asks for its passphrase', async () => {
+    const { page, pageErrors, session } = await seededConsole();
+    const file = join(dirname(session.path), 'console-backup.sgb');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const backup = page.getByRole('form', { name: 'Back up the keystore' });
+    await backup.getByLabel('Write a backup to').fill(file);
+    await backup.getByRole('button', { name: 'Back up' }).click();
+    await page.getByRole('alert').getByText(/sealed under it/).waitFor();
+    await backup.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await backup.getByRole('button', { name: 'Back up' }).click();
+    await backup.getByRole('status').getByText(/^Backup written to .*console-backup\.sgb: 6 keys, 0 captures/).waitFor();
+    expect(existsSync(file)).toBe(true);
+    await backup.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'settings-backup');
+
+    // A key made after the backup is gone once the backup is restored.
+    await dispatch(session, 'keys.generate', { type: 'ed25519', name: 'After the backup' });
+    const restore = page.getByRole('form', { name: 'Restore the keystore' });
+    await restore.getByLabel('Restore from').fill(file);
+    await restore.getByLabel("The backup's passphrase").fill(TEST_PASSPHRASE);
+    await restore.getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('alert').getByText(/Tick "Replace this keystore"/).waitFor();
+    await restore.getByLabel(/Replace this keystore/).check();
+    await restore.getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    expect((await dispatch(session, 'keys.list', {})).map((key) => key.name)).not.toContain('After the backup');
     expect(pageErrors).toEqual([]);
   });
 
