@@ -41,7 +41,7 @@ export interface NotificationFacts {
 
 export interface DeliveryView {
   channel: DeliveryChannel;
-  /** E-mail addresses or webhook URL as queued (never a credential). */
+  /** E-mail addresses still owed the message (those a server refused; all of them until sent), or the webhook URL (never a credential). */
   target: string;
   status: DeliveryStatus;
   attempts: number;

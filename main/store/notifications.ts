@@ -142,7 +142,7 @@ export function notificationsRepository(db: Db) {
   const claim = db.prepare('UPDATE deliveries SET claimed_until = @until WHERE id = @id');
   const sent = db.prepare("UPDATE deliveries SET status = 'sent', sent_at = @at, attempts = attempts + 1, claimed_until = NULL, last_error = NULL WHERE id = @id");
   const failed = db.prepare(
-    'UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, claimed_until = NULL WHERE id = @id',
+    'UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, target = coalesce(@target, target), claimed_until = NULL WHERE id = @id',
   );
   const cancel = db.prepare("UPDATE deliveries SET status = 'cancelled', last_error = @reason, claimed_until = NULL WHERE id = @id");
   const release = db.prepare('UPDATE deliveries SET claimed_until = NULL WHERE id = @id');
@@ -243,8 +243,9 @@ export function notificationsRepository(db: Db) {
     markSent(id: number, at: Date): void {
       sent.run({ id, at: at.toISOString() });
     },
-    markFailed(id: number, error: string, nextAttemptAt: Date): void {
-      failed.run({ id, error, next: nextAttemptAt.toISOString() });
+    /** `target`: what is still owed, when only part of it failed (e-mail recipients the server refused). */
+    markFailed(id: number, error: string, nextAttemptAt: Date, target?: string): void {
+      failed.run({ id, error, next: nextAttemptAt.toISOString(), target: target ?? null });
     },
     cancel(id: number, reason: string): void {
       cancel.run({ id, reason });

@@ -3,10 +3,10 @@ import type { DeliveryChannelName, DeliveryRecord, NotificationRecord } from '..
 import type { DeliveryFailureView } from '../notification-views.ts';
 import type { Session } from '../session.ts';
 import { openSecret, SMTP_PASSWORD_ID, webhookSecretId } from './config.ts';
-import { emailFor, emailSender, type EmailSender } from './email.ts';
+import { emailFor, emailSender, type EmailSender, type Refusal } from './email.ts';
 import { showOsNotices, type OsNotifier } from './os.ts';
 import { notificationsOf } from './repository.ts';
-import type { StoredConfig } from './schemas.ts';
+import { isFromAddress, type StoredConfig } from './schemas.ts';
 import { postWebhook } from './webhook.ts';
 
 // Sending what is queued. A delivery is claimed with a lease inside a transaction before anything goes
@@ -97,6 +97,10 @@ function failureText(error: unknown, secrets: string[]): string {
   return message.slice(0, 300);
 }
 
+function refusalText(refused: Refusal[]): string {
+  return `the SMTP server refused ${refused.map(({ address, reply }) => `${address} (${reply})`).join(', ')}`;
+}
+
 /** Errors that mean the SMTP server cannot be reached at all: the rest of the batch would only repeat them. */
 const CONNECTION_ERRORS = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EAUTH', 'ETLS']);
 
@@ -107,7 +111,8 @@ export async function deliverDue(session: Session, config: StoredConfig, now: Da
   const outcome: DeliveryOutcome = { delivered: 0, failed: [], cancelled };
   const secrets: string[] = [];
 
-  const record = (delivery: DeliveryRecord, error: unknown | undefined): void => {
+  /** `stillOwed`: the part of the target that must be tried again, when the rest was served. */
+  const record = (delivery: DeliveryRecord, error: unknown | undefined, stillOwed?: string): void => {
     if (error === undefined) {
       session.transaction(() => repository.markSent(delivery.id, now));
       outcome.delivered++;
@@ -116,7 +121,7 @@ export async function deliverDue(session: Session, config: StoredConfig, now: Da
     const attempts = delivery.attempts + 1;
     const nextAttemptAt = new Date(now.getTime() + retryDelayMs(attempts));
     const text = failureText(error, secrets);
-    session.transaction(() => repository.markFailed(delivery.id, text, nextAttemptAt));
+    session.transaction(() => repository.markFailed(delivery.id, text, nextAttemptAt, stillOwed));
     outcome.failed.push({ notificationId: delivery.notificationId, channel: delivery.channel, error: text, attempts, nextAttemptAt: nextAttemptAt.toISOString() });
   };
 
@@ -140,7 +145,12 @@ export async function deliverDue(session: Session, config: StoredConfig, now: Da
         if (delivery.channel === 'email') {
           if (unreachable !== undefined) throw unreachable;
           sender ??= openSender(session, config, secrets);
-          await sender.send(emailFor(notification, delivery.target, now));
+          const refused = await sender.send(emailFor(notification, delivery.target, now));
+          if (refused.length > 0) {
+            // The others have it: only the refused stay queued, so a retry sends nobody a second copy.
+            record(delivery, new SignetError('ERR_DELIVERY', refusalText(refused)), refused.map(({ address }) => address).join(', '));
+            continue;
+          }
         } else {
           const secretId = delivery.secretRef ?? webhookSecretId(undefined);
           const secret = openSecret(session, secretId);
@@ -164,6 +174,9 @@ export async function deliverDue(session: Session, config: StoredConfig, now: Da
 function openSender(session: Session, config: StoredConfig, secrets: string[]): EmailSender {
   const smtp = config.smtp;
   if (!smtp) throw new SignetError('ERR_DELIVERY', 'no SMTP server is configured: run "signet notify config set --smtp-host HOST …"');
+  if (!isFromAddress(smtp.from)) {
+    throw new SignetError('ERR_DELIVERY', 'the SMTP From setting is not one address on one line (a line break would add mail headers): set it again with "signet notify config set --smtp-from ADDRESS"');
+  }
   const password = smtp.user === null ? undefined : openSecret(session, SMTP_PASSWORD_ID);
   if (smtp.user !== null && password === undefined) {
     throw new SignetError('ERR_DELIVERY', `no password is stored for SMTP user ${smtp.user}: run "signet notify config set --smtp-password-file F"`);

@@ -16,9 +16,27 @@ export interface EmailMessage {
   date: Date;
 }
 
+/** A recipient the server refused at RCPT TO, with its reply ("550 no such user"). */
+export interface Refusal {
+  address: string;
+  reply: string;
+}
+
 export interface EmailSender {
-  send(message: EmailMessage): Promise<void>;
+  /** The recipients the server refused (the others got the message); empty when all took it. */
+  send(message: EmailMessage): Promise<Refusal[]>;
   close(): void;
+}
+
+/** What nodemailer puts on each refused recipient's error. */
+interface RecipientError {
+  recipient?: string | undefined;
+  response?: string | undefined;
+}
+
+/** `to` stands for a refusal that names no recipient: all of them stay owed rather than none. */
+function refusalsOf(errors: RecipientError[] | undefined, to: string): Refusal[] {
+  return (errors ?? []).map((error) => ({ address: error.recipient ?? to, reply: error.response?.split('\n')[0]?.trim() || 'refused' }));
 }
 
 const TIMEOUT_MS = 15_000;
@@ -39,16 +57,25 @@ export function emailSender(smtp: SmtpSettings, password: string | undefined): E
   });
   return {
     async send(message) {
-      await transport.sendMail({
-        from: smtp.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        date: message.date,
-        // The same Message-ID on every retry lets mail clients fold a duplicate after a lost reply.
-        messageId: `<${message.notificationId}@signet.invalid>`,
-        headers: { 'X-Signet-Notification': message.notificationId, 'X-Signet-Event': message.event },
-      });
+      try {
+        const info = await transport.sendMail({
+          from: smtp.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          date: message.date,
+          // The same Message-ID on every retry lets mail clients fold a duplicate after a lost reply.
+          messageId: `<${message.notificationId}@signet.invalid>`,
+          headers: { 'X-Signet-Notification': message.notificationId, 'X-Signet-Event': message.event },
+        });
+        // Some refused, the rest accepted: nodemailer resolves, and only `rejectedErrors` says who missed out.
+        return refusalsOf(info.rejectedErrors, message.to);
+      } catch (error) {
+        // All refused: nothing went out, for each of them the same outcome as above.
+        const { code, rejectedErrors } = error as { code?: unknown; rejectedErrors?: RecipientError[] };
+        if (code === 'EENVELOPE' && rejectedErrors && rejectedErrors.length > 0) return refusalsOf(rejectedErrors, message.to);
+        throw error;
+      }
     },
     close() {
       transport.close();

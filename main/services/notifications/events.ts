@@ -5,7 +5,7 @@ import type { AuditEvent, NotificationRecord, NotificationsRepository } from '..
 import type { NotificationEvent, NotificationFacts } from '../notification-views.ts';
 import type { Session } from '../session.ts';
 import { effectiveChannels, type EffectiveChannels } from './config.ts';
-import { notificationText } from './messages.ts';
+import { daysUntil, notificationText } from './messages.ts';
 import { notificationsOf } from './repository.ts';
 import type { StoredConfig } from './schemas.ts';
 
@@ -77,7 +77,7 @@ function announce(
   channels: EffectiveChannels,
   input: { event: NotificationEvent; keyId: string | null; facts: NotificationFacts; auditSeq: number | null; now: Date },
 ): NotificationRecord | undefined {
-  const { title, body } = notificationText(input.event, input.facts);
+  const { title, body } = notificationText(input.event, input.facts, input.now);
   const record: NotificationRecord = {
     id: newNotificationId(),
     event: input.event,
@@ -147,7 +147,7 @@ function collectReminders(session: Session, repository: NotificationsRepository,
       ...factsOfKey(key),
       daysBefore: mostUrgent,
       covers: due,
-      daysLeft: Math.floor((key.expiresAt.getTime() - now.getTime()) / DAY_MS),
+      daysLeft: daysUntil(key.expiresAt, now),
     };
     const record = announce(repository, effectiveChannels(config, key.owner), { event: mostUrgent === 0 ? 'key.expired' : 'key.expiring', keyId: key.id, facts, auditSeq: null, now });
     if (!record) continue;

@@ -8,19 +8,49 @@ export interface NotificationText {
   body: string;
 }
 
+const DAY_MS = 86_400_000;
+
 const when = (iso: string | null | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : 'never');
 
-function daysText(days: number): string {
-  if (days <= 0) return 'today';
-  return days === 1 ? 'in 1 day' : `in ${days} days`;
+// Labels come from partners (a kid in an imported JWK) and operators (names, revocation reasons). A
+// line break in one would fake a line of the message ("…\nExpires: 2099-01-01"), a bidi override would
+// reorder what is shown: such a label is quoted, with those characters escaped where one can see them.
+const UNSAFE = /[\p{Cc}\p{Zl}\p{Zp}\u202a-\u202e\u2066-\u2069]/u;
+const ESCAPED = new RegExp(`${UNSAFE.source}|["\\\\]`, 'gu');
+const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '"': '\\"', '\\': '\\\\' };
+
+/** `"…"` with quotes, backslashes and unsafe characters escaped (\n, \u202e): what the title names a key by. */
+function quoted(value: string): string {
+  return `"${value.replace(ESCAPED, (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
-function title(event: NotificationEvent, facts: NotificationFacts): string {
-  const name = `"${facts.keyName ?? facts.kid ?? 'unknown'}"`;
+/** A label as is, or quoted when it holds a character that could fake a line or reorder the text. */
+export function label(value: string): string {
+  return UNSAFE.test(value) ? quoted(value) : value;
+}
+
+/** Whole days until `expiresAt`, to the nearest: a reminder made minutes after its moment still counts 30. */
+export function daysUntil(expiresAt: Date, now: Date): number {
+  return Math.round((expiresAt.getTime() - now.getTime()) / DAY_MS);
+}
+
+/**
+ * "in 30 days", "tomorrow" or "today", as a person would say it: days to the nearest whole one, and
+ * within two days the calendar date, in UTC like every time in these messages.
+ */
+function expiresWhen(expiresAt: Date, now: Date): string {
+  const days = daysUntil(expiresAt, now);
+  const dates = days >= 2 ? days : Math.floor(expiresAt.getTime() / DAY_MS) - Math.floor(now.getTime() / DAY_MS);
+  if (dates <= 0) return 'today';
+  return dates === 1 ? 'tomorrow' : `in ${dates} days`;
+}
+
+function title(event: NotificationEvent, facts: NotificationFacts, now: Date): string {
+  const name = quoted(facts.keyName ?? facts.kid ?? 'unknown');
   const key = `Key ${name}`;
   switch (event) {
     case 'key.expiring':
-      return `${key} expires ${daysText(facts.daysLeft ?? facts.daysBefore ?? 0)}`;
+      return `${key} expires ${facts.expiresAt ? expiresWhen(new Date(facts.expiresAt), now) : 'soon'}`;
     case 'key.expired':
       return `${key} has expired`;
     case 'key.created':
@@ -30,7 +60,7 @@ function title(event: NotificationEvent, facts: NotificationFacts): string {
     case 'key.activated':
       return `${key} was activated`;
     case 'key.revoked':
-      return `${key} was revoked: ${facts.reason ?? 'unspecified'}`;
+      return `${key} was revoked: ${label(facts.reason ?? 'unspecified')}`;
     case 'key.deleted':
       return `${key} was deleted`;
     case 'key.secret-rotated':
@@ -73,22 +103,23 @@ function advice(event: NotificationEvent, facts: NotificationFacts): string {
   }
 }
 
-export function notificationText(event: NotificationEvent, facts: NotificationFacts): NotificationText {
+/** The words for `event` made at `now` (a reminder counts the days from then). */
+export function notificationText(event: NotificationEvent, facts: NotificationFacts, now: Date): NotificationText {
   const lines =
     event === 'test'
       ? ['This is a test notification from Signet.']
       : [
-          `Key:          ${facts.keyName ?? '-'}`,
-          `kid:          ${facts.kid ?? '-'}`,
-          `Owner:        ${facts.owner || '-'}`,
-          `Environment:  ${facts.environment || '-'}`,
-          `Type:         ${facts.keyType ?? '-'}`,
+          `Key:          ${label(facts.keyName ?? '-')}`,
+          `kid:          ${label(facts.kid ?? '-')}`,
+          `Owner:        ${label(facts.owner || '-')}`,
+          `Environment:  ${label(facts.environment || '-')}`,
+          `Type:         ${label(facts.keyType ?? '-')}`,
           `Expires:      ${when(facts.expiresAt)}`,
-          ...(facts.reason !== undefined ? [`Reason:       ${facts.reason}`] : []),
+          ...(facts.reason !== undefined ? [`Reason:       ${label(facts.reason)}`] : []),
           ...(facts.effectiveAt !== undefined ? [`Revoked since ${when(facts.effectiveAt)}`] : []),
           ...(facts.covers && facts.covers.length > 1
             ? [`(This one message stands for the ${facts.covers.map((days) => (days === 0 ? 'expiry' : `${days}-day`)).join(', ')} reminders, which fell due while Signet was not running.)`]
             : []),
         ];
-  return { title: title(event, facts), body: `${lines.join('\n')}\n\nWhat to do: ${advice(event, facts)}` };
+  return { title: title(event, facts, now), body: `${lines.join('\n')}\n\nWhat to do: ${advice(event, facts)}` };
 }

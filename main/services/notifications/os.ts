@@ -1,5 +1,6 @@
 import type { NotificationRecord } from '../../store/notifications.ts';
 import type { Session } from '../session.ts';
+import { label } from './messages.ts';
 
 // OS notifications are shown by the desktop host (Electron's Notification); services never import
 // Electron. The host registers an OsNotifier for its session; a process without one (the CLI from
@@ -34,9 +35,9 @@ export const OS_BATCH_LIMIT = 3;
 function noticeOf(notification: NotificationRecord): OsNotice {
   const facts = notification.facts;
   const parts = [
-    typeof facts.kid === 'string' ? `kid ${facts.kid}` : undefined,
-    typeof facts.owner === 'string' && facts.owner ? `owner ${facts.owner}` : undefined,
-    typeof facts.environment === 'string' && facts.environment ? facts.environment : undefined,
+    typeof facts.kid === 'string' ? `kid ${label(facts.kid)}` : undefined,
+    typeof facts.owner === 'string' && facts.owner ? `owner ${label(facts.owner)}` : undefined,
+    typeof facts.environment === 'string' && facts.environment ? label(facts.environment) : undefined,
   ].filter((part): part is string => part !== undefined);
   return { title: notification.title, body: parts.join(' · ') || 'Signet', notificationId: notification.id };
 }

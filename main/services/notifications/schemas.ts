@@ -12,6 +12,20 @@ const smtpSecurity = z.enum(['tls', 'starttls', 'none']);
 const pem = z.string().max(100_000).regex(/-----BEGIN CERTIFICATE-----/, 'PEM certificates');
 const webhookUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+// The From of every e-mail: one mailbox, "signet@example.com" or "Signet <signet@example.com>", on one
+// line. A CR or LF would start a header of its own ("…\r\nBcc: spy@…"), so control characters are
+// refused with the rest. The domain may be a bare host name (the default is signet@localhost).
+const MAILBOX = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]+@[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?(\.[\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+/** A display name: words (a comment in parentheses too), or a quoted string for one with commas and the like (RFC 5322 §3.2.5). */
+const DISPLAY_NAME = /^([\p{L}\p{N}\p{M} !#$%&'()*+/=?^_`{|}~.-]*|"([^"\\\p{Cc}]|\\[^\p{Cc}])*")$/u;
+
+export function isFromAddress(value: string): boolean {
+  const named = /^(.*?) *<([^<>]*)>$/su.exec(value);
+  return named ? DISPLAY_NAME.test(named[1] ?? '') && MAILBOX.test(named[2] ?? '') : MAILBOX.test(value);
+}
+
+const fromAddress = z.string().min(3).max(320).refine(isFromAddress, 'one e-mail address, or a name and address such as "Signet <signet@example.com>", on one line');
+
 /** One scope's channel switches; absent fields inherit (an owner from the defaults, the defaults from built-ins). */
 export const channelSettingsSchema = z.object({
   inApp: z.boolean().optional(),
@@ -27,6 +41,8 @@ export const smtpSettingsSchema = z.object({
   port: z.number().int().min(1).max(65535),
   security: smtpSecurity,
   user: z.string().min(1).max(320).nullable(),
+  // Checked as it is set (configPatchSchema). A value stored before that check stays readable, so the
+  // rest of the settings still apply; sending refuses it (openSender).
   from: z.string().min(3).max(320),
   caPem: pem.nullable(),
 });
@@ -52,7 +68,7 @@ export const configPatchSchema = z.object({
       security: smtpSecurity.optional(),
       user: z.string().min(1).max(320).nullable().optional(),
       password: z.string().min(1).max(1024).nullable().optional(),
-      from: z.string().min(3).max(320).optional(),
+      from: fromAddress.optional(),
       caPem: pem.nullable().optional(),
     })
     .strict()

@@ -86,6 +86,19 @@ describe('signet notify', () => {
     expect(listed.stdout).toContain('Delivery problems:');
   });
 
+  it('exits 1 and names the recipient the SMTP server refused, though the others got the e-mail', async () => {
+    const path = await cliStore();
+    smtp = await startSmtpServer({ refuse: (address) => address === 'keys@example.test' });
+    await configure(path, smtp.port);
+    expect((await signet(path, 'notify', 'config', 'set', '--email-to', 'ops@example.test,keys@example.test')).code).toBe(0);
+    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'half sent', '--now', DAY0);
+    const run = await signet(path, 'notify', 'run', '--now', DAY0);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('0 delivered, 1 failed');
+    expect(run.stdout).toMatch(/email \(attempt 1\): the SMTP server refused keys@example\.test \(550 no such user\); next try 2027-01-01T00:05:00.000Z/);
+    expect(smtp.mails.map((mail) => mail.to)).toEqual([['ops@example.test']]);
+  });
+
   it('sends each notification once when two runs start together', async () => {
     const path = await cliStore();
     smtp = await startSmtpServer();

@@ -59,6 +59,36 @@ describe('delivery with retry', () => {
     expect(smtp.mails).toHaveLength(1);
   });
 
+  it('counts a recipient the SMTP server refused as a failed delivery, names it, and retries only that one', async () => {
+    const { session, clock } = await freshStore();
+    const refusing = new Set(['keys@example.test']);
+    smtp = await startSmtpServer({ refuse: (address) => refusing.has(address) });
+    configureChannels(session, { smtpPort: smtp.port });
+    updateConfig(session, { channels: { emailTo: ['ops@example.test', 'keys@example.test'] } });
+    await generateKey(session, { type: 'ec', name: 'half sent' });
+
+    const run = await runNotifications(session);
+    expect(run).toMatchObject({ delivered: 0, queued: 1 });
+    expect(run.failed).toMatchObject([{ channel: 'email', attempts: 1, nextAttemptAt: '2027-01-01T00:05:00.000Z', error: expect.stringMatching(/refused keys@example\.test \(550 no such user\)/) }]);
+    expect(smtp.mails.map((mail) => mail.to)).toEqual([['ops@example.test']]);
+    expect(emailOf(session)).toMatchObject([{ status: 'pending', target: 'keys@example.test', attempts: 1, lastError: expect.stringContaining('keys@example.test') }]);
+
+    refusing.clear();
+    clock.advanceDays(5 / 24 / 60);
+    expect(await runNotifications(session)).toMatchObject({ delivered: 1, failed: [], queued: 0 });
+    expect(smtp.mails.map((mail) => mail.to)).toEqual([['ops@example.test'], ['keys@example.test']]);
+    expect(emailOf(session)).toMatchObject([{ status: 'sent', attempts: 2 }]);
+  });
+
+  it('fails an e-mail whose every recipient was refused, in the same words', async () => {
+    const { session } = await freshStore();
+    smtp = await startSmtpServer({ refuse: () => true });
+    configureChannels(session, { smtpPort: smtp.port });
+    await generateKey(session, { type: 'ec', name: 'nobody home' });
+    expect((await runNotifications(session)).failed).toMatchObject([{ channel: 'email', attempts: 1, error: expect.stringMatching(/refused ops@example\.test \(550 no such user\)/) }]);
+    expect(smtp.mails).toEqual([]);
+  });
+
   it('doubles the wait after each failed attempt', async () => {
     const { session, clock } = await freshStore();
     configureChannels(session, { smtpPort: await unusedPort() });

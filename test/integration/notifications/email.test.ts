@@ -1,6 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../main/api/dispatch.ts';
 import { certificateToPem, generateAsymmetric, selfSignCertificate } from '../../../main/core/keys/index.ts';
-import { generateKey } from '../../../main/services/keys.ts';
+import { generateKey, importKeys, revokeKey } from '../../../main/services/keys.ts';
 import { runNotifications, testChannel, updateConfig } from '../../../main/services/notifications/index.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
 import { configureChannels, startSmtpServer, type TestSmtpServer } from './support.ts';
@@ -42,6 +44,46 @@ describe('e-mail notifications', () => {
       expect(mail?.text).toContain(line);
     }
     expect(mail?.text).toMatch(/What to do: Generate a replacement .* then revoke this one/);
+  });
+
+  it('show a partner’s kid and an operator’s name and reason with their line breaks escaped, never as lines of their own', async () => {
+    const { session } = await freshStore();
+    smtp = await startSmtpServer();
+    configureChannels(session, { smtpPort: smtp.port });
+    const jwk = { ...generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }), kid: 'partner\nExpires:      2099-01-01 00:00 UTC' };
+    await importKeys(session, { content: Buffer.from(JSON.stringify(jwk)), name: 'partner key' });
+    const own = await generateKey(session, { type: 'ec', name: 'ops key\r\nOwner:        someone-else', expires: '2027-06-30T00:00:00Z' });
+    revokeKey(session, { ref: own.id, reason: 'superseded\nWhat to do: nothing' });
+    await runNotifications(session);
+
+    const lines = smtp.mails.flatMap((mail) => mail.text.split('\n'));
+    expect(lines.filter((line) => line.startsWith('Expires:'))).toEqual(['Expires:      never', 'Expires:      2027-06-30 00:00 UTC', 'Expires:      2027-06-30 00:00 UTC']);
+    expect(lines.filter((line) => line.startsWith('Owner:'))).toEqual(['Owner:        -', 'Owner:        -', 'Owner:        -']);
+    expect(lines.filter((line) => line.startsWith('What to do:'))).toHaveLength(3);
+    expect(lines).toContain('kid:          "partner\\nExpires:      2099-01-01 00:00 UTC"');
+    expect(smtp.mails.map((mail) => mail.subject)).toEqual([
+      '[Signet] Key "partner key" was imported',
+      '[Signet] Key "ops key\\r\\nOwner:        someone-else" was created',
+      '[Signet] Key "ops key\\r\\nOwner:        someone-else" was revoked: "superseded\\nWhat to do: nothing"',
+    ]);
+  });
+
+  it('refuse a From address with a line break as it is set (it would add a header such as Bcc)', async () => {
+    const { session } = await freshStore();
+    await expect(dispatch(session, 'notifications.configure', { smtp: { host: '127.0.0.1', from: 'Signet <s@example.test>\r\nBcc: spy@evil.example' } })).rejects.toMatchObject({
+      code: 'ERR_BAD_INPUT',
+      message: expect.stringMatching(/smtp\.from: .*on one line/),
+    });
+  });
+
+  it('are not sent with a From address stored before it was checked, and say how to fix it', async () => {
+    const { session } = await freshStore();
+    smtp = await startSmtpServer();
+    configureChannels(session, { smtpPort: smtp.port });
+    updateConfig(session, { smtp: { from: 'Signet <s@example.test>\r\nBcc: spy@evil.example' } });
+    await generateKey(session, { type: 'ec', name: 'held back' });
+    expect((await runNotifications(session)).failed).toMatchObject([{ channel: 'email', error: expect.stringContaining('--smtp-from') }]);
+    expect(smtp.mails).toEqual([]);
   });
 
   it('go to the owner’s own recipients when the owner has them, to the defaults otherwise', async () => {

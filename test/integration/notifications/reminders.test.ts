@@ -31,6 +31,23 @@ describe('expiry reminders', () => {
     expect(sent.find((n) => n.facts.daysBefore === 30)).toMatchObject({ event: 'key.expiring', title: 'Key "acme signing" expires in 30 days', createdAt: '2027-03-12T00:00:00.000Z' });
   });
 
+  it('names each reminder by its own offset when the run comes minutes after it fell due', async () => {
+    const { session, clock } = await setUp();
+    await generateKey(session, { type: 'ec', name: 'punctual', expires: '2027-06-15T10:00:00Z' });
+    const titles: string[] = [];
+    for (const days of [90, 30, 7, 1]) {
+      clock.set(new Date(Date.parse('2027-06-15T10:05:00Z') - days * 86_400_000).toISOString());
+      const run = await runNotifications(session);
+      titles.push(...run.created.filter((n) => n.event === 'key.expiring').map((n) => `${n.title} (${n.facts.daysLeft})`));
+    }
+    expect(titles).toEqual([
+      'Key "punctual" expires in 90 days (90)',
+      'Key "punctual" expires in 30 days (30)',
+      'Key "punctual" expires in 7 days (7)',
+      'Key "punctual" expires tomorrow (1)',
+    ]);
+  });
+
   it('follows the configured offsets', async () => {
     const { session, clock } = await setUp();
     updateConfig(session, { reminderDays: [14] });

@@ -51,7 +51,15 @@ export function parseMail(raw: string): { headers: Map<string, string>; text: st
   return { headers, text: text.replace(/\r\n/g, '\n') };
 }
 
-export async function startSmtpServer(options: { port?: number; login?: { user: string; password: string; echo?: boolean }; tls?: Pick<SMTPServerOptions, 'key' | 'cert'> } = {}): Promise<TestSmtpServer> {
+export interface SmtpServerOptions {
+  port?: number;
+  login?: { user: string; password: string; echo?: boolean };
+  tls?: Pick<SMTPServerOptions, 'key' | 'cert'>;
+  /** Recipients answered "550 no such user" at RCPT TO (the others are accepted). */
+  refuse?: (address: string) => boolean;
+}
+
+export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     logger: false,
@@ -62,6 +70,10 @@ export async function startSmtpServer(options: { port?: number; login?: { user: 
       if (options.login && auth.username === options.login.user && auth.password === options.login.password) callback(null, { user: auth.username });
       // A careless server may echo what it was sent; Signet must not store that.
       else callback(new Error(options.login?.echo ? `Invalid password "${auth.password ?? ''}"` : 'Invalid username or password'));
+    },
+    onRcptTo(address, _session, callback) {
+      if (!options.refuse?.(address.address)) return callback();
+      callback(Object.assign(new Error('no such user'), { responseCode: 550 }));
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
