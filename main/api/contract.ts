@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
-import { SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
+import { AGREEMENT_PROFILE_IDS, SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
 import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
@@ -238,14 +238,17 @@ export const contract = {
   ),
 
   'agree.client': returns<{ ref: string; spec: ClientKeyDerivationSpec; expiresAt: string }>()(
-    z.object({ schemes: z.array(z.enum(AGREEMENT_SCHEMES)).min(1).max(4), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional() }),
+    z.object({ schemes: z.array(z.enum(AGREEMENT_SCHEMES)).min(1).max(4), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional(), profile: z.enum(AGREEMENT_PROFILE_IDS).optional() }),
     'start a key agreement as the client',
   ),
   'agree.server': returns<{ ref: string; info: ServerKeyDerivationInfo }>()(
-    z.object({ spec: z.string().min(2).max(65536), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional() }),
+    z.object({ spec: z.string().min(2).max(65536), identifier: z.string().min(1).max(512), ttl: z.string().max(20).optional(), profile: z.enum(AGREEMENT_PROFILE_IDS).optional() }),
     'answer a client spec as the server',
   ),
-  'agree.finish': returns<AgreementView>()(z.object({ ref, info: z.string().min(2).max(65536) }), 'check the server proof and keep the derived key'),
+  'agree.finish': returns<AgreementView>()(
+    z.object({ ref, info: z.string().min(2).max(65536), profile: z.enum(AGREEMENT_PROFILE_IDS).optional() }),
+    'check the server proof and keep the derived key',
+  ),
   'agree.encrypt': returns<{ sealed: string }>()(z.object({ ref, plaintextBase64: base64 }), 'seal a sensitive field under the agreed key'),
   'agree.decrypt': returns<{ plaintext: string }>()(z.object({ ref, sealed: z.string().min(1).max(3_000_000) }), 'open a sealed field'),
   'agree.list': returns<AgreementView[]>()(empty, 'key agreements'),

@@ -176,5 +176,22 @@ describe.skipIf(missing !== undefined)('workbench', () => {
     expect(await panel.getByTestId('opened-field').textContent()).toContain('4111 1111 1111 1111');
     await screenshotBothThemes(page, 'workbench-agreement');
   });
-});
 
+  it('runs a key agreement under the signet-v1-x25519 profile chosen on both sides', async () => {
+    const { panel } = await tool('Key agreement');
+    const client = panel.getByRole('region', { name: 'Client' });
+    const server = panel.getByRole('region', { name: 'Server' });
+    await client.getByLabel('Profile').selectOption('signet-v1-x25519');
+    await client.getByText('SCHEME-EC-AES2 (X25519, AES-256)').waitFor();
+    await client.getByRole('button', { name: 'Create client spec' }).click();
+    const spec = JSON.parse((await panel.getByTestId('client-spec').textContent()) ?? '{}') as { public_key: string };
+    expect(Buffer.from(spec.public_key, 'base64')).toHaveLength(32);
+
+    await server.getByRole('button', { name: 'Use the client spec' }).click();
+    await server.getByLabel('Profile').selectOption('signet-v1-x25519');
+    await server.getByRole('button', { name: 'Answer as server' }).click();
+    await server.getByRole('button', { name: 'Hand to the client' }).click();
+    await client.getByRole('button', { name: 'Check proof and finish' }).click();
+    await panel.getByTestId('agreement-finished').getByText('SCHEME-EC-AES2').waitFor();
+  });
+});

@@ -156,16 +156,13 @@ export function finishAgreement(
   // A custom profile object is passed again; a named one is found from the id kept in the state.
   const profile = options.profile ?? resolveAgreementProfile(state.profileId);
   if (profile.id !== state.profileId) {
-    throw new SignetError('ERR_AGREEMENT', `this private state was made under profile ${state.profileId}, not ${profile.id}`);
+    throw new SignetError('ERR_BAD_INPUT', `this private state was made under profile ${state.profileId}, not ${profile.id}`);
   }
   const client = parseClientSpec(spec, { profile });
-  const server = parseServerInfo(info, { profile });
   if (!client.publicKey.equals(state.publicKey)) {
     throw new SignetError('ERR_AGREEMENT', 'this private state does not belong to that client spec (the public keys differ)');
   }
-  if (!client.schemes.includes(server.scheme)) {
-    throw new SignetError('ERR_AGREEMENT', `the server chose ${server.scheme}, which the client did not offer (${client.schemes.join(', ')})`);
-  }
+  const server = parseServerInfo(info, { profile, offered: client.schemes });
   if (server.group !== state.group) throw new SignetError('ERR_AGREEMENT', `the server answered in ${server.group}, but the client key is ${state.group}`);
   const sharedSecret = GROUPS[state.group].sharedSecret(state.privateKey, server.publicKey);
   const keys = deriveKeys(profile, sharedSecret, fieldsOf(profile, client, server.scheme, server.identifier, server.publicKey, server.clientReferenceId));

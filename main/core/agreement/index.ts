@@ -5,6 +5,7 @@
  */
 export { FFDHE3072_PRIME_HEX, GROUPS, MODP14_PRIME_HEX, type AgreementGroup, type GroupId } from './groups.ts';
 export {
+  AGREEMENT_PROFILE_IDS,
   AGREEMENT_PROFILES,
   DEFAULT_AGREEMENT_PROFILE,
   SCHEMES,

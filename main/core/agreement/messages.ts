@@ -80,8 +80,12 @@ export function parseClientSpec(json: unknown, options: { profile?: AgreementPro
   return { wire, identifier, nonce, publicKey, schemes, group };
 }
 
-/** Validates a ServerKeyDerivationInfo the same way; the public key is checked against `scheme`. */
-export function parseServerInfo(json: unknown, options: { profile?: AgreementProfile | string } = {}): ParsedServerInfo {
+/**
+ * Validates a ServerKeyDerivationInfo the same way; the public key is checked against `scheme`. Given the
+ * schemes the client offered, a choice outside them is refused first (ERR_AGREEMENT, §4): its key would
+ * otherwise be judged against a group the client never proposed, and fail as the wrong size.
+ */
+export function parseServerInfo(json: unknown, options: { profile?: AgreementProfile | string; offered?: readonly string[] } = {}): ParsedServerInfo {
   const profile = resolveAgreementProfile(options.profile);
   const body = objectOf(json, 'ServerKeyDerivationInfo');
   const clientReferenceId = body.client_reference_id;
@@ -93,7 +97,11 @@ export function parseServerInfo(json: unknown, options: { profile?: AgreementPro
   const identifier = bytesField(body, 'identifier', LIMITS.identifierBytes);
   const proof = bytesField(body, 'proof', { min: LIMITS.proofBytes, max: LIMITS.proofBytes });
   const publicKey = bytesField(body, 'public_key', { min: 1, max: 1024 });
+  if (body.scheme === undefined) throw malformed('"scheme" is missing');
   const scheme = checkSchemeId(body.scheme);
+  if (options.offered && !options.offered.includes(scheme)) {
+    throw new SignetError('ERR_AGREEMENT', `the server chose ${scheme}, which the client did not offer (${options.offered.join(', ')})`);
+  }
   const { group } = profile.schemes[scheme];
   withField('public_key', () => GROUPS[group].validatePublicKey(publicKey));
   const wire: ServerKeyDerivationInfo = {

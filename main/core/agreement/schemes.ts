@@ -58,6 +58,8 @@ export const AGREEMENT_PROFILES = {
 
 export type AgreementProfileId = keyof typeof AGREEMENT_PROFILES;
 export const DEFAULT_AGREEMENT_PROFILE: AgreementProfileId = 'signet-v1';
+/** Every profile, the default first (for choosers and for trying each in turn). */
+export const AGREEMENT_PROFILE_IDS = ['signet-v1', 'signet-v1-x25519'] as const satisfies readonly AgreementProfileId[];
 
 export function resolveAgreementProfile(profile: AgreementProfile | string | undefined): AgreementProfile {
   if (profile === undefined) return AGREEMENT_PROFILES[DEFAULT_AGREEMENT_PROFILE];

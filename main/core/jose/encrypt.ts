@@ -9,6 +9,7 @@ import {
   checkSecretLength,
   defaultKeyManagementAlg,
   isKeyManagementAlg,
+  quote,
   type ContentEncryptionAlg,
   type KeyManagementAlg,
 } from './algorithms.ts';
@@ -57,6 +58,15 @@ export interface EncryptForOptions {
 /** JWK members that only a private (or symmetric) key has (RFC 7518 §6). */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
+/** `key_ops` values (RFC 7517 §4.3) under which a public key may be encrypted to: key transport or ECDH. */
+const ENCRYPTION_OPS = ['encrypt', 'wrapKey', 'deriveKey', 'deriveBits'];
+
+/**
+ * The id of an ephemeral session, which is also the `kid` of the public JWK it hands out (and so of the
+ * JWE encryptFor makes to it): `e_` and 16 hex digits.
+ */
+export const EPHEMERAL_SESSION_ID = /^e_[0-9a-f]{16}$/;
+
 /**
  * The third party's side of the ephemeral-key scheme, as a library call: encrypt `plaintext` to a
  * public JWK that a browser sent. A JWK carrying private members is refused: whoever holds it should
@@ -71,6 +81,7 @@ export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint
   if (publicJwk.use !== undefined && publicJwk.use !== 'enc') {
     throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is marked "use": ${JSON.stringify(publicJwk.use)}; encryption needs a key for "enc"`);
   }
+  checkKeyOps(publicJwk.key_ops);
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey({ key: publicJwk, format: 'jwk' });
@@ -92,4 +103,19 @@ export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint
     kid,
     cty: options.cty,
   });
+}
+
+/**
+ * A `key_ops` that allows none of the encryption operations marks a key not meant for it (RFC 7517
+ * §4.3). An empty list is accepted: WebCrypto exports every ECDH public key (and an RSA-OAEP one made
+ * to decrypt only) with `"key_ops": []`, and those are exactly the keys browsers send.
+ */
+function checkKeyOps(keyOps: unknown): void {
+  if (keyOps === undefined) return;
+  if (!Array.isArray(keyOps) || !keyOps.every((op) => typeof op === 'string')) {
+    throw new SignetError('ERR_KEY_FORMAT', '"key_ops" must be an array of strings (RFC 7517 §4.3)');
+  }
+  if (keyOps.length > 0 && !keyOps.some((op) => ENCRYPTION_OPS.includes(op))) {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK's "key_ops" ${quote(keyOps.join(', '))} allow no encryption: encrypting to it needs one of ${ENCRYPTION_OPS.join(', ')} (RFC 7517 §4.3)`);
+  }
 }

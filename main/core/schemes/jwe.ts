@@ -5,6 +5,7 @@ import type { ResolvedKey } from '../inspect/resolver.ts';
 import { allowedKeyManagementAlgs, quote } from '../jose/algorithms.ts';
 import { decodeToken, looksLikeJwe } from '../jose/decode.ts';
 import { decryptCompact, type DecryptedJwe } from '../jose/decrypt.ts';
+import { EPHEMERAL_SESSION_ID } from '../jose/encrypt.ts';
 import { dotCount, joseText, messagesOf, type Result, type Scheme } from './scheme.ts';
 
 const MAX_CANDIDATES = 16;
@@ -50,7 +51,12 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
   const named = kid !== undefined ? ctx.resolver.byKid(kid) : undefined;
   const candidates = named ? [named] : ctx.resolver.decryptionKeys().filter((key) => canTry(key, alg)).slice(0, MAX_CANDIDATES);
   if (candidates.length === 0) {
-    const detail = kid !== undefined ? `no key with kid ${quote(kid)} is held, so this cannot be decrypted here` : `no held private key fits ${alg || 'its alg'}`;
+    const detail =
+      kid === undefined
+        ? `no held private key fits ${alg || 'its alg'}`
+        : EPHEMERAL_SESSION_ID.test(kid)
+          ? `kid ${quote(kid)} names an ephemeral session, whose key is never used here: decrypt the response with "signet ephemeral decrypt ${kid}" (once: that spends the session key)`
+          : `no key with kid ${quote(kid)} is held, so this cannot be decrypted here`;
     trace.push({ step: 'result', label: 'result', value: detail, ok: false });
     return { result: { ...base, verdict: 'undecryptable', detail, trace } };
   }

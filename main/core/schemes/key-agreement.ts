@@ -1,20 +1,40 @@
 import { parseClientSpec, parseServerInfo, type ParsedClientSpec } from '../agreement/messages.ts';
+import { AGREEMENT_PROFILE_IDS, type AgreementProfileId } from '../agreement/schemes.ts';
 import { SignetError } from '../errors.ts';
 import { bodyText, type Detected, type Result, type Scheme } from './scheme.ts';
 
 const ENDPOINT = /\/key-agreement\/?(?:[?#].*)?$/i;
 
 function parseJson(text: string | undefined): unknown {
-  if (text === undefined) throw new SignetError('ERR_AGREEMENT', 'the body is empty');
+  if (text === undefined) throw new SignetError('ERR_AGREEMENT_MALFORMED', 'the body is empty');
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new SignetError('ERR_AGREEMENT', 'the body is not JSON');
+    throw new SignetError('ERR_AGREEMENT_MALFORMED', 'the body is not JSON');
   }
 }
 
 function failure(error: unknown, what: string): Result {
+  // ERR_AGREEMENT is a well-formed message that breaks the exchange (a scheme never offered), not a malformed one.
+  if (error instanceof SignetError && error.code === 'ERR_AGREEMENT') return { verdict: 'invalid', detail: error.message };
   return { verdict: 'malformed', detail: `${what}: ${error instanceof SignetError ? error.message : 'unreadable'}` };
+}
+
+/**
+ * A capture carries no profile setting, and profiles differ only in their groups (key sizes): the
+ * message is read under the first profile it fits. The default comes first, so its refusal is the one
+ * reported when none fits.
+ */
+function underFittingProfile<T>(profiles: readonly AgreementProfileId[], parse: (profile: AgreementProfileId) => T): { parsed: T; profile: AgreementProfileId } {
+  let firstRefusal: unknown;
+  for (const profile of profiles) {
+    try {
+      return { parsed: parse(profile), profile };
+    } catch (error) {
+      firstRefusal ??= error;
+    }
+  }
+  throw firstRefusal;
 }
 
 /**
@@ -40,7 +60,7 @@ export const keyAgreementScheme: Scheme = {
   detect(exchange) {
     const { request, response } = exchange;
     if (request.method.toUpperCase() !== 'POST' || !ENDPOINT.test(request.url)) return [];
-    let spec: ParsedClientSpec | undefined;
+    let client: { parsed: ParsedClientSpec; profile: AgreementProfileId } | undefined;
     const found: Detected[] = [
       {
         scheme: 'key-agreement',
@@ -48,11 +68,13 @@ export const keyAgreementScheme: Scheme = {
         location: 'body',
         verify() {
           try {
-            spec = parseClientSpec(parseJson(bodyText(request)));
+            const json = parseJson(bodyText(request));
+            client = underFittingProfile(AGREEMENT_PROFILE_IDS, (profile) => parseClientSpec(json, { profile }));
           } catch (error) {
             return failure(error, 'ClientKeyDerivationSpec');
           }
-          return { verdict: 'valid', detail: `ClientKeyDerivationSpec well-formed: offers ${spec.schemes.join(', ')}; public key valid in ${spec.group}` };
+          const { parsed, profile } = client;
+          return { verdict: 'valid', detail: `ClientKeyDerivationSpec well-formed under ${profile}: offers ${parsed.schemes.join(', ')}; public key valid in ${parsed.group}` };
         },
       },
     ];
@@ -62,17 +84,17 @@ export const keyAgreementScheme: Scheme = {
         direction: 'response',
         location: 'body',
         verify() {
-          let info;
+          let server;
           try {
-            info = parseServerInfo(parseJson(bodyText(response)));
+            const json = parseJson(bodyText(response));
+            const offered = client?.parsed.schemes ?? offeredSchemes(request);
+            // The answer must be in the profile the client's spec fitted; only an unreadable spec leaves it open.
+            server = underFittingProfile(client ? [client.profile] : AGREEMENT_PROFILE_IDS, (profile) => parseServerInfo(json, { profile, ...(offered && { offered }) }));
           } catch (error) {
             return failure(error, 'ServerKeyDerivationInfo');
           }
-          const offered = spec?.schemes ?? offeredSchemes(request);
-          if (offered && !offered.includes(info.scheme)) {
-            return { verdict: 'invalid', detail: `the server chose ${info.scheme}, which the client did not offer (${offered.join(', ')})` };
-          }
-          return { verdict: 'valid', detail: `ServerKeyDerivationInfo well-formed: ${info.scheme} for client reference ${info.clientReferenceId}; public key valid in ${info.group}` };
+          const { parsed, profile } = server;
+          return { verdict: 'valid', detail: `ServerKeyDerivationInfo well-formed under ${profile}: ${parsed.scheme} for client reference ${parsed.clientReferenceId}; public key valid in ${parsed.group}` };
         },
       });
     }

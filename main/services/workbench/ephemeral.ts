@@ -1,6 +1,8 @@
 import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
+import { decodeToken } from '../../core/jose/decode.ts';
 import { decryptCompact } from '../../core/jose/decrypt.ts';
+import { EPHEMERAL_SESSION_ID } from '../../core/jose/encrypt.ts';
 import { generateAsymmetric } from '../../core/keys/generate.ts';
 import { exportPublicKey } from '../../core/keys/index.ts';
 import { addDuration, parseDuration } from '../../core/time.ts';
@@ -51,14 +53,16 @@ export function destroyExpiredSessions(session: Session): number {
 export async function createEphemeral(session: Session, input: { type?: 'ec' | 'rsa'; ttl?: string }): Promise<EphemeralView> {
   destroyExpiredSessions(session);
   const now = session.clock();
-  const ttl = parseDuration(input.ttl ?? '15m');
+  const ttlText = input.ttl ?? '15m';
+  const ttl = parseDuration(ttlText);
+  if (ttl.amount === 0) throw new SignetError('ERR_BAD_INPUT', `an ephemeral session needs a TTL longer than zero, not "${ttlText}": it would expire before its response came`);
   const expiresAt = addDuration(now, ttl);
   if (expiresAt.getTime() - now.getTime() > addDuration(now, MAX_TTL).getTime() - now.getTime()) {
     throw new SignetError('ERR_BAD_INPUT', 'an ephemeral session lives at most 24h: it is meant for one response');
   }
   const type = input.type ?? 'ec';
   const key = await generateAsymmetric(type === 'ec' ? { type: 'ec', curve: 'P-256' } : { type: 'rsa', bits: 2048 });
-  const id = `e_${randomBytes(8).toString('hex')}`;
+  const id = `e_${randomBytes(8).toString('hex')}`; // the form EPHEMERAL_SESSION_ID matches
   const pkcs8 = key.privateKey?.export({ format: 'der', type: 'pkcs8' });
   if (!pkcs8) throw new SignetError('ERR_INTERNAL', 'generated key without private half');
   const record: EphemeralRecord = {
@@ -79,15 +83,35 @@ export async function createEphemeral(session: Session, input: { type?: 'ec' | '
   return toView(record);
 }
 
-/** Decrypts the response meant for this session, then destroys its private key whatever the outcome. */
+/** The `kid` of a JWE that names another ephemeral session; undefined when it does not (or does not decode: decryption then says why). */
+function otherSessionKid(token: string, id: string): string | undefined {
+  let kid: unknown;
+  try {
+    kid = decodeToken(token).header.kid;
+  } catch {
+    return undefined;
+  }
+  return typeof kid === 'string' && EPHEMERAL_SESSION_ID.test(kid) && kid !== id ? kid : undefined;
+}
+
+/**
+ * Decrypts the response meant for this session, then destroys its private key. The key is spent by
+ * the cryptography only: a JWE refused on its header (alg or enc that do not fit, zip, crit, a kid
+ * naming another session) was never tried, and the key stays for the real response.
+ */
 export async function decryptEphemeral(session: Session, input: { id: string; token: string }): Promise<{ header: Record<string, unknown>; plaintext: BodyView | null; session: EphemeralView }> {
   checkLimit(session, 'tokenChars', input.token.length, 'the token');
   destroyExpiredSessions(session);
   const record = session.ephemeral.get(input.id);
   if (!record) throw new SignetError('ERR_NOT_FOUND', `no ephemeral session "${input.id}"`);
   if (!record.privateSealed || record.destroyedAt) {
-    const why = record.destroyedWhy === 'expired' ? 'its TTL passed' : record.destroyedWhy === 'used' ? 'it already decrypted its response' : 'it was deleted';
+    // The record does not keep whether that decryption succeeded (the audit log does): say only that the key was used.
+    const why = record.destroyedWhy === 'expired' ? 'its TTL passed' : record.destroyedWhy === 'used' ? 'its key was used by an earlier decryption' : 'it was deleted';
     throw new SignetError('ERR_SESSION_DESTROYED', `ephemeral session ${record.id} was destroyed at ${record.destroyedAt?.toISOString() ?? '?'} (${why}): its key is gone, so this cannot be decrypted`);
+  }
+  const otherKid = otherSessionKid(input.token, record.id);
+  if (otherKid !== undefined) {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWE names kid "${otherKid}", another ephemeral session: decrypt it there (session ${record.id} keeps its key)`);
   }
   const der = unseal(session.master, record.id, record.privateSealed);
   const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
@@ -98,18 +122,23 @@ export async function decryptEphemeral(session: Session, input: { id: string; to
       session.ephemeral.destroy(record.id, 'used', now);
       session.audit.append('ephemeral.destroyed', null, { sessionId: record.id, why: 'used', outcome }, now);
     });
+  let opened;
   try {
-    const opened = await decryptCompact(input.token, { privateKey, keyType: record.type });
-    destroy('decrypted');
-    const destroyed = session.ephemeral.get(record.id) ?? record;
-    return { header: opened.header, plaintext: bodyView(opened.plaintext, null), session: toView(destroyed) };
+    opened = await decryptCompact(input.token, { privateKey, keyType: record.type });
   } catch (error) {
-    // A paste that is not a JWE at all leaves the key for the real response; a JWE that fails to
-    // decrypt spends it, so the key cannot be probed with one ciphertext after another.
-    const malformed = error instanceof SignetError && (error.code === 'ERR_JOSE_MALFORMED' || error.code === 'ERR_BAD_INPUT');
-    if (!malformed) destroy('failed');
-    throw error;
+    // Only a failure of the cryptography itself (or an unexpected one) depends on the key: that spends
+    // it, so the key cannot be probed with one ciphertext after another. Every other refusal is decided
+    // by the token alone, whoever holds the key, and leaves the key for the real response.
+    if (error instanceof SignetError && error.code !== 'ERR_DECRYPT_FAILED') {
+      throw new SignetError(error.code, `${error.message} (nothing was decrypted: session ${record.id} keeps its key)`);
+    }
+    destroy('failed');
+    if (!(error instanceof SignetError)) throw error;
+    throw new SignetError('ERR_DECRYPT_FAILED', `decryption failed: the session key was used and destroyed, so session ${record.id} can decrypt nothing more; ask the sender to encrypt to a new session`);
   }
+  destroy('decrypted');
+  const destroyed = session.ephemeral.get(record.id) ?? record;
+  return { header: opened.header, plaintext: bodyView(opened.plaintext, null), session: toView(destroyed) };
 }
 
 export function listEphemeral(session: Session): EphemeralView[] {

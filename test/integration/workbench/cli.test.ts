@@ -178,6 +178,15 @@ describe('X-OPG-Signature by hand', () => {
     const result = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'GET', '--uri', '/opg/a', '--curl', 'https://api.onepoint.test/opg/a']);
     expect(result.stdout).toMatch(/^curl -X GET 'https:\/\/api\.onepoint\.test\/opg\/a' -H 'Authorization: X-OPG-Signature OPG-APP:/);
   });
+
+  it('refuses a --curl URL whose path and query are not the signed --uri', async () => {
+    const result = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'GET', '--uri', '/opg/a?x=1', '--curl', 'https://api.onepoint.test/opg/a?x=2']);
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr.trim() }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'signet hmac sign: --curl requests /opg/a?x=2, but the signature covers --uri /opg/a?x=1: give both the same path and query',
+    });
+  });
 });
 
 describe('key agreement, client against server', () => {
@@ -200,6 +209,22 @@ describe('key agreement, client against server', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/proof does not match/);
   }, 60_000);
+
+  it('agrees under --profile signet-v1-x25519; finish reads the profile from the client state', async () => {
+    const client = (await run(['agree', 'client', '--scheme', 'SCHEME-EC-AES2', '--profile', 'signet-v1-x25519', '--json'])).json<{ ref: string; spec: { public_key: string } }>();
+    expect(Buffer.from(client.spec.public_key, 'base64')).toHaveLength(32);
+    const server = await run(['agree', 'server', '--profile', 'signet-v1-x25519', '--json'], JSON.stringify(client.spec));
+    expect(server.code).toBe(0);
+    const finished = await run(['agree', 'finish', client.ref, '--json'], JSON.stringify(server.json<{ info: object }>().info));
+    expect({ code: finished.code, scheme: finished.json<{ scheme: string }>().scheme }).toEqual({ code: 0, scheme: 'SCHEME-EC-AES2' });
+  }, 60_000);
+
+  it('suggests the wire spelling of a scheme written with underscores, and refuses an unknown profile', async () => {
+    const scheme = await run(['agree', 'client', '--scheme', 'SCHEME_AES1']);
+    expect({ code: scheme.code, stderr: scheme.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('unknown scheme "SCHEME_AES1" (did you mean SCHEME-AES1?)') });
+    const profile = await run(['agree', 'client', '--scheme', 'SCHEME-AES1', '--profile', 'signet-v2']);
+    expect({ code: profile.code, stderr: profile.stderr }).toEqual({ code: 2, stderr: expect.stringContaining('unknown key-agreement profile "signet-v2"; use signet-v1, signet-v1-x25519') });
+  });
 
   it('refuses a malformed spec with exit 2', async () => {
     const result = await run(['agree', 'server'], '{"identifier":"x"}');

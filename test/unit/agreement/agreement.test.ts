@@ -2,7 +2,9 @@ import { createECDH, createHash, createHmac, hkdfSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  AGREEMENT_PROFILE_IDS,
   AGREEMENT_PROFILES,
+  DEFAULT_AGREEMENT_PROFILE,
   SCHEMES,
   answerClientSpec,
   createClientSpec,
@@ -14,6 +16,13 @@ import {
 } from '../../../main/core/agreement/index.ts';
 
 const profiles = Object.keys(AGREEMENT_PROFILES);
+
+describe('profiles', () => {
+  it('lists every profile for choosers, the default first', () => {
+    expect(AGREEMENT_PROFILE_IDS).toEqual(profiles);
+    expect(AGREEMENT_PROFILE_IDS[0]).toBe(DEFAULT_AGREEMENT_PROFILE);
+  });
+});
 
 function agree(schemes: (typeof SCHEMES)[number] | (typeof SCHEMES)[number][], profile = 'signet-v1') {
   const client = createClientSpec({ schemes, identifier: 'WindowsLOCATIONID:5225', profile });

@@ -71,7 +71,14 @@ describe('parseServerInfo', () => {
     ['a proof that is not 32 bytes', { ...serverInfo, proof: 'AAAA' }, /"proof" must decode to 32 bytes/],
     ['a public key not fitting the chosen scheme', { ...serverInfo, scheme: 'SCHEME-AES1' }, /modp14 public key is 256 bytes/],
     ['an unknown scheme', { ...serverInfo, scheme: 'SCHEME-EC-AES3' }, /unknown scheme/],
+    ['a missing scheme', { ...serverInfo, scheme: undefined }, /^key agreement: "scheme" is missing$/],
   ])('refuses %s with a clear reason', (_name, input, reason) => {
     expect(() => parseServerInfo(input)).toThrow(malformed(reason));
+  });
+
+  it('refuses a scheme the client did not offer before judging the key against that scheme\'s group', () => {
+    expect(() => parseServerInfo({ ...serverInfo, public_key: p256Key }, { offered: ['SCHEME-EC-AES1'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_AGREEMENT', message: 'the server chose SCHEME-AES2, which the client did not offer (SCHEME-EC-AES1)' }),
+    );
   });
 });

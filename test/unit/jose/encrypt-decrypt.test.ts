@@ -1,4 +1,4 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { CompactEncrypt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SignetError } from '../../../main/core/errors.ts';
@@ -229,5 +229,16 @@ describe('encryptFor (the third party\'s library call)', () => {
     await expect(encryptFor({ kty: 'oct', k: 'AAAA' }, 'x')).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT' });
     const sig = { ...keys.rsa.publicKey.export({ format: 'jwk' }), use: 'sig' };
     await expect(encryptFor(sig, 'x')).rejects.toMatchObject({ code: 'ERR_KEY_UNSUITABLE' });
+  });
+
+  it('refuses a JWK whose key_ops allow no encryption (RFC 7517 §4.3)', async () => {
+    const jwk = { ...keys.rsa.publicKey.export({ format: 'jwk' }), key_ops: ['verify'] };
+    await expect(encryptFor(jwk, 'x')).rejects.toMatchObject({ code: 'ERR_KEY_UNSUITABLE', message: expect.stringMatching(/"key_ops" "verify" allow no encryption/) });
+    await expect(encryptFor({ ...jwk, key_ops: 'encrypt' } as unknown as JsonWebKey, 'x')).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT' });
+  });
+
+  it.each([{ keyOps: ['wrapKey'] }, { keyOps: ['encrypt'] }, { keyOps: [] }])('accepts key_ops $keyOps (WebCrypto exports a decrypt-only public key with [])', async ({ keyOps }) => {
+    const jwk = { ...keys.rsa.publicKey.export({ format: 'jwk' }), key_ops: keyOps };
+    expect(decodeToken(await encryptFor(jwk, 'x')).kind).toBe('jwe');
   });
 });

@@ -1,15 +1,19 @@
+import { AGREEMENT_PROFILE_IDS, SCHEMES, checkSchemeId, type AgreementProfileId } from '../../../core/agreement/index.ts';
 import { SignetError } from '../../../core/errors.ts';
-import { str, type Command } from '../command.ts';
+import { requestUriOf } from '../../../core/opg/hmac.ts';
+import { list, str, type Command, type Values } from '../command.ts';
 import { bodyText, checkText, failed, tokenArgument } from './jose.ts';
 
-const SCHEME_NAMES = ['SCHEME-AES1', 'SCHEME-AES2', 'SCHEME-EC-AES1', 'SCHEME-EC-AES2'] as const;
-type SchemeName = (typeof SCHEME_NAMES)[number];
-
-function schemesOf(values: string[]): SchemeName[] {
-  const unknown = values.filter((value) => !(SCHEME_NAMES as readonly string[]).includes(value));
-  if (unknown.length) throw new SignetError('ERR_BAD_INPUT', `unknown scheme ${unknown.join(', ')}; use ${SCHEME_NAMES.join(', ')}`);
-  return values as SchemeName[];
+function profileOf(values: Values): { profile?: AgreementProfileId } {
+  const profile = str(values, 'profile');
+  if (profile === undefined) return {};
+  const known = AGREEMENT_PROFILE_IDS.find((id) => id === profile);
+  if (known === undefined) throw new SignetError('ERR_BAD_INPUT', `unknown key-agreement profile "${profile}"; use ${AGREEMENT_PROFILE_IDS.join(', ')}`);
+  return { profile: known };
 }
+
+const profileOption = { profile: { type: 'string' } } as const;
+const PROFILE_USAGE = `[--profile ${AGREEMENT_PROFILE_IDS.join('|')}]`;
 
 export const ephemeralCommands: Command[] = [
   {
@@ -62,12 +66,16 @@ export const hmacCommands: Command[] = [
       const method = str(values, 'method');
       const uri = str(values, 'uri');
       if (!appId || !method || !uri) throw new SignetError('ERR_BAD_INPUT', '--app, --method and --uri are required');
+      const curlUrl = str(values, 'curl');
+      // The server checks the signature against the path and query it receives.
+      if (curlUrl !== undefined && requestUriOf(curlUrl) !== requestUriOf(uri)) {
+        throw new SignetError('ERR_BAD_INPUT', `--curl requests ${requestUriOf(curlUrl)}, but the signature covers --uri ${requestUriOf(uri)}: give both the same path and query`);
+      }
       const bodyPath = str(values, 'body');
       const body = bodyPath === undefined ? undefined : await ctx.readInput(bodyPath, 'body');
       const timestamp = str(values, 'timestamp');
       const nonce = str(values, 'nonce');
       const signed = await ctx.call('hmac.sign', { appId, method, uri, ...(body && { bodyBase64: body.toString('base64') }), ...(timestamp && { timestamp }), ...(nonce && { nonce }) });
-      const curlUrl = str(values, 'curl');
       if (ctx.json) return ctx.printJson(signed);
       if (!curlUrl) return ctx.print(signed.header);
       const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -99,13 +107,14 @@ export const agreeCommands: Command[] = [
   {
     name: 'agree client',
     summary: 'start a key agreement: prints the ClientKeyDerivationSpec to POST to /key-agreement',
-    usage: '--scheme S [--scheme S2] [--identifier ID] [--ttl 1h]',
-    options: { scheme: { type: 'string', multiple: true }, identifier: { type: 'string' }, ttl: { type: 'string' } },
+    usage: `--scheme S [--scheme S2] [--identifier ID] [--ttl 1h] ${PROFILE_USAGE}`,
+    options: { scheme: { type: 'string', multiple: true }, identifier: { type: 'string' }, ttl: { type: 'string' }, ...profileOption },
     async run(ctx, values) {
-      const schemes = schemesOf(Array.isArray(values.scheme) ? values.scheme.filter((item): item is string => typeof item === 'string') : []);
-      if (schemes.length === 0) throw new SignetError('ERR_BAD_INPUT', `--scheme is required (${SCHEME_NAMES.join(', ')})`);
+      // The core's check: it knows the partner's underscore spelling and suggests the wire name.
+      const schemes = (list(values, 'scheme') ?? []).map((scheme) => checkSchemeId(scheme));
+      if (schemes.length === 0) throw new SignetError('ERR_BAD_INPUT', `--scheme is required (${SCHEMES.join(', ')})`);
       const ttl = str(values, 'ttl');
-      const started = await ctx.call('agree.client', { schemes, identifier: str(values, 'identifier') ?? 'signet-client', ...(ttl && { ttl }) });
+      const started = await ctx.call('agree.client', { schemes, identifier: str(values, 'identifier') ?? 'signet-client', ...(ttl && { ttl }), ...profileOf(values) });
       if (ctx.json) return ctx.printJson(started);
       process.stderr.write(`agreement ${started.ref} (finish with: signet agree finish ${started.ref} < info.json)\n`);
       ctx.print(JSON.stringify(started.spec, null, 2));
@@ -114,12 +123,13 @@ export const agreeCommands: Command[] = [
   {
     name: 'agree server',
     summary: 'answer a ClientKeyDerivationSpec (standard input): prints the ServerKeyDerivationInfo',
-    usage: '[--identifier ID] [--ttl 1h] < spec.json',
-    options: { identifier: { type: 'string' }, ttl: { type: 'string' } },
+    usage: `[--identifier ID] [--ttl 1h] ${PROFILE_USAGE} < spec.json`,
+    options: { identifier: { type: 'string' }, ttl: { type: 'string' }, ...profileOption },
     async run(ctx, values) {
+      const profile = profileOf(values);
       const spec = (await ctx.readInput('-', 'client spec')).toString('utf8');
       const ttl = str(values, 'ttl');
-      const answered = await ctx.call('agree.server', { spec, identifier: str(values, 'identifier') ?? 'signet-server', ...(ttl && { ttl }) });
+      const answered = await ctx.call('agree.server', { spec, identifier: str(values, 'identifier') ?? 'signet-server', ...(ttl && { ttl }), ...profile });
       if (ctx.json) return ctx.printJson(answered);
       ctx.print(JSON.stringify(answered.info, null, 2));
     },
@@ -127,11 +137,14 @@ export const agreeCommands: Command[] = [
   {
     name: 'agree finish',
     summary: 'check the server proof (standard input: ServerKeyDerivationInfo) and keep the derived key',
-    usage: 'REF < info.json',
+    // The client's state remembers its profile: --profile is not needed, and is checked against it when given.
+    usage: `REF ${PROFILE_USAGE} < info.json`,
+    options: profileOption,
     positionals: { min: 1, max: 1, names: 'REF' },
-    async run(ctx, _values, [ref = '']) {
+    async run(ctx, values, [ref = '']) {
+      const profile = profileOf(values);
       const info = (await ctx.readInput('-', 'server info')).toString('utf8');
-      const finished = await ctx.call('agree.finish', { ref, info });
+      const finished = await ctx.call('agree.finish', { ref, info, ...profile });
       if (ctx.json) return ctx.printJson(finished);
       ctx.print(`Agreed ${finished.scheme ?? ''}: reference ${finished.ref}.`);
     },

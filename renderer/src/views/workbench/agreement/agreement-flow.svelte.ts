@@ -1,5 +1,14 @@
+import type { Input } from '../../../../../main/api/contract.ts';
 import type { AgreementView } from '../../../../../main/services/views.ts';
 import { call } from '../../../lib/api.ts';
+
+export type ProfileId = NonNullable<Input<'agree.client'>['profile']>;
+
+/** The derivation profiles (docs/key-agreement.md §7): they differ in the curve of the EC schemes. */
+export const PROFILES: { id: ProfileId; label: string; ecCurve: string }[] = [
+  { id: 'signet-v1', label: 'signet-v1 (EC schemes on P-256)', ecCurve: 'P-256' },
+  { id: 'signet-v1-x25519', label: 'signet-v1-x25519 (EC schemes on X25519)', ecCurve: 'X25519' },
+];
 
 /**
  * One key agreement walked through by hand (partner spec 002): the client's spec, the server's
