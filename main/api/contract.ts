@@ -180,7 +180,7 @@ export const contract = {
     'one exchange: headers, bodies, decoded JOSE, findings and traces',
   ),
   'captures.delete': returns<{ id: string }>()(z.object({ id: ref }), 'delete a stored capture'),
-  'captures.exportSanitized': returns<SanitizedExport>()(z.object({ id: ref, path }), 'write a HAR with credentials redacted and signatures kept'),
+  'captures.exportSanitized': returns<SanitizedExport>()(z.object({ id: ref, path, overwrite: z.boolean().optional() }), 'write a HAR with credentials redacted and signatures kept'),
   'captures.exportArtifact': returns<Artifact>()(z.object({ id: ref }), 'the sanitized HAR as a download (up to 64 MiB; larger ones: export to a path)'),
 
   'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),

@@ -2,21 +2,21 @@ import { SignetError } from '../core/errors.ts';
 import { importCapture } from './captures.ts';
 import { generateKey, type GenerateInput } from './keys.ts';
 import type { Session } from './session.ts';
-import { discardUpload, uploadPath } from './uploads.ts';
+import { checkUploadId, discardUpload, uploadPath } from './uploads.ts';
 import type { JobView } from './views.ts';
 
 // The long operations the console runs as jobs, with progress and cancel.
 
 export function importCaptureJob(session: Session, input: { path?: string; uploadId?: string; name?: string; at?: string }): JobView {
   if ((input.path === undefined) === (input.uploadId === undefined)) throw new SignetError('ERR_BAD_INPUT', 'give the capture as a path or as an upload id');
-  const path = input.uploadId ? uploadPath(input.uploadId) : (input.path ?? '');
+  if (input.uploadId) checkUploadId(input.uploadId);
   return session.jobs.start(
     'capture.import',
     `Importing ${input.name ?? 'capture'}`,
     async ({ signal, progress }) => {
       try {
         return await importCapture(session, {
-          path,
+          path: input.uploadId ? await uploadPath(input.uploadId) : (input.path ?? ''),
           ...(input.name && { name: input.name }),
           ...(input.at && { at: input.at }),
           signal,

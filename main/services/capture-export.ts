@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,8 +157,9 @@ function content(bytes: Buffer, text: string | undefined, mimeType: string | nul
  * the partner can still verify them (such a part holding a credential is reported, not rewritten).
  * Decrypted plaintext is never stored, so it can never be exported. Written to a temporary file and renamed.
  */
-export async function exportSanitized(session: Session, input: { id: string; path: string }): Promise<SanitizedExport> {
+export async function exportSanitized(session: Session, input: { id: string; path: string; overwrite?: boolean }): Promise<SanitizedExport> {
   const capture = captureRecord(session, input.id);
+  if (!input.overwrite && existsSync(input.path)) throw new SignetError('ERR_BAD_INPUT', `${input.path} already exists: choose another name, or replace it (--force)`);
   const redact = redactor(session);
   // An exchange without a time (raw HTTP without Date) was judged as of --at, else of the import:
   // written with that moment, re-verifying the export gives the stored verdicts (1970 made every key "not yet active").

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { createWriteStream, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SignetError } from '../core/errors.ts';
+import { processAlive } from './processes.ts';
 
 /**
  * Files the browser-mode console sends (a dropped capture): streamed to a private temporary folder,
@@ -13,14 +14,18 @@ import { SignetError } from '../core/errors.ts';
  * by a path, so a request cannot point the server at an arbitrary file.
  */
 const UPLOAD_ID = /^u_[0-9a-f]{24}$/;
-const folder = join(tmpdir(), `signet-uploads-${process.pid}`);
+const PREFIX = 'signet-uploads-';
 
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
 
+// Made by mkdtemp: a new folder of ours, 0700, under a name no other user can guess and create first
+// (a folder made in advance by someone else would let them swap the captures in it).
+let folder: Promise<string> | undefined;
+const uploadFolder = (): Promise<string> => (folder ??= mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`)));
+
 export async function saveUpload(body: Readable, limit = MAX_UPLOAD_BYTES): Promise<{ uploadId: string; bytes: number }> {
-  await mkdir(folder, { recursive: true, mode: 0o700 });
   const uploadId = `u_${randomBytes(12).toString('hex')}`;
-  const path = join(folder, uploadId);
+  const path = join(await uploadFolder(), uploadId);
   let bytes = 0;
   body.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
@@ -35,11 +40,45 @@ export async function saveUpload(body: Readable, limit = MAX_UPLOAD_BYTES): Prom
   return { uploadId, bytes };
 }
 
-export function uploadPath(uploadId: string): string {
+export function checkUploadId(uploadId: string): string {
   if (!UPLOAD_ID.test(uploadId)) throw new SignetError('ERR_BAD_INPUT', 'not an upload id');
-  return join(folder, uploadId);
+  return uploadId;
+}
+
+export async function uploadPath(uploadId: string): Promise<string> {
+  return join(await uploadFolder(), checkUploadId(uploadId));
 }
 
 export async function discardUpload(uploadId: string): Promise<void> {
-  await rm(uploadPath(uploadId), { force: true });
+  await rm(await uploadPath(uploadId), { force: true });
+}
+
+/**
+ * Uploads hold captures with credentials in clear: all of this process's go when its server stops,
+ * and folders left by servers that were killed go at the next start (ours only, their process gone).
+ */
+export async function removeUploads(): Promise<void> {
+  const made = folder;
+  folder = undefined;
+  if (made) await rm(await made, { recursive: true, force: true });
+}
+
+export function sweepStaleUploads(): void {
+  const root = tmpdir();
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = new RegExp(`^${PREFIX}(\\d+)(?:-[A-Za-z0-9]+)?$`).exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    try {
+      const info = lstatSync(join(root, name));
+      if (info.isDirectory() && info.uid === process.getuid?.()) rmSync(join(root, name), { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to read: nothing to do.
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyJob, importCaptureJob } from '../../main/services/background.ts';
 import { listCaptures } from '../../main/services/captures.ts';
 import { listKeys } from '../../main/services/key-views.ts';
-import { saveUpload, uploadPath } from '../../main/services/uploads.ts';
+import { checkUploadId, saveUpload, uploadPath } from '../../main/services/uploads.ts';
 import { existsSync } from 'node:fs';
 import type { JobView } from '../../main/services/views.ts';
 import { harText, writeCapture } from '../support/capture.ts';
@@ -61,11 +61,11 @@ describe('uploads', () => {
     expect(bytes).toBeGreaterThan(0);
     const done = await settled(importCaptureJob(store.session, { uploadId, name: 'dropped.har' }).id);
     expect(done).toMatchObject({ state: 'done', result: { exchangeCount: 1 } });
-    expect(existsSync(uploadPath(uploadId))).toBe(false);
+    expect(existsSync(await uploadPath(uploadId))).toBe(false);
   });
 
   it('refuses an upload id that is a path', () => {
-    expect(() => uploadPath('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT' }));
+    expect(() => checkUploadId('../../etc/passwd')).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT' }));
   });
 
   it('stops an upload over the limit and keeps nothing', async () => {

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { dispatchResult } from '../../api/dispatch.ts';
-import { httpStatusFor, toErrorBody } from '../../core/errors.ts';
+import { httpStatusFor, SignetError, toErrorBody } from '../../core/errors.ts';
 import type { Session } from '../../services/session.ts';
-import { saveUpload } from '../../services/uploads.ts';
+import { removeUploads, saveUpload, sweepStaleUploads } from '../../services/uploads.ts';
 
 /**
  * Browser mode: the renderer and the contract over HTTP on 127.0.0.1 only. Every API request must
@@ -92,10 +92,17 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
   return Buffer.concat(chunks);
 }
 
+function listenFailure(error: NodeJS.ErrnoException, port: number): Error {
+  if (error.code === 'EADDRINUSE') return new SignetError('ERR_BAD_INPUT', `port ${port} is in use on 127.0.0.1: choose another with --port, or leave --port out for a free one`);
+  if (error.code === 'EACCES') return new SignetError('ERR_BAD_INPUT', `port ${port} needs privileges this user does not have: choose one above 1023`);
+  return error;
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const rendererRoot = normalize(options.rendererDir);
+  sweepStaleUploads();
   let allowedHosts: Set<string> = new Set();
   let origins: Set<string> = new Set();
 
@@ -167,7 +174,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, options.port ?? 0)));
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
@@ -183,6 +190,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      }).then(removeUploads),
   };
 }

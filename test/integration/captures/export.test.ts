@@ -46,6 +46,17 @@ const header = (headers: { name: string; value: string }[], name: string) => hea
 /** Everything but the credentials themselves (bearer JWTs and API keys, redacted on purpose). */
 const verdicts = (findings: Finding[]) => findings.filter((finding) => finding.scheme !== 'jwt' && finding.scheme !== 'api-key').map((finding) => [finding.exchange, finding.direction, finding.scheme, finding.location, finding.verdict]);
 
+describe('sanitized export: the file it writes', () => {
+  it('does not replace an existing file unless asked to', async () => {
+    const capture = await importCapture(store.session, { path: writeCapture(store.dir, 'c.har', harText([{ url: 'https://a.test/x' }])) });
+    const out = writeCapture(store.dir, 'precious.txt', 'keep me');
+    await expect(exportSanitized(store.session, { id: capture.id, path: out })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('already exists') });
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    await exportSanitized(store.session, { id: capture.id, path: out, overwrite: true });
+    expect(readFileSync(out, 'utf8')).toContain('"entries"');
+  });
+});
+
 describe('sanitized export: credentials', () => {
   it('redacts an Authorization value with no scheme whole, and keeps the name of a known scheme', async () => {
     const values = ['sk_live_RAWTOKEN_4242', 'sk_live_first half-of-it', 'Basic dXNlcjpodW50ZXIy', 'Negotiate YIIGhgYGKwYBBQUC'];

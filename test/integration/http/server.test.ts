@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY, startServer, type RunningServer } from '../../../main/adapters/http/server.ts';
-import { saveUpload, uploadPath } from '../../../main/services/uploads.ts';
+import { checkUploadId, saveUpload, sweepStaleUploads, uploadPath } from '../../../main/services/uploads.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
 import { fakeRenderer, rawRequest, type RawResponse } from './support.ts';
 
@@ -237,6 +239,15 @@ describe('static files', () => {
   });
 });
 
+describe('listening', () => {
+  it('says plainly when the port is taken', async () => {
+    await expect(startServer({ session: store.session, rendererDir: fakeRenderer(store.dir).rendererDir, port: server.port })).rejects.toMatchObject({
+      code: 'ERR_BAD_INPUT',
+      message: `port ${server.port} is in use on 127.0.0.1: choose another with --port, or leave --port out for a free one`,
+    });
+  });
+});
+
 describe('uploads (a capture dropped on the console)', () => {
   const upload = (headers: Record<string, string>, body = '{"log":{"entries":[]}}') => send({ port: server.port, method: 'PUT', path: '/upload', headers, body });
 
@@ -254,8 +265,40 @@ describe('uploads (a capture dropped on the console)', () => {
     expect(JSON.parse(response.body)).toMatchObject({ ok: true, value: { uploadId: expect.stringMatching(/^u_[0-9a-f]{24}$/) } });
   });
 
-  it.each(['../../etc/passwd', 'u_../../x', '/tmp/x', 'u_0123'])('refuses %s as an upload id', (id) => {
-    expect(() => uploadPath(id)).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT' }));
+  it.each(['../../etc/passwd', 'u_../../x', '/tmp/x', 'u_0123'])('refuses %s as an upload id', async (id) => {
+    expect(() => checkUploadId(id)).toThrow(expect.objectContaining({ code: 'ERR_BAD_INPUT' }));
+    await expect(uploadPath(id)).rejects.toMatchObject({ code: 'ERR_BAD_INPUT' });
+  });
+
+  it('never stores in a folder someone else could have made first, and removes its uploads when the server stops', async () => {
+    // The old predictable name, made in advance and open to all, as another local user could.
+    const planted = join(tmpdir(), `signet-uploads-${process.pid}`);
+    mkdirSync(planted, { mode: 0o777, recursive: true });
+    try {
+      const own = await startServer({ session: store.session, rendererDir: fakeRenderer(store.dir).rendererDir });
+      const response = await send({ port: own.port, method: 'PUT', path: '/upload', headers: { 'X-Signet-Token': own.token }, body: '{"log":{"entries":[]}}' });
+      const { uploadId } = (JSON.parse(response.body) as { value: { uploadId: string } }).value;
+      const path = await uploadPath(uploadId);
+      expect(dirname(path)).not.toBe(planted);
+      expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+      expect(readdirSync(planted)).toEqual([]);
+      await own.close();
+      expect(existsSync(dirname(path))).toBe(false);
+    } finally {
+      rmSync(planted, { recursive: true, force: true });
+    }
+  });
+
+  it('sweeps upload folders left by a server that was killed, and only those', () => {
+    const dead = mkdtempSync(join(tmpdir(), 'signet-uploads-4194301-'));
+    const alive = mkdtempSync(join(tmpdir(), `signet-uploads-${process.ppid}-`));
+    try {
+      sweepStaleUploads();
+      expect([existsSync(dead), existsSync(alive)]).toEqual([false, true]);
+    } finally {
+      rmSync(dead, { recursive: true, force: true });
+      rmSync(alive, { recursive: true, force: true });
+    }
   });
 
   it('stops an upload over its limit with ERR_TOO_LARGE and keeps nothing of it', async () => {

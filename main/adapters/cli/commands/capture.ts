@@ -256,13 +256,13 @@ export const captureCommands: Command[] = [
   {
     name: 'capture export',
     summary: 'write a sanitized HAR (credentials redacted, signatures kept) to send to a partner',
-    usage: 'ID --sanitized --out FILE.har',
-    options: { sanitized: { type: 'boolean' }, out: { type: 'string' } },
+    usage: 'ID --sanitized --out FILE.har [--force]',
+    options: { sanitized: { type: 'boolean' }, out: { type: 'string' }, force: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'ID' },
     async run(ctx, values, [id = '']) {
       const out = str(values, 'out');
       if (values.sanitized !== true || !out) throw new SignetError('ERR_BAD_INPUT', 'exports are always sanitized: say --sanitized --out FILE.har');
-      const result = await ctx.call('captures.exportSanitized', { id, path: out });
+      const result = await ctx.call('captures.exportSanitized', { id, path: out, ...(values.force === true && { overwrite: true }) });
       if (ctx.json) return ctx.printJson(result);
       ctx.print(`Wrote ${result.exchanges} exchanges to ${result.path} (credentials redacted).`);
       if (result.keptSigned > 0) {

@@ -25,6 +25,7 @@ export const serveCommands: Command[] = [
     options: { port: { type: 'string' }, renderer: { type: 'string' } },
     async run(ctx, values) {
       const port = int(values, 'port');
+      if (port !== undefined && port > 65535) throw new SignetError('ERR_BAD_INPUT', `--port takes a port from 1 to 65535, not ${port} (0 or none: a free one)`);
       const session = ctx.openSession();
       // Loaded here, not at the top: every other command starts without the server and mail code.
       const [{ startServer }, { startNotificationTimer }] = await Promise.all([import('../../http/server.ts'), import('../../../services/notifications/index.ts')]);
