@@ -7,6 +7,7 @@ import { METHOD_NAMES } from '../../api/names.ts';
 import { registerOsNotifier, startNotificationTimer, type OsNotifier } from '../../services/notifications/index.ts';
 import { Session } from '../../services/session.ts';
 import { APP_SCHEME, RENDERER_URL, rendererFile } from './app-protocol.ts';
+import { CAPTURE_EXTENSIONS, capturePathsIn, isCaptureFile } from './capture-files.ts';
 
 /**
  * The Electron host is thin: one window, the preload bridge, the menu, and OS integrations. All work
@@ -14,6 +15,10 @@ import { APP_SCHEME, RENDERER_URL, rendererFile } from './app-protocol.ts';
  */
 const rendererRoot = join(__dirname, '../renderer');
 let mainWindow: BrowserWindow | undefined;
+/** Whether the page has loaded, and so subscribed to the menu channels. */
+let rendererLoaded = false;
+/** Captures the OS handed over before the page could take them. */
+const pendingCaptures: string[] = [];
 let keystore: Session | undefined;
 let notificationTimer: ReturnType<typeof startNotificationTimer> | undefined;
 
@@ -32,10 +37,10 @@ function storePath(): string {
 
 function openKeystore(): Session {
   if (!keystore) {
-    keystore = Session.open(storePath(), {
-      create: true,
-      ...(process.env.SIGNET_SQLITE_BINDING && { nativeBinding: process.env.SIGNET_SQLITE_BINDING }),
-    });
+    // `npm start` points at better-sqlite3 built for Electron's ABI. A packaged app ships its own and
+    // ignores the variable: it would load any native code into the process holding the master key.
+    const nativeBinding = app.isPackaged ? undefined : process.env.SIGNET_SQLITE_BINDING;
+    keystore = Session.open(storePath(), { create: true, ...(nativeBinding && { nativeBinding }) });
     registerOsNotifier(keystore, osNotifier);
     // Failures stay queued with their error in the notification center; nothing to show here.
     notificationTimer = startNotificationTimer(keystore, { os: osNotifier, onError: () => undefined });
@@ -65,6 +70,17 @@ function send(channel: 'menu:open-capture' | 'menu:import-key', path: string): v
   mainWindow?.webContents.send(channel, path);
 }
 
+/** A capture from the OS (a double-clicked file, a command line) goes to the page as File › Open capture… sends it. */
+function openCapture(path: string): void {
+  if (mainWindow && rendererLoaded) send('menu:open-capture', path);
+  else pendingCaptures.push(path);
+}
+
+/** The captures on a command line, past the executable (and the app's folder under `electron .`). */
+function capturesOnCommandLine(argv: readonly string[], workingDirectory: string): string[] {
+  return capturePathsIn(argv.slice(process.defaultApp ? 2 : 1), workingDirectory);
+}
+
 function buildMenu(): void {
   const open = async (title: string, filters: Electron.FileFilter[], channel: 'menu:open-capture' | 'menu:import-key') => {
     if (!mainWindow) return;
@@ -76,7 +92,7 @@ function buildMenu(): void {
     {
       label: 'File',
       submenu: [
-        { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => open('Open capture', [{ name: 'Captures', extensions: ['har', 'http', 'txt'] }], 'menu:open-capture') },
+        { label: 'Open capture…', accelerator: 'CmdOrCtrl+O', click: () => open('Open capture', [{ name: 'Captures', extensions: CAPTURE_EXTENSIONS }], 'menu:open-capture') },
         { label: 'Import key…', accelerator: 'CmdOrCtrl+I', click: () => open('Import key', [{ name: 'Keys', extensions: ['pem', 'der', 'crt', 'cer', 'key', 'jwk', 'json', 'p12', 'pfx'] }], 'menu:import-key') },
         { type: 'separator' },
         { role: 'quit' },
@@ -108,7 +124,14 @@ function createWindow(): void {
     },
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
-  mainWindow.on('closed', () => (mainWindow = undefined));
+  mainWindow.webContents.on('did-finish-load', () => {
+    rendererLoaded = true;
+    for (const path of pendingCaptures.splice(0)) send('menu:open-capture', path);
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = undefined;
+    rendererLoaded = false;
+  });
   void mainWindow.loadURL(RENDERER_URL);
 }
 
@@ -137,9 +160,16 @@ app.on('web-contents-created', (_event, contents) => {
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  for (const path of capturesOnCommandLine(process.argv, process.cwd())) openCapture(path);
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    for (const path of capturesOnCommandLine(argv, workingDirectory)) openCapture(path);
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
+  });
+  // macOS hands a double-clicked capture over by event, on a first launch before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (isCaptureFile(path)) openCapture(path);
   });
   app.whenReady().then(() => {
     electronSession.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));

@@ -1,73 +1,17 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METHOD_NAMES } from '../../../main/api/names.ts';
 
 // The Electron host's security settings, checked without an Electron binary: `electron` is replaced by
-// a recorder, main.ts is loaded as the app would load it, and what it registered is exercised.
+// a recorder (fake-electron.ts), main.ts is loaded as the app would load it, and what it registered is exercised.
 
 type Listener = (...args: unknown[]) => unknown;
 
-const recorded = vi.hoisted(() => ({
-  app: new Map<string, (...args: unknown[]) => unknown>(),
-  ipc: new Map<string, (...args: unknown[]) => unknown>(),
-  windows: [] as { options: Record<string, unknown>; webContents: object }[],
-  permissionRequest: undefined as undefined | ((...args: unknown[]) => unknown),
-  permissionCheck: undefined as undefined | ((...args: unknown[]) => unknown),
-  openExternal: [] as string[],
-  privilegedSchemes: [] as unknown[],
-  protocols: new Map<string, (request: Request) => Response | Promise<Response>>(),
-  loaded: [] as string[],
-}));
-
-vi.mock('electron', () => {
-  class BrowserWindow {
-    readonly webContents = { send: () => undefined };
-    constructor(readonly options: Record<string, unknown>) {
-      recorded.windows.push(this);
-    }
-    once(): void {}
-    on(): void {}
-    loadURL(url: string): Promise<void> {
-      recorded.loaded.push(url);
-      return Promise.resolve();
-    }
-  }
-  return {
-    app: {
-      on: (event: string, listener: Listener) => recorded.app.set(event, listener),
-      requestSingleInstanceLock: () => true,
-      whenReady: () => Promise.resolve(),
-      quit: () => undefined,
-      getPath: () => tmpdir(),
-      getVersion: () => '0.0.0',
-    },
-    BrowserWindow,
-    dialog: { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }), showMessageBox: () => Promise.resolve() },
-    ipcMain: { handle: (channel: string, listener: Listener) => recorded.ipc.set(channel, listener) },
-    Menu: { setApplicationMenu: () => undefined, buildFromTemplate: (template: unknown) => template },
-    // Electron's net.fetch reads file:// URLs; Node's fetch does not, so the file is read here.
-    net: { fetch: async (url: string) => new Response(await readFile(fileURLToPath(url))) },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown[]) => recorded.privilegedSchemes.push(...schemes),
-      handle: (scheme: string, handler: (request: Request) => Response | Promise<Response>) => recorded.protocols.set(scheme, handler),
-    },
-    Notification: class {
-      on(): void {}
-      show(): void {}
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (handler: Listener) => (recorded.permissionRequest = handler),
-        setPermissionCheckHandler: (handler: Listener) => (recorded.permissionCheck = handler),
-      },
-    },
-    shell: { openExternal: (url: string) => recorded.openExternal.push(url) },
-  };
-});
+const fake = await vi.hoisted(async () => new (await import('./fake-electron.ts')).FakeElectron());
+vi.mock('electron', () => fake.module);
+const { recorded } = fake;
 
 let dir: string;
 let storePath: string;
@@ -78,21 +22,18 @@ beforeAll(async () => {
   storePath = join(dir, 'keystore.db');
   process.env.SIGNET_STORE = storePath;
   await import('../../../main/adapters/electron/main.ts');
+  fake.becomeReady();
   // app.whenReady().then(…) registers the handlers and opens the window on the next tick.
   await new Promise((resolve) => setImmediate(resolve));
   rendererUrl = 'signet://app/index.html';
 });
 afterAll(() => {
-  recorded.app.get('window-all-closed')?.();
+  recorded.app.emit('window-all-closed');
   delete process.env.SIGNET_STORE;
   rmSync(dir, { recursive: true, force: true });
 });
 
-const window = () => {
-  const [first] = recorded.windows;
-  if (!first) throw new Error('no window was created');
-  return first;
-};
+const window = () => fake.window();
 
 describe('the window (checklist: isolation, sandbox, no Node, web security)', () => {
   it('opens one window with context isolation, the sandbox, and no Node integration', () => {
@@ -170,11 +111,11 @@ describe('navigation and new windows (checklist: limit navigation and window cre
   function contents() {
     const listeners = new Map<string, Listener>();
     let openHandler: Listener | undefined;
-    const fake = {
+    const webContents = {
       on: (event: string, listener: Listener) => listeners.set(event, listener),
       setWindowOpenHandler: (handler: Listener) => (openHandler = handler),
     };
-    recorded.app.get('web-contents-created')?.({}, fake);
+    recorded.app.emit('web-contents-created', {}, webContents);
     return { listeners, open: (url: string) => openHandler?.({ url }) };
   }
 

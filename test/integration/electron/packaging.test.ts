@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // electron-builder.yml, read as text (no YAML parser is a dependency): the fuses and the asar settings
-// are what stop a signed Signet from being turned into a Node interpreter or fed another app.
+// are what would stop a signed Signet from being turned into a Node interpreter or fed another app.
+// Only the declarations are checked: no packaging script exists yet, so no built app is inspected.
 const config = readFileSync(fileURLToPath(new URL('../../../electron-builder.yml', import.meta.url)), 'utf8');
 const setting = (name: string) => new RegExp(`^\\s*${name}:\\s*(\\S+)`, 'm').exec(config)?.[1];
 
