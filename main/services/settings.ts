@@ -57,6 +57,8 @@ const groups = {
     signedRequestHosts: hosts,
     /** Hosts whose responses must be signed. */
     signedResponseHosts: hosts,
+    /** Hosts every request to which must carry an API key (in one of apiKeyHeaders; partner 003). */
+    apiKeyHosts: hosts,
   }),
   console: z.object({
     /** Lock the keystore after this many minutes without activity in the console (0: never). */
@@ -94,6 +96,7 @@ export const DEFAULT_SETTINGS: Settings = {
     signatureHeaders: ['Signature', 'X-JWS-Signature'],
     signedRequestHosts: [],
     signedResponseHosts: [],
+    apiKeyHosts: [],
   },
   console: { autoLockMinutes: 15 },
   limits: { captureEntryBytes: 64 * 1024 * 1024, headerBytes: 64 * 1024, tokenChars: 4 * 1024 * 1024, keyFileBytes: 1024 * 1024, keysPerFile: 1000 },

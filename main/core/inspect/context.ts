@@ -20,6 +20,8 @@ export interface InspectionSettings {
   signedRequestHosts: string[];
   /** Policy: hosts whose responses must be signed. */
   signedResponseHosts: string[];
+  /** Policy: hosts every request to which must carry an API key (in one of `apiKeyHeaders`). */
+  apiKeyHosts: string[];
 }
 
 export interface InspectionContext {

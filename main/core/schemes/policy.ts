@@ -41,8 +41,9 @@ function unsigned(message: HttpRequest | HttpResponse, direction: 'request' | 'r
 }
 
 /**
- * Policy rules from settings (KLIX: JWS on every POST/PUT/DELETE, never on GET; OCEN: signed
- * responses). Only breaks are reported; a request that follows the rules adds no finding.
+ * Policy rules from settings (KLIX: JWS on every POST/PUT/DELETE, never on GET, an API key on every
+ * request; OCEN: signed responses). Only breaks are reported; a request that follows the rules adds
+ * no finding.
  */
 export const policyScheme: Scheme = {
   name: 'policy',
@@ -57,6 +58,9 @@ export const policyScheme: Scheme = {
       if (method === 'GET' && signed) found.push(violation('request', `signed GET to ${host}: GET requests must not be signed`));
       const shared = signed && method !== 'GET' ? sharedSecretAlg(request, settings) : undefined;
       if (shared) found.push(violation('request', `${method} to ${host} signed with a shared secret (${shared}): requests to this host must be signed with the sender's private key`));
+    }
+    if (hostMatches(host, settings.apiKeyHosts) && !settings.apiKeyHeaders.some((name) => headerValues(request.headers, name).some((value) => value.trim() !== ''))) {
+      found.push(violation('request', `request to ${host} without an API key: every request to this host must carry ${settings.apiKeyHeaders.join(' or ') || 'one (no API key header is configured)'}`));
     }
     if (response && hostMatches(host, settings.signedResponseHosts)) {
       if (!isSigned(response, settings)) found.push(unsigned(response, 'response', `unsigned response from ${host}: responses from this host must be signed`));

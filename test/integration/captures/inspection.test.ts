@@ -445,6 +445,22 @@ describe('policy', () => {
     ]);
   });
 
+  it('flags a request without an API key to a host that requires one (partner 003)', async () => {
+    updateSettings(store.session, { inspection: { apiKeyHosts: ['api.klix.test'] } });
+    const findings = (
+      await inspect([
+        { method: 'GET', url: `${API}/orders`, headers: { 'X-KLIX-Api-Key': 'klix_live_0123456789abcdef' } },
+        { method: 'GET', url: `${API}/orders` },
+        { method: 'GET', url: `${API}/orders`, headers: { 'x-klix-api-key': ' ' } },
+        { method: 'GET', url: 'https://elsewhere.test/x' },
+      ])
+    ).filter((finding) => finding.scheme === 'policy');
+    expect(findings.map((finding) => [finding.exchange, finding.verdict, finding.detail])).toEqual([
+      [1, 'violation', 'request to api.klix.test without an API key: every request to this host must carry X-KLIX-Api-Key'],
+      [2, 'violation', expect.stringContaining('without an API key')],
+    ]);
+  });
+
   it('flags unsigned responses from hosts that must sign them', async () => {
     updateSettings(store.session, { inspection: { signedResponseHosts: ['lender.test'] } });
     const finding = await only([{ url: 'https://lender.test/loans', response: { body: '{}' } }], 'policy');

@@ -2,7 +2,7 @@ import type { Settings } from '../../../../main/services/settings.ts';
 import { joinList, splitList } from '../../lib/lists.ts';
 
 type Inspection = Settings['inspection'];
-type ListName = 'jwtIssuers' | 'jwtAudiences' | 'hmacCallbackPaths' | 'apiKeyHeaders' | 'signatureHeaders' | 'signedRequestHosts' | 'signedResponseHosts';
+type ListName = 'jwtIssuers' | 'jwtAudiences' | 'hmacCallbackPaths' | 'apiKeyHeaders' | 'signatureHeaders' | 'signedRequestHosts' | 'signedResponseHosts' | 'apiKeyHosts';
 
 /** The inspection settings as a form edits them: numbers as numbers, lists as one entry per line. */
 export class InspectionFields {
@@ -17,6 +17,7 @@ export class InspectionFields {
     signatureHeaders: '',
     signedRequestHosts: '',
     signedResponseHosts: '',
+    apiKeyHosts: '',
   });
 
   constructor(inspection: Inspection) {
