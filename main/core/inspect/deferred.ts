@@ -66,7 +66,7 @@ export async function settle(findings: Finding[], pending: readonly Pending[], c
       const observation = ctx.nonces.observe(item.appId, item.nonce, item.atMs === undefined ? {} : { at: new Date(item.atMs) });
       if (!observation.replay) continue;
       const { exchange, direction, scheme, location, ...result } = finding;
-      findings[item.position] = { exchange, direction, scheme, location, ...replayResult(result, item.nonce, observation.previousAt, ctx.settings.hmacWindowSec) };
+      findings[item.position] = { exchange, direction, scheme, location, ...replayResult(result, item.nonce, observation.previousAt, ctx.settings.hmacWindowSec, new Date(item.atMs ?? ctx.now.getTime())) };
     } else {
       findings[item.position] = await runCheck(finding.exchange, { ...finding, verify: async () => (await openJwe(item.token, ctx)).result }, ctx);
     }

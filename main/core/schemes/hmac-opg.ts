@@ -40,7 +40,10 @@ export const hmacOpgScheme: Scheme = {
           if (bodyCapture === 'missing') {
             return { ...base, keyId: key.keyId, verdict: 'unknown' as const, detail: 'the capture did not record the request body, which the HMAC covers: it cannot be checked', trace };
           }
+          // The key's status is judged as of --at when given; the timestamp and the nonce belong to when
+          // the request was sent, which --at does not change (it would turn every timed request into skew).
           const at = exchangeTime(exchange, ctx);
+          const sentAt = exchange.startedAt ?? at;
           const isCallback = isCallbackUri(uri, settings.hmacCallbackPaths);
           const check = verifyOpg({
             profile: settings.hmacProfile,
@@ -49,7 +52,7 @@ export const hmacOpgScheme: Scheme = {
             method: exchange.request.method,
             uri,
             ...(exchange.request.body && { body: exchange.request.body }),
-            now: at,
+            now: sentAt,
             windowSec: settings.hmacWindowSec,
             isCallback,
           });
@@ -66,16 +69,16 @@ export const hmacOpgScheme: Scheme = {
           if (status === 'revoked') return { ...withKey, verdict: 'revoked-key' as const, detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}`, trace };
           if (status === 'expired') return { ...withKey, verdict: 'expired-key' as const, detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}`, trace };
           // A server remembers nonces for a span of its own time: the exchange's, not the time the client wrote.
-          const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at, isCallback });
+          const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at: sentAt, isCallback });
           let outcome: Result;
           if (check.problems.includes('clock-skew')) {
             trace.push({ step: 'result', label: 'result', value: `timestamp off by ${check.skewSec ?? '?'} s`, ok: false });
-            outcome = { ...withKey, verdict: 'clock-skew' as const, detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} the exchange time (window ${settings.hmacWindowSec} s)`, trace };
+            outcome = { ...withKey, verdict: 'clock-skew' as const, detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} the time the request was sent (window ${settings.hmacWindowSec} s)`, trace };
           } else {
             trace.push({ step: 'result', label: 'result', value: isCallback ? 'HMAC valid (callback: replay and skew not checked)' : 'HMAC valid', ok: true });
             outcome = { ...withKey, verdict: 'valid' as const, detail: `HMAC valid (${settings.hmacProfile}${isCallback ? ', callback' : ''})`, trace };
           }
-          return nonce.replay ? replayResult(outcome, parsed.nonce, nonce.previousAt, settings.hmacWindowSec) : outcome;
+          return nonce.replay ? replayResult(outcome, parsed.nonce, nonce.previousAt, settings.hmacWindowSec, sentAt) : outcome;
         },
       }));
   },
@@ -86,12 +89,17 @@ export const hmacOpgScheme: Scheme = {
  * step replaced). A replay outranks clock skew. Exported because bulk inspection verifies HMACs in
  * worker threads and applies the capture-wide nonce state afterwards, in file order, on one thread.
  */
-export function replayResult(unreplayed: Result, nonce: string, previousAt: Date | undefined, windowSec: number): Result {
+export function replayResult(unreplayed: Result, nonce: string, previousAt: Date | undefined, windowSec: number, sentAt: Date): Result {
   const { verdict: _verdict, detail: _detail, trace = [], ...withKey } = unreplayed;
+  // A capture out of time order meets the replay first: then this request is the original, the other the replay.
+  const detail =
+    previousAt && previousAt.getTime() > sentAt.getTime()
+      ? `nonce "${nonce}" is also used by a request sent later (${previousAt.toISOString()}, within ${windowSec} s) that comes earlier in the capture: that one is the replay (the capture is out of time order)`
+      : `nonce "${nonce}" was already used at ${previousAt?.toISOString() ?? '?'}, within ${windowSec} s`;
   return {
     ...withKey,
     verdict: 'replay',
-    detail: `nonce "${nonce}" was already used at ${previousAt?.toISOString() ?? '?'}, within ${windowSec} s`,
+    detail,
     trace: [...trace.slice(0, -1), { step: 'result', label: 'result', value: 'nonce reused', ok: false }],
   };
 }

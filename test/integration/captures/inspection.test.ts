@@ -307,6 +307,25 @@ describe('X-OPG-Signature HMAC', () => {
     expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'replay']);
   });
 
+  it('names the later request as the replay when the capture is out of time order', async () => {
+    const first = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) + 5, nonce: 'dup' });
+    const second = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT), nonce: 'dup' });
+    const findings = (
+      await inspect([
+        { url, headers: { Authorization: first }, startedAt: '2026-06-01T12:00:05.000Z' },
+        { url, headers: { Authorization: second }, startedAt: AT },
+      ])
+    ).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'replay']);
+    expect(findings[1]?.detail).toContain('is also used by a request sent later (2026-06-01T12:00:05.000Z');
+  });
+
+  it('judges the timestamp against when the request was sent, whatever --at says', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) });
+    const findings = (await inspect([{ url, headers: { Authorization: header }, startedAt: AT }], '2026-09-01T00:00:00Z')).filter((finding) => finding.scheme === 'hmac-opg');
+    expect(findings.map((finding) => finding.verdict)).toEqual(['valid']);
+  });
+
   it('cannot tell, rather than says invalid, when the capture did not keep the body the HMAC covers', async () => {
     const body = '{"answer":"yes"}';
     const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri, body, timestamp: unix(AT) });
