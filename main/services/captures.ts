@@ -161,6 +161,8 @@ function exchangeMessages(exchange: Exchange): ExchangeMessages {
     responseHeaders: response ? pairs(response.headers) : null,
     responseBody: response ? bytesOf(response.body) : null,
     responseMime: response?.bodyMimeType ?? null,
+    requestBodyCapture: request.bodyCapture ?? null,
+    responseBodyCapture: response?.bodyCapture ?? null,
     malformed: null,
   };
 }
@@ -177,6 +179,8 @@ function malformedMessages(reason: string): ExchangeMessages {
     responseHeaders: null,
     responseBody: null,
     responseMime: null,
+    requestBodyCapture: null,
+    responseBodyCapture: null,
     malformed: reason,
   };
 }
@@ -292,11 +296,25 @@ export async function showExchange(session: Session, input: { id: string; index:
     index: input.index,
     startedAt: stored.row.startedAt,
     malformed: messages.malformed,
-    request: { method: stored.row.method, url: messages.url, httpVersion: messages.httpVersion, headers: messages.requestHeaders, body: bodyView(messages.requestBody, messages.requestMime) },
+    request: {
+      method: stored.row.method,
+      url: messages.url,
+      httpVersion: messages.httpVersion,
+      headers: messages.requestHeaders,
+      body: bodyView(messages.requestBody, messages.requestMime),
+      ...(messages.requestBodyCapture && { bodyCapture: messages.requestBodyCapture }),
+    },
     response:
       stored.row.status === null || !messages.responseHeaders
         ? null
-        : { status: stored.row.status, statusText: messages.statusText ?? '', httpVersion: messages.responseVersion ?? '', headers: messages.responseHeaders, body: bodyView(messages.responseBody, messages.responseMime) },
+        : {
+            status: stored.row.status,
+            statusText: messages.statusText ?? '',
+            httpVersion: messages.responseVersion ?? '',
+            headers: messages.responseHeaders,
+            body: bodyView(messages.responseBody, messages.responseMime),
+            ...(messages.responseBodyCapture && { bodyCapture: messages.responseBodyCapture }),
+          },
     findings: stored.findings,
     jose,
   };

@@ -3,6 +3,7 @@
 import type { CertificateInfo } from '../core/keys/certificate-info.ts';
 import type { Finding, Verdict } from '../core/inspect/findings.ts';
 import type { DecodedPayload } from '../core/jose/decode.ts';
+import type { BodyCapture } from '../core/traffic/exchange.ts';
 import type { Curve, KeyType, KeyUse } from '../core/keys/names.ts';
 
 export type { CertificateInfo, Curve, KeyType, KeyUse };
@@ -139,8 +140,9 @@ export interface ExchangeDetail {
   index: number;
   startedAt: string | null;
   malformed: string | null;
-  request: { method: string; url: string; httpVersion: string; headers: [string, string][]; body: BodyView | null };
-  response: { status: number; statusText: string; httpVersion: string; headers: [string, string][]; body: BodyView | null } | null;
+  /** `bodyCapture`: set when the body shown is not the one sent (not recorded, or rebuilt from form fields). */
+  request: { method: string; url: string; httpVersion: string; headers: [string, string][]; body: BodyView | null; bodyCapture?: BodyCapture };
+  response: { status: number; statusText: string; httpVersion: string; headers: [string, string][]; body: BodyView | null; bodyCapture?: BodyCapture } | null;
   findings: Finding[];
   jose: DecodedJose[];
 }

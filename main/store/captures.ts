@@ -1,4 +1,5 @@
 import type { Finding, TraceStep, Verdict } from '../core/inspect/findings.ts';
+import type { BodyCapture } from '../core/traffic/exchange.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.ts';
 
@@ -38,6 +39,9 @@ export interface ExchangeMessages {
   responseHeaders: [string, string][] | null;
   responseBody: Buffer | null;
   responseMime: string | null;
+  /** Set when a body is not the bytes sent: not recorded, or rebuilt (BodyCapture). */
+  requestBodyCapture: BodyCapture | null;
+  responseBodyCapture: BodyCapture | null;
   malformed: string | null;
 }
 
@@ -180,9 +184,9 @@ export function capturesRepository(db: Db) {
     'INSERT INTO exchanges (capture_id, idx, started_at, method, host, path, status, severity, verdicts) VALUES (@capture_id, @idx, @started_at, @method, @host, @path, @status, @severity, @verdicts)',
   );
   const insertMessages = db.prepare(`INSERT INTO exchange_messages (capture_id, idx, url, http_version, request_headers, request_body, request_mime, status_text,
-      response_version, response_headers, response_body, response_mime, malformed)
+      response_version, response_headers, response_body, response_mime, malformed, request_body_capture, response_body_capture)
     VALUES (@capture_id, @idx, @url, @http_version, @request_headers, @request_body, @request_mime, @status_text, @response_version, @response_headers,
-      @response_body, @response_mime, @malformed)`);
+      @response_body, @response_mime, @malformed, @request_body_capture, @response_body_capture)`);
   const insertFinding = db.prepare(
     `INSERT INTO findings (capture_id, exchange_idx, seq, direction, scheme, location, verdict, kid, key_id, alg, detail, trace)
      VALUES (@capture_id, @exchange_idx, @seq, @direction, @scheme, @location, @verdict, @kid, @key_id, @alg, @detail, @trace)`,
@@ -235,6 +239,8 @@ export function capturesRepository(db: Db) {
       response_body: message.responseBody,
       response_mime: message.responseMime,
       malformed: message.malformed,
+      request_body_capture: message.requestBodyCapture,
+      response_body_capture: message.responseBodyCapture,
     });
     findings.forEach((finding, seq) =>
       insertFinding.run({
@@ -358,6 +364,8 @@ interface MessageRow {
   response_body: Buffer | null;
   response_mime: string | null;
   malformed: string | null;
+  request_body_capture: string | null;
+  response_body_capture: string | null;
 }
 
 function toMessages(row: MessageRow): ExchangeMessages {
@@ -372,6 +380,8 @@ function toMessages(row: MessageRow): ExchangeMessages {
     responseHeaders: row.response_headers ? (JSON.parse(row.response_headers) as [string, string][]) : null,
     responseBody: row.response_body,
     responseMime: row.response_mime,
+    requestBodyCapture: row.request_body_capture as BodyCapture | null,
+    responseBodyCapture: row.response_body_capture as BodyCapture | null,
     malformed: row.malformed,
   };
 }

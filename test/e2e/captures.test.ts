@@ -225,6 +225,8 @@ function insertExchanges(session: Session, captureId: string, count: number): vo
           responseHeaders: [],
           responseBody: null,
           responseMime: null,
+          requestBodyCapture: null,
+          responseBodyCapture: null,
           malformed: null,
         },
         [{ exchange: index, direction: 'request', scheme, location: 'body', verdict, detail: 'written by the test' }],

@@ -56,11 +56,13 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: Unr
     body: null,
   };
   if (fields.postData === undefined || fields.postData === null) {
-    if (declaresBody(request.headers, fields.bodySize)) request.bodyCapture = 'missing';
+    if (declaresBody(request.headers, fields.bodySize) || fields._bodyNotRecorded === true) request.bodyCapture = 'missing';
     return request;
   }
   try {
     readPostData(request, record(fields.postData, 'request.postData'), lifted, fields.bodySize);
+    // Signet's own sanitized export says so of a body it had rebuilt from form fields (capture-export.ts).
+    if (fields._bodyRebuilt === true && request.body !== null) request.bodyCapture = 'rebuilt';
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
     request.body = null;
@@ -110,13 +112,16 @@ function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse 
     headers: headers(fields.headers, 'response.headers'),
     body: null,
   };
-  if (fields.content === undefined || fields.content === null) return response;
+  if (fields.content === undefined || fields.content === null) {
+    if (fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
+    return response;
+  }
   const content = record(fields.content, 'response.content');
   const mimeType = optionalString(content.mimeType, 'response.content.mimeType');
   if (mimeType) response.bodyMimeType = mimeType;
   const text = optionalString(content.text, 'response.content.text');
   if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content', lifted);
-  else if (typeof content.size === 'number' && content.size > 0) response.bodyCapture = 'missing';
+  else if ((typeof content.size === 'number' && content.size > 0) || fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
   return response;
 }
 

@@ -6,6 +6,7 @@ import capturePaging from './005-capture-paging.ts';
 import keyList from './006-key-list.ts';
 import captureImporter from './007-capture-importer.ts';
 import keyAlgPinned from './008-key-alg-pinned.ts';
+import bodyCapture from './009-body-capture.ts';
 
 /** Numbered migrations, applied in order inside one transaction each; index + 1 = schema version. */
-export const migrations: readonly string[] = [keystore, captures, notifications, workbench, capturePaging, keyList, captureImporter, keyAlgPinned];
+export const migrations: readonly string[] = [keystore, captures, notifications, workbench, capturePaging, keyList, captureImporter, keyAlgPinned, bodyCapture];
