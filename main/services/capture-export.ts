@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { SignetError } from '../core/errors.ts';
 import type { Finding } from '../core/inspect/findings.ts';
+import type { BodyCapture } from '../core/traffic/exchange.ts';
 import { redactedApiKey } from '../core/schemes/api-key.ts';
 import { apiKeyHeaders } from './api-keys.ts';
 import { captureRecord } from './captures.ts';
@@ -19,7 +20,7 @@ const REDACTED = '[redacted by Signet]';
 /** Headers whose values are credentials: replaced entirely (the name stays, so the shape is kept). */
 const CREDENTIAL_HEADERS = new Set(['cookie', 'set-cookie', 'proxy-authorization', 'authentication', 'ocp-apim-subscription-key', 'x-functions-key']);
 /** …and any header named for one: X-Auth-Token, X-Access-Token, Private-Token, X-Amz-Security-Token, X-Api-Key. */
-const CREDENTIAL_HEADER_NAME = /(?:^|-)(?:token|secret|password|passwd|credentials?|api-?key)(?:-|$)/i;
+const CREDENTIAL_HEADER_NAME = /(?:^|-)(?:token|secret|password|passwd|credentials?|api-?key|session(?:-?id)?|sid|auth)(?:-|$)/i;
 
 /**
  * Authentication schemes (the IANA registry's and common vendor ones) whose name is kept before the
@@ -32,13 +33,20 @@ const AUTH_SCHEMES = new Set(['basic', 'bearer', 'digest', 'negotiate', 'ntlm', 
  * redirect), form bodies (the first field too) and URLs inside headers (Referer, Location). The value
  * stops at a quote or space, so a URL inside a JSON string leaves the JSON valid.
  */
-const CREDENTIAL_PARAM = /((?:^|[?&#;])(?:access_token|refresh_token|id_token|client_secret|api_key|apikey|token|key|secret|password|passwd|private_token|x-amz-security-token)=)[^&#;\s"'<>\\]*/gim;
+const CREDENTIAL_PARAM =
+  /((?:^|[?&#;])(?:access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|session[_-]?token|client[_-]?secret|client[_-]?assertion|assertion|api[_-]?key|token|key|secret|password|passwd|pass|pwd|passphrase|pin|otp|private[_-]?token|x-amz-security-token|code|code[_-]?verifier|session|session[_-]?id|sid|auth|authorization)=)[^&#;\s"'<>\\]*/gim;
 /** `user:password@` before a host, in any URL. */
 const USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@"'<>]+@/gi;
 /** Signature headers besides the detached-JWS ones of the settings: X-KLIX-Signature, X-Hub-Signature-256, Signature-Input. */
 const SIGNATURE_HEADER_NAME = /(?:^|-)signature(?:-|$)/i;
 /** JSON members whose string values are credentials, compared without case, `_` or `-` (access_token, accessToken). */
-const CREDENTIAL_MEMBERS = new Set(['accesstoken', 'refreshtoken', 'idtoken', 'clientsecret', 'password', 'passwd', 'apikey', 'secret', 'token', 'authtoken', 'sessiontoken', 'privatetoken']);
+const CREDENTIAL_MEMBERS = new Set([
+  'accesstoken', 'refreshtoken', 'idtoken', 'clientsecret', 'clientassertion', 'assertion', 'codeverifier', 'password', 'passwd', 'pass', 'pwd', 'passphrase',
+  'apikey', 'secret', 'token', 'authtoken', 'sessiontoken', 'sessionid', 'privatetoken', 'authorization', 'otp', 'pin',
+]);
+/** The value of a multipart form field named for a credential (the part's first line: passwords are one line). */
+const MULTIPART_CREDENTIAL =
+  /(content-disposition:[^\r\n]*;\s*name="?(?:access[_-]?token|refresh[_-]?token|client[_-]?secret|client[_-]?assertion|api[_-]?key|token|secret|password|passwd|pass|pwd|passphrase|pin|otp|code|code[_-]?verifier)(?=["';\s])[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n)[^\r\n]*/gi;
 
 function redactAuthorization(value: string): string {
   // RFC 9110 §11.4: a scheme is a token followed by a space and the credentials.
@@ -101,7 +109,8 @@ function redactor(session: Session): Redactor {
     .map((record) => (record.privateSealed ? secretOf(session, record).toString('utf8') : undefined))
     .filter((secret): secret is string => secret !== undefined && secret.length >= 8);
   const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('[redacted secret]'), text);
-  const text = (value: string) => scrub(redactJsonMembers(value).replace(CREDENTIAL_PARAM, '$1[redacted]').replace(USERINFO, '$1[redacted]@'));
+  const text = (value: string) =>
+    scrub(redactJsonMembers(value).replace(CREDENTIAL_PARAM, '$1[redacted]').replace(MULTIPART_CREDENTIAL, '$1[redacted]').replace(USERINFO, '$1[redacted]@'));
   return {
     header(name, value) {
       const lower = name.toLowerCase();
@@ -137,6 +146,20 @@ function signedParts(findings: Finding[]): { bodies: Set<Direction>; target: boo
 }
 
 const KEPT_SIGNED_LISTED = 100;
+
+/** Text in a single-byte encoding: no control characters but tab and line breaks. */
+const LEGACY_TEXT = /^[\t\n\r\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * A body the original capture did not record, or rebuilt from form fields, is marked so in the export
+ * (custom `_` fields, which HAR readers ignore and Signet reads back): otherwise the partner would check
+ * signatures over an empty or rebuilt body and see "invalid" where Signet said it cannot tell.
+ */
+function bodyCaptureFields(capture: BodyCapture | null): { _bodyNotRecorded?: true; _bodyRebuilt?: true } {
+  if (capture === 'missing') return { _bodyNotRecorded: true };
+  if (capture === 'rebuilt') return { _bodyRebuilt: true };
+  return {};
+}
 
 interface HarContent {
   size: number;
@@ -192,8 +215,13 @@ export async function exportSanitized(session: Session, input: { id: string; pat
       const body = (bytes: Buffer | null, mimeType: string | null, direction: Direction): HarContent => {
         if (!bytes) return { size: 0, mimeType: mimeType ?? '' };
         const text = bytes.toString('utf8');
-        // Binary bodies are written as base64, untouched.
-        return content(bytes, Buffer.from(text, 'utf8').equals(bytes) ? unlessSigned(text, redact.text(text), direction, 'body') : undefined, mimeType);
+        if (Buffer.from(text, 'utf8').equals(bytes)) return content(bytes, unlessSigned(text, redact.text(text), direction, 'body'), mimeType);
+        // Text in another encoding (a Latin-1 form post) is redacted too, and written as base64; binary
+        // bodies (images) are left untouched, as rewriting them could only corrupt them.
+        if (!LEGACY_TEXT.test(bytes.subarray(0, 64 * 1024).toString('latin1'))) return content(bytes, undefined, mimeType);
+        const latin1 = bytes.toString('latin1');
+        const redacted = unlessSigned(latin1, redact.text(latin1), direction, 'body');
+        return content(redacted === latin1 ? bytes : Buffer.from(redacted, 'latin1'), undefined, mimeType);
       };
       // Userinfo is never signed; the path and query are, under X-OPG-Signature.
       const [, origin = '', target = ''] = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)?(.*)$/is.exec(messages.url) ?? [];
@@ -211,8 +239,9 @@ export async function exportSanitized(session: Session, input: { id: string; pat
           headers: messages.requestHeaders.map(([name, value]) => ({ name, value: redact.header(name, value) })),
           queryString: [],
           headersSize: -1,
-          bodySize: postData ? postData.size : 0,
+          bodySize: postData ? postData.size : -1,
           ...(postData && { postData }),
+          ...bodyCaptureFields(messages.requestBodyCapture),
         },
         response: {
           status: status ?? 0,
@@ -224,6 +253,7 @@ export async function exportSanitized(session: Session, input: { id: string; pat
           redirectURL: '',
           headersSize: -1,
           bodySize: responseContent.size,
+          ...bodyCaptureFields(messages.responseBodyCapture),
         },
         cache: {},
         timings: { send: 0, wait: 0, receive: 0 },

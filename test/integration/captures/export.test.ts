@@ -47,6 +47,17 @@ const header = (headers: { name: string; value: string }[], name: string) => hea
 const verdicts = (findings: Finding[]) => findings.filter((finding) => finding.scheme !== 'jwt' && finding.scheme !== 'api-key').map((finding) => [finding.exchange, finding.direction, finding.scheme, finding.location, finding.verdict]);
 
 describe('sanitized export: the file it writes', () => {
+  it('marks bodies the capture did not record or rebuilt, so the partner sees "cannot tell", not "invalid"', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri: '/opg/x', body: '{"a":1}', timestamp: unix('2026-06-01T12:00:00Z') });
+    const missing = { startedDateTime: '2026-06-01T12:00:00Z', request: { method: 'POST', url: 'https://api.onepoint.test/opg/x', headers: [{ name: 'Authorization', value: header }], bodySize: 7 }, response: { status: 204 } };
+    const rebuilt = { ...missing, request: { ...missing.request, postData: { mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'q', value: 'a b' }] } } };
+    const { stored, again, har } = await exported('unrecorded.har', JSON.stringify({ log: { entries: [missing, rebuilt] } }));
+    const hmac = (findings: Finding[]) => findings.filter((finding) => finding.scheme === 'hmac-opg').map((finding) => finding.verdict);
+    expect(hmac(stored)).toEqual(['unknown', 'unknown']);
+    expect(hmac(again)).toEqual(['unknown', 'unknown']);
+    expect(har.log.entries.map((entry) => Object.keys(entry.request).filter((key) => key.startsWith('_')))).toEqual([['_bodyNotRecorded'], ['_bodyRebuilt']]);
+  });
+
   it('does not replace an existing file unless asked to', async () => {
     const capture = await importCapture(store.session, { path: writeCapture(store.dir, 'c.har', harText([{ url: 'https://a.test/x' }])) });
     const out = writeCapture(store.dir, 'precious.txt', 'keep me');
@@ -89,6 +100,40 @@ describe('sanitized export: credentials', () => {
     const { stored, again } = await exportHar([{ url: 'https://api.klix.test/x', headers: { 'X-KLIX-Api-Key': 'klix-live-KEY-0123456789abcdWXYZ' } }]);
     expect(stored.map((finding) => [finding.scheme, finding.verdict])).toEqual([['api-key', 'known']]);
     expect(again).toEqual([]);
+  });
+
+  it('redacts multipart password fields, OAuth codes and assertions, session ids, and nested Authorization members', async () => {
+    const multipart = ['--b', 'Content-Disposition: form-data; name="user"', '', 'ann', '--b', 'Content-Disposition: form-data; name="password"', '', 'MultipartHunter2', '--b', 'Content-Disposition: form-data; name="passport"', '', 'P123', '--b--', ''].join('\r\n');
+    const { har } = await exportHar([
+      { method: 'POST', url: 'https://app.test/login', headers: { 'Content-Type': 'multipart/form-data; boundary=b' }, body: multipart },
+      { method: 'POST', url: 'https://auth.test/token', body: 'grant_type=authorization_code&code=OAUTHCODE1&code_verifier=VERIFIER1&client_assertion=eyJhbGciOi.x.y&pass=P1&pwd=P2' },
+      { url: 'https://app.test/cb?code=OAUTHCODE2&state=s&accessToken=AT9&sessionid=SID1', headers: { 'X-Session-Id': 'SID2' } },
+      { method: 'POST', url: 'https://api.test/proxy', body: '{"headers":{"Authorization":"Bearer NESTED1"},"note":"ok"}' },
+    ]);
+    const text = JSON.stringify(har);
+    for (const secret of ['MultipartHunter2', 'OAUTHCODE1', 'VERIFIER1', 'eyJhbGciOi.x.y', 'P1&', 'P2', 'OAUTHCODE2', 'AT9', 'SID1', 'SID2', 'NESTED1']) expect(text).not.toContain(secret);
+    for (const kept of ['ann', 'P123', 'grant_type=authorization_code', 'state=s', 'note']) expect(text).toContain(kept);
+  });
+
+  it('redacts a form posted in Latin-1, written as base64, and leaves binary bodies alone', async () => {
+    const capture = await importCapture(store.session, {
+      path: writeCapture(
+        store.dir,
+        'latin1.har',
+        JSON.stringify({
+          log: {
+            entries: [
+              { startedDateTime: '2026-01-01T00:00:00Z', request: { method: 'POST', url: 'https://app.test/login', headers: [], postData: { mimeType: 'application/x-www-form-urlencoded; charset=iso-8859-1', text: Buffer.from('name=Jos\xe9&password=Latin1Hunter2', 'latin1').toString('base64'), encoding: 'base64' } }, response: { status: 200, content: { size: 4, mimeType: 'image/png', text: Buffer.from([0x89, 0x50, 0x00, 0x01]).toString('base64'), encoding: 'base64' } } },
+            ],
+          },
+        }),
+      ),
+    });
+    const out = join(store.dir, 'latin1.sanitized.har');
+    await exportSanitized(store.session, { id: capture.id, path: out });
+    const [entry] = (JSON.parse(readFileSync(out, 'utf8')) as { log: { entries: { request: { postData: { text: string } }; response: { content: { text: string } } }[] } }).log.entries;
+    expect(Buffer.from(entry?.request.postData.text ?? '', 'base64').toString('latin1')).toBe('name=Jos\xe9&password=[redacted]');
+    expect(entry?.response.content.text).toBe(Buffer.from([0x89, 0x50, 0x00, 0x01]).toString('base64'));
   });
 
   it('redacts credential members of JSON bodies as strings, keeping the JSON valid', async () => {
