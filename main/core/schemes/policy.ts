@@ -34,10 +34,11 @@ function sharedSecretAlg(message: HttpRequest | HttpResponse, settings: Inspecti
   return undefined;
 }
 
-/** An unsigned-looking message whose body the capture did not keep: it may have been a JWS. */
-function unsigned(message: HttpRequest | HttpResponse, direction: 'request' | 'response', detail: string): Detected {
-  if (message.bodyCapture !== 'missing') return violation(direction, detail);
-  return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'unknown', detail: `the capture did not record the ${direction} body, so whether it was signed cannot be told (${detail.split(':')[0]}?)` }) };
+/** An unsigned-looking message breaks `rule`, unless the capture did not keep its body: it may have been a JWS. */
+function unsigned(message: HttpRequest | HttpResponse, direction: 'request' | 'response', what: string, rule: string): Detected {
+  if (message.bodyCapture !== 'missing') return violation(direction, `unsigned ${what}: ${rule}`);
+  const detail = `the capture did not record the body of this ${what}, so whether it was signed cannot be told (${rule})`;
+  return { scheme: 'policy', direction, location: 'body', verify: () => ({ verdict: 'unknown', detail }) };
 }
 
 /**
@@ -54,7 +55,7 @@ export const policyScheme: Scheme = {
     const method = request.method.toUpperCase();
     if (hostMatches(host, settings.signedRequestHosts)) {
       const signed = isSigned(request, settings);
-      if (MUTATING_METHODS.has(method) && !signed) found.push(unsigned(request, 'request', `unsigned ${method} to ${host}: mutating requests to this host must carry a JWS`));
+      if (MUTATING_METHODS.has(method) && !signed) found.push(unsigned(request, 'request', `${method} to ${host}`, 'mutating requests to this host must carry a JWS'));
       if (method === 'GET' && signed) found.push(violation('request', `signed GET to ${host}: GET requests must not be signed`));
       const shared = signed && method !== 'GET' ? sharedSecretAlg(request, settings) : undefined;
       if (shared) found.push(violation('request', `${method} to ${host} signed with a shared secret (${shared}): requests to this host must be signed with the sender's private key`));
@@ -63,7 +64,7 @@ export const policyScheme: Scheme = {
       found.push(violation('request', `request to ${host} without an API key: every request to this host must carry ${settings.apiKeyHeaders.join(' or ') || 'one (no API key header is configured)'}`));
     }
     if (response && hostMatches(host, settings.signedResponseHosts)) {
-      if (!isSigned(response, settings)) found.push(unsigned(response, 'response', `unsigned response from ${host}: responses from this host must be signed`));
+      if (!isSigned(response, settings)) found.push(unsigned(response, 'response', `response from ${host}`, 'responses from this host must be signed'));
       else {
         const shared = sharedSecretAlg(response, settings);
         if (shared) found.push(violation('response', `response from ${host} signed with a shared secret (${shared}): responses from this host must be signed with its private key`));
