@@ -77,7 +77,7 @@ function usage(): string {
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Every command takes --store PATH (or SIGNET_STORE), --json, --passphrase-file F (or SIGNET_PASSPHRASE), --now TIME.',
-    'Exit codes: 0 all valid, 1 something checked is invalid, 2 bad usage or unreadable input.',
+    'Exit codes: 0 all valid, 1 something checked is invalid, 2 bad usage or unreadable input, 130 interrupted (Ctrl+C).',
   ].join('\n');
 }
 
@@ -87,6 +87,8 @@ function commandHelp(command: Command): string {
 
 /** Exit status of a command whose reader went away, as for a Unix tool killed by SIGPIPE (128 + 13). */
 const READER_GONE = 141;
+/** Exit status of a command stopped by Ctrl+C (a capture being read, a passphrase prompt), as shells report SIGINT (128 + 2). */
+const INTERRUPTED = 130;
 
 export async function main(argv: string[]): Promise<number> {
   // `signet … | head`: once the reader has gone there is no one to tell, so stop at once and quietly,
@@ -203,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
     if (json && !streamed) process.stdout.write(`${JSON.stringify({ error: body }, null, 2)}\n`);
     // Messages may quote what a file said (a kid, a header): never let it drive the terminal.
     process.stderr.write(`signet ${command.name}: ${printable(body.message).replace(/\s*\n\s*/g, ' ')}\n`);
-    return exitCodeFor(body.code);
+    return body.code === 'ERR_CANCELLED' ? INTERRUPTED : exitCodeFor(body.code);
   } finally {
     session?.close();
   }

@@ -85,10 +85,10 @@ export class ByteReader {
   }
 
   /**
-   * Reads exactly `count` bytes: returns them, or (with `keep` false) drops them as they come and
-   * returns null. When the input ends first, returns how many bytes there were.
+   * Reads `count` bytes: `bytes` holds them (with `keep` false, they are dropped as they come and
+   * `bytes` is null). `read` is below `count` when the input ended first; `bytes` then holds those.
    */
-  async readBytes(count: number, keep: boolean): Promise<Buffer | null | number> {
+  async readBytes(count: number, keep: boolean): Promise<{ bytes: Buffer | null; read: number }> {
     const pieces: Buffer[] = [];
     let missing = count;
     for (;;) {
@@ -96,13 +96,24 @@ export class ByteReader {
       if (keep && available > 0) pieces.push(this.buf.subarray(this.pos, this.pos + available));
       this.pos += available;
       missing -= available;
-      if (missing === 0) return keep ? Buffer.concat(pieces, count) : null;
+      if (missing === 0) return { bytes: keep ? Buffer.concat(pieces, count) : null, read: count };
       // The chunk is about to be replaced: copy what is kept, a source may reuse its buffers.
       const last = pieces.length - 1;
       const tail = pieces[last];
       if (tail !== undefined) pieces[last] = Buffer.from(tail);
-      if (!(await this.more())) return count - missing;
+      if (!(await this.more())) return { bytes: keep ? Buffer.concat(pieces, count - missing) : null, read: count - missing };
     }
+  }
+
+  /**
+   * Puts back the bytes consumed last (they must be exactly those, so offsets stay true): the start of
+   * a message found inside a body whose declared length was wrong is read again as a message.
+   */
+  unread(bytes: Buffer): void {
+    const rest = this.buf.subarray(this.pos);
+    this.base = this.offset - bytes.length;
+    this.buf = Buffer.concat([bytes, rest]);
+    this.pos = 0;
   }
 
   /** True at the end of input (after trying to read more). */

@@ -43,6 +43,12 @@ export function isStartLine(line: Buffer): boolean {
   return parseRequestLine(line) !== null || parseStatusLine(line) !== null;
 }
 
+/** Only spaces, tabs and line-break bytes: a separator between messages. */
+export function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== CR && byte !== 0x0a) return false;
+  return true;
+}
+
 /**
  * A header, or why the line is refused. Messages name a header only when its name is a clean
  * token, and never quote a value: the rest of a line may be a bearer token or an API key.

@@ -2,9 +2,9 @@ import { Buffer } from 'node:buffer';
 import { SignetError } from '../errors.ts';
 import type { Line } from './byte-reader.ts';
 import { ByteReader } from './byte-reader.ts';
-import type { CaptureItem, Header, HttpRequest, HttpResponse, ReaderOptions } from './exchange.ts';
+import type { CaptureItem, Exchange, Header, HttpRequest, HttpResponse, ReaderOptions, UnreadablePart } from './exchange.ts';
 import { DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_HEADER_BYTES, headerValue } from './exchange.ts';
-import { isStartLine, parseHeaderLine, parseRequestLine, parseStatusLine } from './http-lines.ts';
+import { isBlank, isStartLine, parseHeaderLine, parseRequestLine, parseStatusLine } from './http-lines.ts';
 import type { RequestLine, StatusLine } from './http-lines.ts';
 import { byteChunks, throwIfAborted } from './source.ts';
 
@@ -14,6 +14,7 @@ import { byteChunks, throwIfAborted } from './source.ts';
  * stale one was deleted) running until the next request or status line. A response may be absent.
  * A message that breaks the grammar is yielded as `malformed` and reading resumes at the next
  * request line; only a file that does not start with a request line throws ERR_HTTP_MALFORMED.
+ * A Content-Length that disagrees with the text makes that body unreadable (see `readLength`).
  */
 export async function* readRawHttp(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<CaptureItem> {
   const limits: Limits = {
@@ -59,9 +60,13 @@ interface Limits {
 interface Message {
   headers: Header[];
   body: Buffer | null;
+  bodyCapture?: 'missing';
+  /** Why the body cannot be told (it is then null): its side gets a malformed finding and no verdicts. */
+  unreadable?: string;
 }
 
 type Outcome<T> = T | { problem: string };
+type BodyOutcome = Outcome<Buffer | null> | { unreadable: string };
 
 async function readExchange(reader: ByteReader, line: Line, requestLine: RequestLine, index: number, limits: Limits): Promise<CaptureItem> {
   const offset = line.offset;
@@ -76,7 +81,9 @@ async function readExchange(reader: ByteReader, line: Line, requestLine: Request
     headers: requestMessage.headers,
     body: requestMessage.body,
   };
-  setMimeType(request, requestMessage);
+  setBodyFields(request, requestMessage);
+  const unreadable: UnreadablePart[] = [];
+  if (requestMessage.unreadable !== undefined) unreadable.push({ direction: 'request', location: 'body', reason: requestMessage.unreadable });
 
   let response: HttpResponse | null = null;
   for (;;) {
@@ -90,10 +97,13 @@ async function readExchange(reader: ByteReader, line: Line, requestLine: Request
     // 1xx (other than 101) are interim responses; the final one follows (RFC 9110 §15.2).
     if (statusLine.status >= 100 && statusLine.status < 200 && statusLine.status !== 101) continue;
     response = responseFrom(statusLine, responseMessage);
+    if (responseMessage.unreadable !== undefined) unreadable.push({ direction: 'response', location: 'body', reason: responseMessage.unreadable });
     break;
   }
   const startedAt = dateHeader(response?.headers) ?? dateHeader(request.headers);
-  return { kind: 'exchange', exchange: { index, startedAt, request, response }, offset, length: reader.offset - offset };
+  const exchange: Exchange = { index, startedAt, request, response };
+  if (unreadable.length > 0) exchange.unreadable = unreadable;
+  return { kind: 'exchange', exchange, offset, length: reader.offset - offset };
 }
 
 type Framing = { kind: 'request' } | { kind: 'response'; method: string; status: number };
@@ -102,23 +112,28 @@ type Framing = { kind: 'request' } | { kind: 'response'; method: string; status:
 async function readMessage(reader: ByteReader, framing: Framing, limits: Limits, budget: number): Promise<Outcome<Message>> {
   const headers = await readHeaders(reader, limits.maxHeaderBytes);
   if (isProblem(headers)) return headers;
+  // Headers copied without the blank line that ends them ("copy request headers", curl -v) have no body
+  // after them, whatever they declare: the next message is not read as one.
+  if (!headers.blankLine) return { headers: headers.list, body: null, ...(declaresBody(framing, headers.list) && { bodyCapture: 'missing' as const }) };
   const body = await readBody(reader, framing, headers.list, limits, budget);
   if (isProblem(body)) return body;
+  if (isUnreadable(body)) return { headers: headers.list, body: null, unreadable: body.unreadable };
   return { headers: headers.list, body };
 }
 
-async function readHeaders(reader: ByteReader, maxHeaderBytes: number): Promise<Outcome<{ list: Header[] }>> {
+/** `blankLine`: the section ended with a blank line, as a message does, rather than at the next message or the end. */
+async function readHeaders(reader: ByteReader, maxHeaderBytes: number): Promise<Outcome<{ list: Header[]; blankLine: boolean }>> {
   const list: Header[] = [];
   let used = 0;
   for (;;) {
     const line = await reader.peekLine(maxHeaderBytes - used);
-    if (line === null) return { list }; // pasted text may stop right after the last header
+    if (line === null) return { list, blankLine: false }; // pasted text may stop right after the last header
     if (line === 'too-long') return { problem: `the header section is longer than ${maxHeaderBytes} bytes` };
     // Text copied from browser tools may lack the blank line between a request and its response.
-    if (isStartLine(line.bytes)) return { list };
+    if (isStartLine(line.bytes)) return { list, blankLine: false };
     reader.consume(line.consumed);
     used += line.consumed;
-    if (line.bytes.length === 0) return { list };
+    if (line.bytes.length === 0) return { list, blankLine: true };
     const header = parseHeaderLine(line.bytes);
     if (typeof header === 'string') return { problem: header };
     list.push(header);
@@ -126,11 +141,8 @@ async function readHeaders(reader: ByteReader, maxHeaderBytes: number): Promise<
 }
 
 /** Message body length rules of RFC 9112 §6.3, with pasted text's "until the next message". */
-async function readBody(reader: ByteReader, framing: Framing, headers: Header[], limits: Limits, budget: number): Promise<Outcome<Buffer | null>> {
-  if (framing.kind === 'response') {
-    const { method, status } = framing;
-    if (method === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) return null;
-  }
+async function readBody(reader: ByteReader, framing: Framing, headers: Header[], limits: Limits, budget: number): Promise<BodyOutcome> {
+  if (!mayHaveBody(framing)) return null;
   const transferEncoding = headerValue(headers, 'transfer-encoding');
   const lengths = headers.filter((header) => header.name.toLowerCase() === 'content-length').map((header) => header.value);
   if (transferEncoding !== undefined) {
@@ -144,17 +156,152 @@ async function readBody(reader: ByteReader, framing: Framing, headers: Header[],
     const distinct = new Set(lengths.flatMap((value) => value.split(',').map((part) => part.trim())));
     const [only] = distinct;
     if (distinct.size !== 1 || only === undefined || !/^\d{1,15}$/.test(only)) return { problem: 'Content-Length is not one decimal number (RFC 9112 §6.3)' };
-    return readLength(reader, Number(only), limits, budget);
+    return readLength(reader, Number(only), headers, limits, budget);
   }
   return readUntilNextMessage(reader, limits, budget);
 }
 
-async function readLength(reader: ByteReader, length: number, limits: Limits, budget: number): Promise<Outcome<Buffer | null>> {
+function mayHaveBody(framing: Framing): boolean {
+  if (framing.kind === 'request') return true;
+  const { method, status } = framing;
+  return !(method === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304);
+}
+
+function declaresBody(framing: Framing, headers: Header[]): boolean {
+  if (!mayHaveBody(framing)) return false;
+  if (headerValue(headers, 'transfer-encoding') !== undefined) return true;
+  const length = headerValue(headers, 'content-length');
+  return length !== undefined && !/^0*$/.test(length.trim());
+}
+
+const COMPRESSED = /^\s*(x-gzip|gzip|br|deflate|zstd|compress)\b/i;
+
+/** Bodies that hold HTTP messages of their own (batch requests): a start line inside them is content. */
+const CARRIES_MESSAGES = /^\s*(?:multipart\/|message\/http|application\/http)/i;
+
+/**
+ * A body framed by Content-Length. Pasted captures often carry a length that is no longer true (a body
+ * shown decompressed under its gzip length, an edited body): read blindly, the body takes in the start
+ * of the next message or leaves its own end behind, its signature is judged over the wrong bytes, and
+ * the leftover text becomes a phantom exchange that shifts every later number. So the length must agree
+ * with the text: what follows the body is the end, blank lines or a start line, and the body holds no
+ * empty line followed by a start line (unless its type carries messages). Where they disagree, this body
+ * is unreadable (one malformed finding, no verdicts: the bytes signed cannot be told for sure, and a
+ * re-framed body would be a guess) and reading resumes at the next start line, inside the declared
+ * body or after it, so the exchanges that follow are read and numbered as in the text.
+ */
+async function readLength(reader: ByteReader, length: number, headers: Header[], limits: Limits, budget: number): Promise<BodyOutcome> {
   const keep = length <= budget;
-  const result = await reader.readBytes(length, keep);
-  if (typeof result === 'number') return { problem: `the body ends early: Content-Length is ${length} but only ${result} bytes follow` };
-  if (!keep) return { problem: tooLarge(length, limits) };
-  return result === null || result.length === 0 ? null : result;
+  const { bytes, read } = await reader.readBytes(length, keep);
+  const endsEarly = { problem: `the body ends early: Content-Length is ${length} but only ${read} bytes follow` };
+  if (bytes === null) return read < length ? endsEarly : { problem: tooLarge(length, limits) };
+  // The usual cause, worth naming: tools show a compressed body decoded, under the compressed length.
+  const coding = COMPRESSED.exec(headerValue(headers, 'content-encoding') ?? '')?.[1];
+  const decoded = coding ? `; with Content-Encoding ${coding.toLowerCase()}, the body was probably pasted decoded` : '';
+  const disagrees = (detail: string) => ({ unreadable: `Content-Length ${length} disagrees with the text (${detail}${decoded})` });
+  const resyncAt = (start: number, separators: Buffer[]) => {
+    reader.unread(Buffer.concat([bytes.subarray(start), ...separators]));
+    return disagrees(`the next message starts at byte ${start} of the body`);
+  };
+  if (read < length) {
+    // The text ends inside the declared body: a message there means the length is wrong, else the paste was cut.
+    const start = startLineIn(bytes, Buffer.alloc(0), limits.maxHeaderBytes);
+    return start === null ? endsEarly : resyncAt(start, []);
+  }
+  const follows = await whatFollows(reader, limits.maxHeaderBytes);
+  if (follows.kind === 'text') {
+    const start = startLineIn(bytes, follows.sameLine, limits.maxHeaderBytes);
+    if (start !== null) return resyncAt(start, follows.separators);
+    return disagrees(`the text goes on for ${await skipToStartLine(reader, limits.maxHeaderBytes)} bytes past it before the next message`);
+  }
+  const contentType = headerValue(headers, 'content-type');
+  if (contentType === undefined || !CARRIES_MESSAGES.test(contentType)) {
+    const start = messageAfterBlankLine(bytes, limits.maxHeaderBytes);
+    if (start !== null) return resyncAt(start, follows.separators);
+  }
+  return bytes.length === 0 ? null : bytes;
+}
+
+/**
+ * What comes after a body: fine when it is the end, or (after blank lines, taken as separators and kept
+ * in case they must be read again) a start line; else `text`, with what follows the body on its own line.
+ */
+async function whatFollows(reader: ByteReader, limit: number): Promise<{ kind: 'fine' | 'text'; separators: Buffer[]; sameLine: Buffer | null }> {
+  const separators: Buffer[] = [];
+  for (;;) {
+    const line = await reader.peekLine(limit);
+    if (line === null) return { kind: 'fine', separators, sameLine: null };
+    if (line === 'too-long') return { kind: 'text', separators, sameLine: separators.length === 0 ? null : Buffer.alloc(0) };
+    const sameLine = separators.length === 0 ? line.bytes : Buffer.alloc(0);
+    if (isStartLine(line.bytes)) return { kind: 'fine', separators, sameLine };
+    if (!isBlank(line.bytes)) return { kind: 'text', separators, sameLine };
+    separators.push(reader.take(line));
+  }
+}
+
+/**
+ * Where the first line of `body` that is a start line begins, or null. Its last line may go on past the
+ * body (`sameLine`: the rest of that line in the text; null when unknown, too long to be a start line).
+ */
+function startLineIn(body: Buffer, sameLine: Buffer | null, limit: number): number | null {
+  for (let start = 0; start < body.length; ) {
+    const lf = body.indexOf(LF, start);
+    if (lf < 0) return sameLine !== null && isStartLineWithin(Buffer.concat([body.subarray(start), sameLine]), limit) ? start : null;
+    if (isStartLineWithin(lineAt(body, start), limit)) return start;
+    start = lf + 1;
+  }
+  return null;
+}
+
+/**
+ * Where a start line that follows an empty line (or opens the body) begins, or null: a next message
+ * swallowed whole. Found with indexOf, as every body framed by Content-Length is looked through.
+ */
+function messageAfterBlankLine(body: Buffer, limit: number): number | null {
+  if (isStartLineWithin(lineAt(body, 0), limit)) return 0; // the header section's blank line is just before the body
+  let first: number | null = null;
+  for (const separator of EMPTY_LINES) {
+    for (let at = body.indexOf(separator); at >= 0 && (first === null || at < first); at = body.indexOf(separator, at + 1)) {
+      const start = at + separator.length;
+      if (isStartLineWithin(lineAt(body, start), limit)) first = start;
+    }
+  }
+  return first;
+}
+
+const EMPTY_LINES = [Buffer.from('\n\n'), Buffer.from('\n\r\n')];
+
+/** The line of `body` that starts at `start`, without its line end (it may be cut by the body's end). */
+function lineAt(body: Buffer, start: number): Buffer {
+  const lf = body.indexOf(LF, start);
+  return withoutCr(body.subarray(start, lf < 0 ? body.length : lf));
+}
+
+/** A line longer than the header limit is not a start line (the reader would refuse it as one): not worth decoding. */
+function isStartLineWithin(line: Buffer, limit: number): boolean {
+  return line.length <= limit && isStartLine(line);
+}
+
+function withoutCr(line: Buffer): Buffer {
+  return line[line.length - 1] === CR ? line.subarray(0, -1) : line;
+}
+
+/** Drops the text up to the next start line (or the end); returns the bytes of text dropped, separators aside. */
+async function skipToStartLine(reader: ByteReader, limit: number): Promise<number> {
+  const from = reader.offset;
+  let textEnd = from;
+  for (;;) {
+    const line = await reader.peekLine(limit);
+    if (line === null) return textEnd - from;
+    if (line === 'too-long') {
+      await reader.passLine(null);
+      textEnd = reader.offset;
+      continue;
+    }
+    if (isStartLine(line.bytes)) return textEnd - from;
+    if (!isBlank(line.bytes)) textEnd = line.offset + line.bytes.length;
+    reader.consume(line.consumed);
+  }
 }
 
 async function readChunked(reader: ByteReader, limits: Limits, budget: number): Promise<Outcome<Buffer | null>> {
@@ -172,8 +319,8 @@ async function readChunked(reader: ByteReader, limits: Limits, budget: number): 
     total += size;
     const keep = total <= budget;
     const data = await reader.readBytes(size, keep);
-    if (typeof data === 'number') return { problem: 'the chunked body ends inside a chunk' };
-    if (data !== null) pieces.push(data);
+    if (data.read < size) return { problem: 'the chunked body ends inside a chunk' };
+    if (data.bytes !== null) pieces.push(data.bytes);
     else pieces.length = 0;
     const after = await reader.peekLine(2);
     if (after === null) return { problem: 'the chunked body ends before its last chunk' };
@@ -213,6 +360,9 @@ async function readUntilNextMessage(reader: ByteReader, limits: Limits, budget: 
   return end === 0 ? null : body.subarray(0, end);
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+
 async function nextNonBlankLine(reader: ByteReader, limit: number): Promise<Line | 'too-long' | null> {
   for (;;) {
     const line = await reader.peekLine(limit);
@@ -233,20 +383,16 @@ async function skipToRequestLine(reader: ByteReader, limit: number): Promise<voi
   }
 }
 
-function isBlank(bytes: Buffer): boolean {
-  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
-  return true;
-}
-
 function responseFrom(statusLine: StatusLine, message: Message): HttpResponse {
   const response: HttpResponse = { ...statusLine, headers: message.headers, body: message.body };
-  setMimeType(response, message);
+  setBodyFields(response, message);
   return response;
 }
 
-function setMimeType(target: HttpRequest | HttpResponse, message: Message): void {
+function setBodyFields(target: HttpRequest | HttpResponse, message: Message): void {
   const contentType = headerValue(message.headers, 'content-type');
   if (message.body !== null && contentType) target.bodyMimeType = contentType;
+  if (message.bodyCapture) target.bodyCapture = message.bodyCapture;
 }
 
 /**
@@ -273,4 +419,8 @@ function tooLarge(length: number, limits: Limits): string {
 
 function isProblem<T>(outcome: Outcome<T>): outcome is { problem: string } {
   return typeof outcome === 'object' && outcome !== null && 'problem' in outcome;
+}
+
+function isUnreadable(outcome: Buffer | null | { unreadable: string }): outcome is { unreadable: string } {
+  return outcome !== null && 'unreadable' in outcome;
 }

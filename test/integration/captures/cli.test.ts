@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +9,7 @@ import { verifyCapture } from '../../../main/services/captures.ts';
 import { Session } from '../../../main/services/session.ts';
 import { initKeystore } from '../../../main/services/keystore.ts';
 import type { CaptureReport } from '../../../main/services/views.ts';
-import { signet } from '../../support/cli.ts';
+import { signet, SIGNET_BIN } from '../../support/cli.ts';
 import { harText } from '../../support/capture.ts';
 import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
 import { encryptTo, merchantKeys, opgHeader, sign, unix } from './fixtures.ts';
@@ -21,6 +23,8 @@ let manyHar: string;
 let manyReport: CaptureReport;
 let secretsHar: string;
 let hmacSecret: string;
+/** A compact JWS by a stored key. */
+let token: string;
 const run = (args: string[]) => signet(args, { store });
 
 beforeAll(async () => {
@@ -30,6 +34,7 @@ beforeAll(async () => {
   await initKeystore(session, TEST_PASSPHRASE, TEST_KDF);
   const keys = await merchantKeys(session);
   const body = await sign(session, keys.rsa, '{"order":1}');
+  token = body;
   // A request signed with a stored HMAC secret (which is also pasted into a header by mistake), and a
   // response encrypted to a stored key: both need the keystore unlocked.
   const opg = opgHeader(session, keys.hmac, { method: 'POST', uri: '/opg/pay', body: '{}', timestamp: unix('2026-06-01T12:00:00Z') });
@@ -176,4 +181,79 @@ describe('signet capture', () => {
     expect((await run(['capture', 'list', '--json'])).json<unknown[]>()).toHaveLength(1);
     expect((await run(['capture', 'delete', capture.id])).code).toBe(0);
   }, 60_000);
+
+  it('says "1 exchange", not "1 exchanges"', async () => {
+    expect((await run(['capture', 'verify', goodHar])).stdout.trimEnd().split('\n').at(-1)).toBe('1 exchange, 1 finding: 1 valid');
+    const imported = await run(['capture', 'import', goodHar]);
+    expect(imported.stdout).toMatch(/^Imported (c_\w+) "good.har": 1 exchange; 1 valid\.\n$/);
+    const id = /^Imported (c_\w+)/.exec(imported.stdout)?.[1] ?? '';
+    expect((await run(['capture', 'show', id])).stdout).toContain(`good.har (${id}): 1 exchange, 1 valid`);
+    expect((await run(['capture', 'delete', id])).code).toBe(0);
+  }, 60_000);
+
+  it('show pages through every exchange with --offset and --limit, past what one call of the contract returns', async () => {
+    const big = join(dir, 'rows.har');
+    writeFileSync(big, harText(Array.from({ length: 1205 }, (_, index) => ({ url: `https://api.klix.test/rows/${index}` }))));
+    const { id } = (await run(['capture', 'import', big, '--json'])).json<{ id: string }>();
+    const indices = (output: { exchanges: { index: number }[] }) => output.exchanges.map((row) => row.index);
+    const first = await run(['capture', 'show', id]);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('… 205 more (--offset 1000 for the next 205)');
+    const all = (await run(['capture', 'show', id, '--limit', '2000', '--json'])).json<{ exchanges: { index: number }[]; total: number }>();
+    expect({ total: all.total, indices: indices(all) }).toEqual({ total: 1205, indices: Array.from({ length: 1205 }, (_, index) => index) });
+    const page = (await run(['capture', 'show', id, '--offset', '1200', '--limit', '3', '--json'])).json<{ exchanges: { index: number }[]; offset: number }>();
+    expect({ offset: page.offset, indices: indices(page) }).toEqual({ offset: 1200, indices: [1200, 1201, 1202] });
+    const rows = (await run(['capture', 'show', id, '--offset', '1200', '--limit', '3'])).stdout.trimEnd().split('\n');
+    expect(rows.slice(-4).map((row) => row.split(' ')[0])).toEqual(['1200', '1201', '1202', '…']);
+    expect(rows.at(-1)).toBe('… 2 more (--offset 1203 for the next 2)');
+    expect((await run(['capture', 'delete', id])).code).toBe(0);
+  }, 60_000);
+
+  it('show --exchange says when a body it prints is cut', async () => {
+    const body = `{"blob":"${'x'.repeat(300_000)}"}`;
+    const large = join(dir, 'large-body.har');
+    writeFileSync(large, harText([{ method: 'POST', url: 'https://api.klix.test/blob', body }]));
+    const { id } = (await run(['capture', 'import', large, '--json'])).json<{ id: string }>();
+    const shown = await run(['capture', 'show', id, '--exchange', '0']);
+    expect(shown.stdout).toContain(`(body cut at ${256 * 1024} of ${body.length} bytes; capture export --sanitized writes it whole)`);
+    expect((await run(['capture', 'delete', id])).code).toBe(0);
+  }, 60_000);
+
+  it('verify and import say that a capture is read from a file, not standard input', async () => {
+    for (const command of ['verify', 'import']) {
+      const result = await signet(['capture', command, '-'], { store, input: 'GET / HTTP/1.1\r\n\r\n' });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: `signet capture ${command}: a capture is read from a file, not from standard input: save it to a file and give its path\n` });
+    }
+  }, 60_000);
+
+  it('verify of a raw capture with a stale Content-Length judges no signature over the wrong bytes and keeps the numbering', async () => {
+    // A gzip length left on a body shown decoded (shorter than the token), then the same exchange well framed.
+    const response = (length: number) => `HTTP/1.1 200 OK\r\nContent-Type: application/jose\r\nContent-Encoding: gzip\r\nContent-Length: ${length}\r\n\r\n${token}\r\n\r\n`;
+    const raw = join(dir, 'stale-length.http');
+    writeFileSync(raw, `GET /a HTTP/1.1\r\nHost: api.klix.test\r\n\r\n${response(120)}GET /b HTTP/1.1\r\nHost: api.klix.test\r\n\r\n${response(token.length)}`);
+    const findings = (await run(['capture', 'verify', raw, '--json'])).json<CaptureReport>().findings;
+    expect(findings.map((finding) => [finding.exchange, finding.direction, finding.scheme, finding.location, finding.verdict])).toEqual([
+      [0, 'response', 'capture', 'body', 'malformed'],
+      [1, 'response', 'jws', 'body', 'valid'],
+    ]);
+    expect(findings[0]?.detail).toBe(`Content-Length 120 disagrees with the text (the text goes on for ${token.length - 120} bytes past it before the next message; with Content-Encoding gzip, the body was probably pasted decoded)`);
+  }, 60_000);
+
+  it('exits 130 when interrupted (Ctrl+C) part-way through a capture, as shells report SIGINT', async () => {
+    // Enough findings to fill the pipe: with stdout not read, the command blocks on its output part-way
+    // through the file, so the interrupt lands while the capture is still being read, whatever the timing.
+    // Under 4 MiB, so it is read on one thread, no further ahead than its output.
+    const long = join(dir, 'long.har');
+    writeFileSync(long, harText(Array.from({ length: 4000 }, (_, index) => ({ method: 'POST', url: `https://api.klix.test/orders/${index}`, body: `eyJhbGciOiJSUzI1NiIsImtpZCI6Im5vLXN1Y2gta2V5In0.e30.${'A'.repeat(40)}` }))));
+    expect(statSync(long).size).toBeLessThan(4 * 1024 * 1024);
+    const child = spawn(process.execPath, [SIGNET_BIN, 'capture', 'verify', long], { env: { ...process.env, SIGNET_STORE: store, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const [first] = (await once(child.stdout, 'data')) as [Buffer];
+    child.stdout.pause(); // the first rows show the interrupt handler is in place (it is set before any output)
+    expect(first.toString('utf8')).toMatch(/^EXCH/);
+    child.kill('SIGINT');
+    child.stdout.resume();
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect({ code, stderr }).toEqual({ code: 130, stderr: expect.stringMatching(/cancelled|stopped/) as unknown });
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { isFailing, type Finding, type Verdict } from '../../../core/inspect/findings.ts';
-import type { ExchangeDetail } from '../../../services/views.ts';
+import type { BodyView, ExchangeDetail, ExchangeRowView } from '../../../services/views.ts';
 import { SignetError, toErrorBody } from '../../../core/errors.ts';
 import { int, str, type CliContext, type Command } from '../command.ts';
 import { table, tableLine } from '../format.ts';
@@ -80,7 +80,7 @@ function streamedFindings(ctx: CliContext, beforeWrite: () => void, strict: bool
     end({ exchanges, summary }: { exchanges: number; summary: Partial<Record<Verdict, number>> }): Promise<void> {
       render();
       if (ctx.json) pending += `${count ? '\n  ],' : '{\n  "findings": [],'}${membersOf({ exchanges, summary })}\n`;
-      else pending += `${count ? '' : 'No security artifacts found.\n'}\n${exchanges} exchanges${count ? `, ${count} finding${count === 1 ? '' : 's'}` : ''}: ${summaryLine(summary)}\n`;
+      else pending += `${count ? '' : 'No security artifacts found.\n'}\n${counted(exchanges, 'exchange')}${count ? `, ${counted(count, 'finding')}` : ''}: ${summaryLine(summary)}\n`;
       return flush();
     },
     /** Writes what came before the failure; a document already begun is closed with the error. */
@@ -92,9 +92,32 @@ function streamedFindings(ctx: CliContext, beforeWrite: () => void, strict: bool
   };
 }
 
+const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** Rows `capture show` lists unless told otherwise (--limit), and the most one call of the contract returns. */
+const SHOWN_ROWS = 1000;
+
+/** A range of a capture's exchange rows, asked for in pages of what one call returns. */
+async function exchangeRows(ctx: CliContext, id: string, offset: number, limit: number): Promise<{ rows: ExchangeRowView[]; total: number }> {
+  const rows: ExchangeRowView[] = [];
+  for (;;) {
+    const page = await ctx.call('captures.exchanges', { id, offset: offset + rows.length, limit: Math.min(SHOWN_ROWS, limit - rows.length) });
+    rows.push(...page.rows);
+    if (page.rows.length === 0 || rows.length >= limit || offset + rows.length >= page.total) return { rows, total: page.total };
+  }
+}
+
 function summaryLine(summary: Partial<Record<string, number>>): string {
   const parts = Object.entries(summary).map(([verdict, count]) => `${count} ${verdict}`);
   return parts.length ? parts.join(', ') : 'nothing to check';
+}
+
+/** A body as text, saying so when it is cut (only its start is kept for display: exports have it whole). */
+function bodyLines(body: BodyView): string[] {
+  const shown = body.text ?? `(${body.size} bytes of binary)`;
+  if (!body.truncated) return [shown];
+  const kept = body.text !== undefined ? Buffer.byteLength(body.text) : Buffer.from(body.base64 ?? '', 'base64').length;
+  return [shown, `(body cut at ${kept} of ${body.size} bytes; capture export --sanitized writes it whole)`];
 }
 
 function exchangeText(detail: ExchangeDetail): string {
@@ -102,22 +125,31 @@ function exchangeText(detail: ExchangeDetail): string {
   if (detail.malformed) return `${lines[0]}\n  malformed: ${detail.malformed}`;
   const { request, response } = detail;
   lines.push('', `${request.method} ${request.url} ${request.httpVersion}`, ...request.headers.map(([name, value]) => `${name}: ${value}`));
-  if (request.body) lines.push('', request.body.text ?? `(${request.body.size} bytes of binary)`);
+  if (request.body) lines.push('', ...bodyLines(request.body));
   if (response) {
     lines.push('', `${response.httpVersion} ${response.status} ${response.statusText}`, ...response.headers.map(([name, value]) => `${name}: ${value}`));
-    if (response.body) lines.push('', response.body.text ?? `(${response.body.size} bytes of binary)`);
+    if (response.body) lines.push('', ...bodyLines(response.body));
   }
   for (const jose of detail.jose) {
     lines.push('', `${jose.kind.toUpperCase()} in ${jose.direction} ${jose.location}`, `  header    ${JSON.stringify(jose.header)}`);
     if (jose.payload !== undefined) lines.push(`  payload   ${JSON.stringify(jose.payload)}`);
     if (jose.signature) lines.push(`  signature ${jose.signature}`);
-    if (jose.plaintext) lines.push(`  plaintext ${jose.plaintext.text ?? `(${jose.plaintext.size} bytes of binary)`}`);
+    if (jose.plaintext) lines.push(`  plaintext ${bodyLines(jose.plaintext).join('\n            ')}`);
   }
   for (const finding of detail.findings) {
     lines.push('', `[${finding.verdict}] ${finding.scheme} ${finding.direction} ${finding.location}: ${finding.detail}`);
     for (const step of finding.trace ?? []) lines.push(`  ${step.ok === false ? '✗' : step.ok ? '✓' : '→'} ${step.label}: ${step.value}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * Captures are read from a file: the reading needs its size (progress), looks at its start twice (the
+ * format, then the readers) and hands parts of it to worker threads. A pipe would have to be copied to a
+ * file first, which for a capture of gigabytes is not ours to do silently.
+ */
+function refuseStdin(path: string): void {
+  if (path === '-') throw new SignetError('ERR_BAD_INPUT', 'a capture is read from a file, not from standard input: save it to a file and give its path');
 }
 
 /** Progress on stderr for terminals; Ctrl+C cancels cleanly (an import then leaves nothing behind). */
@@ -142,7 +174,7 @@ function progressReporter(label: string): {
     onProgress({ bytesRead, totalBytes, exchanges }) {
       if (!tty) return;
       const percent = totalBytes ? Math.floor((bytesRead / totalBytes) * 100) : 100;
-      process.stderr.write(`\r${label}: ${percent}% (${exchanges} exchanges)   `);
+      process.stderr.write(`\r${label}: ${percent}% (${counted(exchanges, 'exchange')})   `);
       shown = true;
     },
     clear,
@@ -162,6 +194,7 @@ export const captureCommands: Command[] = [
     options: { at: { type: 'string' }, strict: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'FILE' },
     async run(ctx, values, [path = '']) {
+      refuseStdin(path);
       const at = str(values, 'at');
       const progress = progressReporter('verifying');
       // Findings go out as they are produced, never all held: a gigabyte capture has millions (issue 7).
@@ -189,6 +222,7 @@ export const captureCommands: Command[] = [
     options: { name: { type: 'string' }, at: { type: 'string' } },
     positionals: { min: 1, max: 1, names: 'FILE' },
     async run(ctx, values, [path = '']) {
+      refuseStdin(path);
       const name = str(values, 'name');
       const at = str(values, 'at');
       const progress = progressReporter('importing');
@@ -197,7 +231,7 @@ export const captureCommands: Command[] = [
         const capture = await ctx.call('captures.import', { path, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
         progress.done();
         if (ctx.json) ctx.printJson(capture);
-        else ctx.print(`Imported ${capture.id} "${capture.name}": ${capture.exchangeCount} exchanges; ${summaryLine(capture.summary)}.`);
+        else ctx.print(`Imported ${capture.id} "${capture.name}": ${counted(capture.exchangeCount, 'exchange')}; ${summaryLine(capture.summary)}.`);
       } finally {
         progress.done();
       }
@@ -220,25 +254,30 @@ export const captureCommands: Command[] = [
   {
     name: 'capture show',
     summary: 'a stored capture and its findings, or one exchange in full (--exchange i)',
-    usage: 'ID [--exchange i] [--reveal]',
-    options: { exchange: { type: 'string' }, reveal: { type: 'boolean' } },
+    usage: 'ID [--exchange i [--reveal]] [--offset N] [--limit N]',
+    options: { exchange: { type: 'string' }, reveal: { type: 'boolean' }, offset: { type: 'string' }, limit: { type: 'string' } },
     positionals: { min: 1, max: 1, names: 'ID' },
     async run(ctx, values, [id = '']) {
       const index = int(values, 'exchange');
       if (index !== undefined) {
+        if (values.offset !== undefined || values.limit !== undefined) throw new SignetError('ERR_BAD_INPUT', '--offset and --limit page the list of exchanges, not one exchange');
         const detail = await ctx.call('captures.exchange', { id, index, ...(values.reveal === true && { reveal: true }) });
         return ctx.json ? ctx.printJson(detail) : ctx.print(exchangeText(detail));
       }
       if (values.reveal) throw new SignetError('ERR_BAD_INPUT', '--reveal goes with --exchange i');
+      const offset = int(values, 'offset') ?? 0;
+      const limit = int(values, 'limit') ?? SHOWN_ROWS;
+      if (limit === 0) throw new SignetError('ERR_BAD_INPUT', '--limit takes a whole number from 1');
       const capture = await ctx.call('captures.get', { id });
-      const page = await ctx.call('captures.exchanges', { id, limit: 1000 });
-      if (ctx.json) return ctx.printJson({ ...capture, exchanges: page.rows, total: page.total });
+      const { rows, total } = await exchangeRows(ctx, id, offset, limit);
+      if (ctx.json) return ctx.printJson({ ...capture, exchanges: rows, total, offset });
+      const next = offset + rows.length;
       ctx.print(
         [
-          `${capture.name} (${capture.id}): ${capture.exchangeCount} exchanges, ${summaryLine(capture.summary)}`,
+          `${capture.name} (${capture.id}): ${counted(capture.exchangeCount, 'exchange')}, ${summaryLine(capture.summary)}`,
           '',
-          table(['#', 'METHOD', 'HOST', 'PATH', 'STATUS', 'VERDICTS'], page.rows.map((row) => [String(row.index), row.method, row.host, row.path.length > 48 ? `${row.path.slice(0, 45)}...` : row.path, row.status === null ? '-' : String(row.status), row.verdicts.join(' ')])),
-          ...(page.total > page.rows.length ? [`… ${page.total - page.rows.length} more (use --json, or the console)`] : []),
+          table(['#', 'METHOD', 'HOST', 'PATH', 'STATUS', 'VERDICTS'], rows.map((row) => [String(row.index), row.method, row.host, row.path.length > 48 ? `${row.path.slice(0, 45)}...` : row.path, row.status === null ? '-' : String(row.status), row.verdicts.join(' ')])),
+          ...(total > next ? [`… ${total - next} more (--offset ${next} for the next ${Math.min(limit, total - next)})`] : []),
         ].join('\n'),
       );
     },
@@ -264,7 +303,7 @@ export const captureCommands: Command[] = [
       if (values.sanitized !== true || !out) throw new SignetError('ERR_BAD_INPUT', 'exports are always sanitized: say --sanitized --out FILE.har');
       const result = await ctx.call('captures.exportSanitized', { id, path: out, ...(values.force === true && { overwrite: true }) });
       if (ctx.json) return ctx.printJson(result);
-      ctx.print(`Wrote ${result.exchanges} exchanges to ${result.path} (credentials redacted).`);
+      ctx.print(`Wrote ${counted(result.exchanges, 'exchange')} to ${result.path} (credentials redacted).`);
       if (result.keptSigned > 0) {
         // Redacting inside a signed part would break its signature: say what the partner will still see.
         const places = result.keptSignedAt.slice(0, 10).map((kept) => `#${kept.exchange} ${kept.direction} ${kept.part}`).join(', ');
