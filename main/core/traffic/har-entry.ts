@@ -39,7 +39,7 @@ export function exchangeFromEntry(entry: unknown, index: number, lifted: LiftedT
 function responseOf(value: unknown, lifted: LiftedTexts | null, unreadable: UnreadablePart[]): HttpResponse | null {
   if (value === undefined || value === null) return null;
   try {
-    return responseFrom(record(value, 'response'), lifted);
+    return responseFrom(record(value, 'response'), lifted, unreadable);
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
     unreadable.push({ direction: 'response', location: 'response', reason: error.message });
@@ -100,7 +100,7 @@ function declaresBody(headers: Header[], bodySize: unknown): boolean {
   return false;
 }
 
-function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse | null {
+function responseFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: UnreadablePart[]): HttpResponse | null {
   const status = fields.status;
   if (typeof status !== 'number' || !Number.isInteger(status)) throw new EntryProblem('response.status is missing or not an integer');
   // Chrome writes 0 and Playwright -1 for a request that was blocked, failed or aborted: no response.
@@ -116,12 +116,18 @@ function responseFrom(fields: Fields, lifted: LiftedTexts | null): HttpResponse 
     if (fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
     return response;
   }
-  const content = record(fields.content, 'response.content');
-  const mimeType = optionalString(content.mimeType, 'response.content.mimeType');
-  if (mimeType) response.bodyMimeType = mimeType;
-  const text = optionalString(content.text, 'response.content.text');
-  if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content', lifted);
-  else if ((typeof content.size === 'number' && content.size > 0) || fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
+  // A body that cannot be read leaves the status and headers (they are what the capture says happened).
+  try {
+    const content = record(fields.content, 'response.content');
+    const mimeType = optionalString(content.mimeType, 'response.content.mimeType');
+    if (mimeType) response.bodyMimeType = mimeType;
+    const text = optionalString(content.text, 'response.content.text');
+    if (text !== undefined) response.body = bodyBytes(text, content.encoding, 'response.content', lifted);
+    else if ((typeof content.size === 'number' && content.size > 0) || fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
+  } catch (error) {
+    if (!(error instanceof EntryProblem)) throw error;
+    unreadable.push({ direction: 'response', location: 'response.content', reason: error.message });
+  }
   return response;
 }
 

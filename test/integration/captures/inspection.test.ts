@@ -191,6 +191,16 @@ describe('detached JWS in a Signature header', () => {
   });
 });
 
+describe('JOSE bodies the capture did not record', () => {
+  it('says it cannot tell for a body typed application/jose that was not recorded, and stays quiet for other types', async () => {
+    const findings = await inspect([
+      { method: 'POST', url: `${API}/orders`, headers: { 'Content-Type': 'application/jose', 'Content-Length': '1234' } },
+      { method: 'POST', url: `${API}/orders`, headers: { 'Content-Type': 'application/json', 'Content-Length': '1234' } },
+    ]);
+    expect(findings.map((finding) => [finding.exchange, finding.scheme, finding.verdict])).toEqual([[0, 'jws', 'unknown']]);
+  });
+});
+
 describe('JWTs sent as bodies', () => {
   it('judges their claims, as signet verify does; a signed order body stays a plain JWS', async () => {
     const expired = await sign(store.session, keys.rsa, claims({ sub: 'la-1', exp: unix('2026-06-01T11:00:00Z') }));

@@ -158,14 +158,17 @@ describe('HAR entries that are broken on their own', () => {
     return middle?.unreadable;
   }
 
-  it('keeps the request of an exchange whose response body is not valid base64, and says what is wrong', async () => {
+  it('keeps the request of an exchange whose response body is not valid base64, and the response\'s status and headers', async () => {
+    const items = await readText(middleBroken('{"request": {"method": "GET", "url": "/"}, "response": {"status": 200, "headers": [{"name": "Content-Type", "value": "application/jose"}], "content": {"text": "ab$cd", "encoding": "base64"}}}'));
+    const [, kept] = exchanges(items);
+    expect(kept?.response).toMatchObject({ status: 200, headers: [{ name: 'Content-Type', value: 'application/jose' }], body: null });
     const parts = await unreadableParts('{"request": {"method": "POST", "url": "/", "postData": {"text": "{}"}}, "response": {"status": 200, "content": {"text": "ab$cd", "encoding": "base64"}}}');
-    expect(parts).toEqual([{ direction: 'response', location: 'response', reason: 'response.content.text is not valid base64' }]);
+    expect(parts).toEqual([{ direction: 'response', location: 'response.content', reason: 'response.content.text is not valid base64' }]);
   });
 
   it('reports a body encoding it cannot decode as that side unreadable', async () => {
     const parts = await unreadableParts('{"request": {"method": "GET", "url": "/"}, "response": {"status": 200, "content": {"text": "x", "encoding": "gzip"}}}');
-    expect(parts).toEqual([{ direction: 'response', location: 'response', reason: 'response.content.encoding "gzip" is not supported (only base64)' }]);
+    expect(parts).toEqual([{ direction: 'response', location: 'response.content', reason: 'response.content.encoding "gzip" is not supported (only base64)' }]);
   });
 
   it('reports a response without a status, or a request body it cannot read, as that side unreadable', async () => {
