@@ -11,7 +11,7 @@ export function addApiKey(session: Session, input: { header: string; value: stri
   // Registered headers are looked for in every capture (apiKeyHeaders below): they must be header names.
   if (!HEADER_NAME.test(header)) throw new SignetError('ERR_BAD_INPUT', `the header ${JSON.stringify(header.slice(0, 100))} is not an HTTP header name (a name has no spaces, colon or quotes)`);
   const value = input.value.trim();
-  if (value.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an API key shorter than 8 characters is not worth storing: check the file');
+  if (value.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an API key shorter than 8 characters is not worth storing: is the value cut short?');
   if (value.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the API key is longer than 4096 characters: is this the right file?');
   const hash = apiKeyHash(session, value);
   const existing = session.apiKeys.byHash(hash);

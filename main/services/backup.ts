@@ -193,9 +193,6 @@ export async function restoreKeystore(session: Session, input: RestoreInput): Pr
   // Copying over the store takes its write lock across event-loop turns, and an import on this thread
   // would wait for that lock with the thread blocked: refuse instead of stalling both.
   if (session.importing.size > 0) throw new SignetError('ERR_BAD_INPUT', 'a capture is being imported: wait for it to finish or cancel it, then restore (nothing was changed)');
-  if (session.initialized) {
-    await checkPassphrase(session.db, input.currentPassphrase ?? input.passphrase, "the current keystore's passphrase is needed to replace it (nothing was changed)");
-  }
   sweepStaleTemporaries(session.path);
   const candidatePath = tempPath(session.path, 'restore');
   let header: BackupHeader;
@@ -205,6 +202,10 @@ export async function restoreKeystore(session: Session, input: RestoreInput): Pr
     const candidate = checkedCandidate(candidatePath);
     try {
       await checkPassphrase(candidate, input.passphrase, 'the backup opened, but its keystore does not unlock with that passphrase');
+      // Checked once the backup is known to open: a wrong backup passphrase is then named as such.
+      if (session.initialized) {
+        await checkPassphrase(session.db, input.currentPassphrase ?? input.passphrase, "the current keystore's passphrase is needed to replace it (nothing was changed)");
+      }
       dropUnfinishedImports(candidate);
       view = {
         bytes: (await stat(input.path)).size,

@@ -36,6 +36,15 @@ function artifact(fileName: string, format: ExportFormat, bytes: Buffer): Artifa
   return { fileName, mimeType: MIME[format], contentBase64: bytes.toString('base64'), text: format !== 'der' && format !== 'p12' };
 }
 
+/**
+ * The start of an exported file's name: the kid (the internal id when the kid is long) in characters
+ * every file system takes, never starting with "-" (read as an option on a command line) or "." (hidden).
+ */
+function fileBase(record: KeyRecord): string {
+  const base = (record.kid.length <= 48 ? record.kid : record.id).replace(/[^\w.-]/g, '_');
+  return /^[-.]/.test(base) ? `key${base}` : base;
+}
+
 function jwkMeta(record: KeyRecord) {
   return { kid: record.kid, ...(record.alg && { alg: record.alg }), ...(record.use && { use: record.use }) };
 }
@@ -54,7 +63,7 @@ export interface ExportInput {
  */
 export async function exportKey(session: Session, input: ExportInput): Promise<Artifact> {
   const record = resolveKey(session, input.ref);
-  const base = (record.kid.length <= 48 ? record.kid : record.id).replace(/[^\w.-]/g, '_');
+  const base = fileBase(record);
   const { password } = input;
   if (input.part === 'public') {
     if (password !== undefined) throw new SignetError('ERR_BAD_INPUT', 'a password protects private exports only; a public part is written in clear');
@@ -64,7 +73,7 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
   if (input.format === 'jwks' || input.format === 'cert') throw new SignetError('ERR_BAD_INPUT', `--private exports as pem, der, jwk or p12, not ${input.format}`);
   // Writing the key in clear when a password was given would leave the user believing it is protected.
   if (password !== undefined && input.format === 'jwk') throw new SignetError('ERR_BAD_INPUT', 'a JWK cannot be protected by a password: export as pem, der or p12 with it, or as a JWK without it');
-  if (password !== undefined && password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an export password needs at least 8 characters (--password-file)');
+  if (password !== undefined && password.length < 8) throw new SignetError('ERR_BAD_INPUT', 'an export password needs at least 8 characters');
   let bytes: Buffer;
   if (record.type === 'hmac') {
     if (input.format !== 'jwk') throw new SignetError('ERR_BAD_INPUT', 'an HMAC secret exports only as a JWK (--format jwk)');
@@ -72,7 +81,7 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
     bytes = exportSecretJwk(secret, jwkMeta(record));
     secret.fill(0);
   } else if (input.format === 'p12') {
-    if (password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (--password-file)');
+    if (password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (it protects the private key in the file)');
     const certificates = record.certificateDer ? [record.certificateDer, ...record.chain] : [await transientCertificate(session, record)];
     bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password, friendlyName: record.name });
   } else if (password === undefined || input.format === 'jwk') {
@@ -173,7 +182,7 @@ export async function selfSign(session: Session, input: CertificateInput & { day
     );
   });
   const updated = resolveKey(session, record.id);
-  return { key: toKeyView(session, updated, now), certificate, artifact: artifact(`${record.kid.slice(0, 48)}.crt.pem`, 'cert', certificateToPem([der])) };
+  return { key: toKeyView(session, updated, now), certificate, artifact: artifact(`${fileBase(record)}.crt.pem`, 'cert', certificateToPem([der])) };
 }
 
 /** A PKCS#10 request for a held key, e.g. for a partner CA issuing two-way TLS client certificates. */
@@ -189,5 +198,5 @@ export async function certificateRequest(session: Session, input: CertificateInp
   session.transaction(() => {
     session.audit.append('key.csr-created', record.id, { kid: record.kid, subject: input.subject }, session.clock());
   });
-  return { fileName: `${record.kid.slice(0, 48)}.csr.pem`, mimeType: 'application/pkcs10', contentBase64: csrToPem(der).toString('base64'), text: true };
+  return { fileName: `${fileBase(record)}.csr.pem`, mimeType: 'application/pkcs10', contentBase64: csrToPem(der).toString('base64'), text: true };
 }

@@ -296,7 +296,7 @@ export interface ImportSecretInput extends LabelInput {
 export function importSecret(session: Session, input: ImportSecretInput): KeyView {
   const now = session.clock();
   const appId = checkedAppId(input.appId);
-  if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: check the file (is it empty?)');
+  if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: is it empty or cut short?');
   if (input.secret.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the secret is longer than 4096 bytes: is this the right file?');
   const expiresAt = expiryFor(session, 'hmac', input.expires, now);
   checkKidFree(session, appId, appId);
@@ -340,7 +340,7 @@ export function revokeKey(session: Session, input: { ref: string; reason?: strin
   // A past --at records a compromise: signatures made after that moment verify as revoked-key.
   const revokedAt = input.at ? parseExpiry(input.at, now) : now;
   if (revokedAt.getTime() > now.getTime()) {
-    throw new SignetError('ERR_BAD_INPUT', `a revocation takes effect now or from a past moment, not at ${revokedAt.toISOString()}: to stop using the key later, give it that expiry (signet keys renew ${record.kid} --expires …)`);
+    throw new SignetError('ERR_BAD_INPUT', `a revocation takes effect now or from a past moment, not at ${revokedAt.toISOString()}: to stop using the key later, renew it with that expiry instead (Renew; signet keys renew ${record.kid} --expires …)`);
   }
   const reason = input.reason?.trim() || 'unspecified';
   const previous = record.status === 'revoked' ? { at: record.revokedAt, reason: record.revocationReason } : null;

@@ -128,7 +128,7 @@ function checkIterations(iterations: bigint | undefined, what: string): void {
  */
 export function decryptPkcs8(der: Buffer, password: string | undefined, what: string): KeyObject {
   checkPbeCost(children(decodeDer(der, what))[0], what);
-  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs a password (--password-file)`);
+  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with`);
   try {
     return createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: password });
   } catch {

@@ -142,7 +142,7 @@ function isLegacyEncrypted(block: PemBlock): boolean {
 
 function decryptLegacyPem(block: PemBlock, password: string | undefined): KeyObject {
   const what = `PEM block '${block.label}'`;
-  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs a password (--password-file)`);
+  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with`);
   try {
     return createPrivateKey({ key: block.text, format: 'pem', passphrase: password });
   } catch {

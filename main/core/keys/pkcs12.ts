@@ -175,7 +175,7 @@ function friendlyNameOf(bag: pkijs.SafeBag): string | undefined {
 
 function badPassword(passwordMissing: boolean): SignetError {
   return passwordMissing
-    ? new SignetError('ERR_BAD_PASSWORD', 'this PKCS#12 file needs a password (--password-file)')
+    ? new SignetError('ERR_BAD_PASSWORD', 'this PKCS#12 file needs the password it was exported with')
     : new SignetError('ERR_BAD_PASSWORD', 'wrong PKCS#12 password');
 }
 

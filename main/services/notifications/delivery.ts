@@ -179,7 +179,7 @@ function openSender(session: Session, config: StoredConfig, secrets: string[]): 
   }
   const password = smtp.user === null ? undefined : openSecret(session, SMTP_PASSWORD_ID);
   if (smtp.user !== null && password === undefined) {
-    throw new SignetError('ERR_DELIVERY', `no password is stored for SMTP user ${smtp.user}: run "signet notify config set --smtp-password-file F"`);
+    throw new SignetError('ERR_DELIVERY', `no password is stored for SMTP user ${smtp.user}: set it again (Settings › SMTP server, or signet notify config set --smtp-password-file F)`);
   }
   if (password !== undefined) secrets.push(password);
   return emailSender(smtp, password);

@@ -157,8 +157,11 @@ export async function encryptToken(session: Session, input: { key?: string; publ
 /** The receiver's side: JWE compact with a held key (by `kid`, `--key`, or each held key that fits). */
 export async function decryptToken(session: Session, input: { token: string; key?: string }): Promise<TokenCheckView & { plaintext: BodyView | null }> {
   checkLimit(session, 'tokenChars', input.token.length, 'the token');
-  const decoded = decodeToken(input.token);
-  if (decoded.kind !== 'jwe') throw new SignetError('ERR_BAD_INPUT', 'this is a JWS (3 parts): verify it instead');
+  // Counted before decoding: a 3-part text would otherwise be judged as a broken JWS header.
+  const parts = input.token.trim().split('.').length;
+  if (parts !== 5) throw new SignetError('ERR_BAD_INPUT', `a compact JWE has 5 dot-separated parts; this has ${parts}${parts === 3 ? ' (a JWS? verify it instead)' : ''}`);
+  // A malformed JWE is refused as such (ERR_JOSE_MALFORMED), not reported as a failed decryption.
+  decodeToken(input.token);
   const resolver = resolverFor(session, input.key);
   const opened = await openJwe(input.token, { resolver });
   if (!opened.opened) {

@@ -233,6 +233,13 @@ describe('restore', () => {
     await expect(unlockKeystore(store.session, TEST_PASSPHRASE)).resolves.toMatchObject({ unlocked: true });
   });
 
+  it("names a wrong backup passphrase as the backup's, not as this keystore's", async () => {
+    await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });
+    const refusal = await restoreKeystore(store.session, { path: backupPath(), passphrase: 'not the backup passphrase' }).catch((error: unknown) => error as { code: string; message: string });
+    expect(refusal).toMatchObject({ code: 'ERR_BAD_PASSPHRASE' });
+    expect(refusal.message).not.toContain('current keystore');
+  });
+
   describe('refuses, changing nothing in the current store,', () => {
     async function expectRefused(mutate: (bytes: Buffer) => Buffer, code: string, passphrase = TEST_PASSPHRASE): Promise<void> {
       await backupKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE });

@@ -105,6 +105,7 @@ describe('what the workbench refuses before any key material is read', () => {
   it('refuses a payload given for a JWS that carries its own, and says what a JSON serialization is', async () => {
     await importJwk({ kid: 'rs-any' });
     await expect(verifyToken(store.session, { token: partnerJws({ alg: 'RS256', kid: 'rs-any' }), payload: Buffer.from('{}') })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('drop --payload') });
+    await expect(decryptToken(store.session, { token: 'not.a.jwe' })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: 'a compact JWE has 5 dot-separated parts; this has 3 (a JWS? verify it instead)' });
     const flattened = JSON.stringify({ protected: 'eyJhbGciOiJSUzI1NiJ9', payload: 'e30', signature: 'AAAA' });
     await expect(verifyToken(store.session, { token: flattened })).rejects.toMatchObject({ message: expect.stringContaining('JSON serialization') });
   });

@@ -82,7 +82,7 @@ describe('lifecycle', () => {
   it('refuses a revocation in the future, pointing at an expiry instead', async () => {
     const key = await generateKey(store.session, { type: 'ec' });
     expect(() => revokeKey(store.session, { ref: key.id, at: '2026-04-01T00:00:00Z', reason: 'superseded' })).toThrow(
-      expect.objectContaining({ code: 'ERR_BAD_INPUT', message: expect.stringContaining(`signet keys renew ${key.kid} --expires`) }),
+      expect.objectContaining({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('renew it with that expiry instead') }),
     );
     expect((await listKeys(store.session, { at: '2026-04-01T00:00:01Z' }))[0]?.status).toBe('active');
   });

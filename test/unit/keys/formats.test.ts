@@ -48,7 +48,7 @@ describe('PEM', () => {
 
   it('asks for the password of an ENCRYPTED PRIVATE KEY', async () => {
     const pem = ec.privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'open sesame' }).toString();
-    await expectSignetError(parseKeyFile(text(pem)), 'ERR_BAD_PASSWORD', /needs a password/);
+    await expectSignetError(parseKeyFile(text(pem)), 'ERR_BAD_PASSWORD', /needs the password it was saved with/);
   });
 
   it('reports a wrong password of an ENCRYPTED PRIVATE KEY', async () => {

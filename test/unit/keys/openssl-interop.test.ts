@@ -54,7 +54,7 @@ describe('keys made by openssl', () => {
     workspace.openssl(['genrsa', '-traditional', '-aes256', '-passout', `pass:${PASSWORD}`, '-out', 'pkcs1-enc.pem', '2048']);
     const [key] = (await readFile('pkcs1-enc.pem', PASSWORD)).keys;
     expect(key?.privateKey).toBeDefined();
-    await expectSignetError(readFile('pkcs1-enc.pem'), 'ERR_BAD_PASSWORD', /needs a password/);
+    await expectSignetError(readFile('pkcs1-enc.pem'), 'ERR_BAD_PASSWORD', /needs the password it was saved with/);
   });
 
   it('reads a key encrypted by openssl pkcs8 -topk8 -v2 aes-256-cbc, and reports a wrong password', async () => {
