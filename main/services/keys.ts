@@ -248,7 +248,8 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
     throw new SignetError('ERR_BAD_INPUT', 'the file holds a symmetric (oct) JWK: import HMAC secrets with "keys import-secret --app-id"');
   }
 
-  const records = parsed.keys.map((key, index) => importedRecord(session, key, input, now, total > 1 ? `${input.name ?? 'Imported key'} ${index + 1}` : undefined));
+  // Several keys under one given name are numbered; without one, each is named by its own kid or subject.
+  const records = parsed.keys.map((key, index) => importedRecord(session, key, input, now, total > 1 && input.name ? `${input.name} ${index + 1}` : undefined));
   const seen = new Set<string>();
   for (const record of records) {
     if (seen.has(record.kid)) throw new SignetError('ERR_KEY_EXISTS', `the file holds two keys with kid "${record.kid}"`);

@@ -182,12 +182,14 @@ describe('import', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const jwk = (kid: string) => ({ ...generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }), kid, use: 'sig' });
     const imported = await importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-1'), jwk('auth-2')] })), owner: 'ocen-auth' });
-    expect(imported.map((key) => [key.kid, key.hasPrivate, key.owner])).toEqual([
-      ['auth-1', false, 'ocen-auth'],
-      ['auth-2', false, 'ocen-auth'],
+    expect(imported.map((key) => [key.kid, key.name, key.hasPrivate, key.owner])).toEqual([
+      ['auth-1', 'EC auth-1', false, 'ocen-auth'],
+      ['auth-2', 'EC auth-2', false, 'ocen-auth'],
     ]);
+    const named = await importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-4'), jwk('auth-5')] })), name: 'OCEN auth' });
+    expect(named.map((key) => key.name)).toEqual(['OCEN auth 1', 'OCEN auth 2']);
     await expect(importKeys(store.session, { content: Buffer.from(JSON.stringify({ keys: [jwk('auth-3'), jwk('auth-1')] })) })).rejects.toMatchObject({ code: 'ERR_KEY_EXISTS' });
-    expect((await listKeys(store.session)).map((key) => key.kid)).toEqual(['auth-1', 'auth-2']);
+    expect((await listKeys(store.session)).map((key) => key.kid)).toEqual(['auth-1', 'auth-2', 'auth-4', 'auth-5']);
   });
 
   it('imports an HMAC secret issued by a partner, sealed', async () => {
