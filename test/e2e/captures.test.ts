@@ -36,7 +36,8 @@ async function merchantCapture(session: Session): Promise<{ har: string; keys: R
   const tampered = `${header}.${base64url('{"refund":7,"amount":900}')}.${signature}`;
   const card = await encryptTo(session, keys.enc, '{"pan":"4111 1111 1111 1111"}');
   const payAt = minutesAgo(27);
-  const payBody = '{"amount":5}';
+  // A PIN inside the signed body: the sanitized export must keep it (or break the signature) and say so.
+  const payBody = '{"amount":5,"pin":"1234"}';
   const har = harText([
     { method: 'POST', url: `${API}/v1/orders`, headers: { 'X-KLIX-Api-Key': API_KEY }, body: order, startedAt: minutesAgo(30), response: { status: 201, body: '{"accepted":true}' } },
     { method: 'POST', url: `${API}/v1/refunds`, body: tampered, startedAt: minutesAgo(29), response: { status: 400, body: '{"error":"bad signature"}' } },
@@ -167,6 +168,56 @@ describe.skipIf(missing !== undefined)('captures view', () => {
     expect(text).not.toContain(API_KEY);
     expect(text).toContain('wxyz');
     expect(text).toContain('X-OPG-Signature');
+    // What was written is said on screen, with the signed part kept as captured.
+    const said = page.getByRole('status').filter({ hasText: 'Downloaded' });
+    expect(await said.textContent()).toContain(`Downloaded ${download.suggestedFilename()}: 4 exchanges, credentials redacted.`);
+    expect(await said.textContent()).toContain('1 signed part that looks to hold a credential was kept as captured, so the signature still verifies');
+    await screenshotBothThemes(page, 'captures-exported');
+  });
+
+  it('closes the open exchange when a filter leaves it out of the list', async () => {
+    const { page, session } = await capturesView();
+    await importMerchantCapture(page, session);
+    const grid = page.getByRole('grid', { name: 'Exchanges' });
+    await grid.getByRole('row', { name: /\/v1\/orders/ }).click();
+    const detail = page.getByRole('complementary', { name: 'Exchange detail' });
+    await detail.waitFor();
+    const host = page.getByRole('searchbox', { name: 'Host' });
+    await host.fill('opg.test');
+    await host.press('Enter');
+    await expect.poll(() => grid.locator('[role=row][data-position]').count()).toBe(1);
+    await detail.waitFor({ state: 'detached' });
+    // The placeholder says what the field takes, uncut.
+    const cut = await host.evaluate((input) => {
+      type Style = { fontSize: string; fontFamily: string; paddingLeft: string; paddingRight: string };
+      type Canvas = { getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } };
+      const dom = globalThis as unknown as { getComputedStyle(element: unknown): Style; document: { createElement(name: 'canvas'): Canvas } };
+      const style = dom.getComputedStyle(input);
+      const context = dom.document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return context.measureText(input.placeholder).width > room;
+    });
+    expect(cut).toBe(false);
+  });
+
+  it('tells two imports of one file apart in the stored captures, their times uncut', async () => {
+    const { page, session } = await capturesView();
+    const { har } = await merchantCapture(session);
+    for (let copy = 1; copy <= 2; copy++) {
+      await dropFile(page, page.getByRole('region', { name: 'Captures' }), 'merchant.har', har);
+      await page.getByRole('grid', { name: 'Exchanges' }).getByRole('row', { name: /\/v1\/orders/ }).waitFor();
+      await page.getByRole('button', { name: '← All captures' }).click();
+    }
+    const table = page.getByRole('table', { name: 'Stored captures' });
+    await expect.poll(() => table.getByRole('row', { name: /merchant\.har/ }).count()).toBe(2);
+    for (const capture of session.captures.list()) await table.getByText(capture.id).waitFor();
+    const imported = table.locator('tbody td:nth-child(6)');
+    expect(await imported.first().textContent()).toMatch(/\d:\d\d:\d\d/);
+    // Neither the id beside the name nor the time is cut off.
+    const cut = table.locator('tbody td:nth-child(1), tbody td:nth-child(6)');
+    expect(await cut.evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).length)).toBe(0);
+    await screenshotBothThemes(page, 'captures-list-two');
   });
 
   it('deletes a stored capture after asking', async () => {

@@ -184,6 +184,89 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it('never starts an exported file name with a dash, which a command line would read as an option', async () => {
+    const privateKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    const { page, session } = await consoles.open({
+      prepare: async (session) => void (await dispatch(session, 'keys.import', { contentBase64: privateKey, name: 'Dashing key', kid: '-3OPGJ_dash' })),
+    });
+    await page.getByRole('row', { name: /Dashing key/ }).click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'Export' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export Dashing key' });
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('key-3OPGJ_dash.public.jwk.json');
+    const csr = await dispatch(session, 'certs.csr', { ref: '-3OPGJ_dash', subject: 'CN=dash' });
+    expect(csr.fileName).toBe('key-3OPGJ_dash.csr.pem');
+  });
+
+  it('offers no certificate or request for a revoked key, and says why', async () => {
+    const { page, session } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'Retired signer' }]);
+    const [key] = session.keys.list({});
+    await dispatch(session, 'keys.revoke', { ref: key?.id ?? 'missing', reason: 'superseded' });
+    await page.reload();
+    await page.getByRole('row', { name: /Retired signer/ }).click();
+    const actions = page.getByRole('complementary', { name: 'Key detail' }).getByRole('toolbar', { name: 'Key actions' });
+    for (const name of ['Self-sign', 'CSR']) {
+      const button = actions.getByRole('button', { name });
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toMatch(/^A revoked key gets no new certificate or request/);
+    }
+    await screenshotBothThemes(page, 'key-detail-revoked');
+  });
+
+  it('shows the one algorithm a key type has, with no choice it does not offer', async () => {
+    const { page } = await consoleWith();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Generate a key' });
+    const algorithm = dialog.getByLabel('Algorithm');
+    for (const [type, only] of [['ec', 'ES256'], ['ed25519', 'EdDSA']] as const) {
+      await dialog.getByLabel('Type').selectOption(type);
+      expect(await algorithm.isDisabled()).toBe(true);
+      expect(await algorithm.locator('option').allTextContents()).toEqual([only]);
+    }
+    await dialog.getByLabel('Type').selectOption('rsa');
+    expect(await algorithm.isDisabled()).toBe(false);
+    expect((await algorithm.locator('option').allTextContents())[0]).toBe('RS256 by default, others allowed');
+  });
+
+  it('names an unknown prefix in a subject alternative name as such', async () => {
+    const { page } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'mTLS client' }]);
+    await page.getByRole('row', { name: /mTLS client/ }).click();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('button', { name: 'CSR' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Certificate request for mTLS client' });
+    await dialog.getByLabel('Subject', { exact: true }).fill('CN=client.acme.test');
+    await dialog.getByLabel('Subject alternative names').fill('bogus:xyz');
+    await dialog.getByRole('button', { name: 'Create request' }).click();
+    await dialog.getByRole('alert').getByText(/unknown prefix "bogus:": write dns:, email:, ip: or uri:/).waitFor();
+  });
+
+  it('shows the PEM in whole 64-column lines, and every list column beside the detail at 900 px', async () => {
+    const { page } = await consoleWith([{ type: 'rsa', bits: 2048, name: 'Wide detail' }]);
+    await page.getByRole('row', { name: /Wide detail/ }).click();
+    const pem = page.getByRole('region', { name: 'Public key (PEM)' }).locator('pre');
+    await pem.waitFor();
+    const layout = (): Promise<{ lines: number; boxes: number; overflow: number }> =>
+      pem.evaluate((block) => {
+        type Range = { selectNodeContents(node: unknown): void; getClientRects(): Iterable<{ top: number }> };
+        const range = (globalThis as unknown as { document: { createRange(): Range } }).document.createRange();
+        range.selectNodeContents(block);
+        // One box per line of text when nothing wraps.
+        const boxes = new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size;
+        return { lines: (block.textContent ?? '').split('\n').length, boxes, overflow: block.scrollWidth - block.clientWidth };
+      });
+    const wide = await layout();
+    expect(wide.boxes).toBe(wide.lines);
+    expect(wide.overflow).toBeLessThanOrEqual(0);
+    await screenshotBothThemes(page, 'key-detail-pem');
+
+    await page.setViewportSize({ width: 900, height: 700 });
+    const narrow = await layout();
+    expect(narrow.boxes).toBe(narrow.lines);
+    const table = page.getByRole('grid', { name: 'Keys' });
+    const [expires, list] = await Promise.all([table.getByRole('columnheader', { name: 'Expires' }).boundingBox(), page.locator('.table-scroller').boundingBox()]);
+    expect(expires && list && expires.x + expires.width <= list.x + list.width).toBe(true);
+    await screenshotBothThemes(page, 'key-detail-900');
+  });
+
   it('closes a dialog with Escape without changing anything', async () => {
     const { page, session } = await consoleWith();
     await page.getByRole('button', { name: 'Generate' }).click();

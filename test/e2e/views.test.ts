@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,19 @@ import { TEST_PASSPHRASE } from '../support/store.ts';
 const missing = chromiumMissing();
 const DAY_MS = 86_400_000;
 const daysFromNow = (days: number): string => new Date(Date.now() + days * DAY_MS).toISOString();
+
+/** The red, green and blue of a computed "rgb(…)" colour. */
+const channels = (color: string): number[] => (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+
+/** WCAG 2 contrast ratio of two sRGB colours. */
+function contrast(first: number[], second: number[]): number {
+  const luminance = (rgb: number[]): number => {
+    const [r = 0, g = 0, b = 0] = rgb.map((value) => (value / 255 <= 0.03928 ? value / 255 / 12.92 : ((value / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light = 0, dark = 0] = [luminance(first), luminance(second)].sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}
 
 /** A keystore with one key in every state the views draw differently. */
 async function seedKeys(session: Session): Promise<void> {
@@ -58,6 +72,37 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     expect(pageErrors).toEqual([]);
   });
 
+  it('writes "no expiry" legibly on its bar, in both themes', async () => {
+    const partner = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const { page } = await consoles.open({
+      prepare: async (session) => {
+        await seedKeys(session);
+        await dispatch(session, 'keys.import', { contentBase64: partner, name: 'Partner without expiry' });
+      },
+    });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Timeline' }).click();
+    const bar = page.getByRole('button', { name: /^Partner without expiry: active/ });
+    await bar.getByText('no expiry').waitFor();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const look = await bar.evaluate((row) => {
+        type Style = { fill: string; stroke: string; strokeWidth: string; opacity: string; backgroundColor: string };
+        const { getComputedStyle: styleOf } = globalThis as unknown as { getComputedStyle(element: unknown): Style };
+        const [label, body] = [styleOf(row.querySelector('text.label')), styleOf(row.querySelector('rect.body'))];
+        let backdrop = row.parentElement;
+        while (backdrop && ['rgba(0, 0, 0, 0)', 'transparent'].includes(styleOf(backdrop).backgroundColor)) backdrop = backdrop.parentElement;
+        return { text: label.fill, halo: label.stroke === 'none' ? 0 : parseFloat(label.strokeWidth), bar: body.fill, opacity: Number(body.opacity), behind: styleOf(backdrop).backgroundColor };
+      });
+      // The bar as seen: its colour at its opacity over what is behind it.
+      const [fill, behind] = [channels(look.bar), channels(look.behind)];
+      const seen = fill.map((channel, index) => channel * look.opacity + (behind[index] ?? 0) * (1 - look.opacity));
+      // WCAG AA for text, and no halo smudging the letters.
+      expect(contrast(channels(look.text), seen)).toBeGreaterThanOrEqual(4.5);
+      expect(look.halo).toBe(0);
+    }
+    await screenshotBothThemes(page, 'timeline-no-expiry');
+  });
+
   it('opens the key detail when a timeline bar is chosen', async () => {
     const { page } = await seededConsole();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Timeline' }).click();
@@ -91,6 +136,21 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     await rows.nth(1).getByText('Key created').waitFor();
   });
 
+  it('filters the audit log by a key that was deleted, named as it was', async () => {
+    const { page, session } = await seededConsole();
+    const legacy = session.keys.list({ search: 'Legacy signer' })[0];
+    await dispatch(session, 'keys.delete', { ref: legacy?.id ?? 'missing' });
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Audit log' }).click();
+    const filter = page.getByLabel('Key', { exact: true });
+    await filter.getByRole('option', { name: /deleted$/ }).waitFor({ state: 'attached' });
+    await filter.selectOption({ label: `Legacy signer (${legacy?.kid.slice(0, 16)}), deleted` });
+    const rows = page.getByRole('table', { name: 'Audit log' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await rows.first().getByText('Key deleted').waitFor();
+    await rows.nth(1).getByText('Key created').waitFor();
+  });
+
   it('lists the notices a scheduler run records and clears the unread count', async () => {
     const { page, pageErrors } = await seededConsole();
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
@@ -105,6 +165,15 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     await bell.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Notifications', exact: true }).first().waitFor();
     expect(pageErrors).toEqual([]);
+  });
+
+  it('says an OS notification is for the desktop app, not queued, in a browser', async () => {
+    const { page } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Notifications' }).click();
+    await page.getByRole('button', { name: 'Check now' }).click();
+    const deliveries = page.getByRole('list', { name: 'Notifications' }).getByRole('list', { name: 'Deliveries' });
+    await deliveries.first().getByText('desktop app only').waitFor();
+    expect(await deliveries.getByText('queued').count()).toBe(0);
   });
 
   it('changes a policy in settings', async () => {
@@ -145,8 +214,59 @@ describe.skipIf(missing !== undefined)('timeline, audit log and settings', () =>
     await restore.getByLabel(/Replace this keystore/).check();
     await restore.getByRole('button', { name: 'Restore' }).click();
     await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    // The lock screen says the restore worked, and which passphrase opens the keystore now.
+    await page.getByRole('status').getByText(/^Restored from .*console-backup\.sgb \(made .+\): 6 keys, 0 captures.*Unlock it with the backup's passphrase\.$/).waitFor();
+    await screenshotBothThemes(page, 'unlock-after-restore');
     expect((await dispatch(session, 'keys.list', {})).map((key) => key.name)).not.toContain('After the backup');
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    // Said once: a lock the user asked for needs no explanation.
+    expect(await page.getByRole('status').count()).toBe(0);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows each backup form its own error beside its own button, and refuses a relative path', async () => {
+    const { page, session } = await seededConsole();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const backup = page.getByRole('form', { name: 'Back up the keystore' });
+    const restore = page.getByRole('form', { name: 'Restore the keystore' });
+    await backup.getByLabel('Write a backup to').fill('relative.sgb');
+    await backup.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await backup.getByRole('button', { name: 'Back up' }).click();
+    await backup.getByRole('alert').getByText(/^Give a full path, starting with \/ .*"relative\.sgb" would land in whatever folder/).waitFor();
+    expect(await restore.getByRole('alert').count()).toBe(0);
+
+    await backup.getByLabel('Write a backup to').fill(join(dirname(session.path), 'wrong.sgb'));
+    await backup.getByLabel('Passphrase').fill('not the passphrase');
+    await backup.getByRole('button', { name: 'Back up' }).click();
+    await backup.getByRole('alert').getByText(/passphrase/).waitFor();
+    expect(await restore.getByRole('alert').count()).toBe(0);
+    // The error sits right above its own button, not under the restore form.
+    const [alertBox, buttonBox, restoreBox] = await Promise.all([backup.getByRole('alert').boundingBox(), backup.getByRole('button', { name: 'Back up' }).boundingBox(), restore.boundingBox()]);
+    expect(alertBox && buttonBox && restoreBox && alertBox.y < buttonBox.y && alertBox.y < restoreBox.y).toBe(true);
+    await backup.scrollIntoViewIfNeeded();
+    await screenshotBothThemes(page, 'settings-backup-error');
+
+    await restore.getByLabel('Restore from').fill('backups\\old.sgb');
+    await restore.getByLabel("The backup's passphrase").fill(TEST_PASSPHRASE);
+    await restore.getByLabel(/Replace this keystore/).check();
+    await restore.getByRole('button', { name: 'Restore' }).click();
+    await restore.getByRole('alert').getByText(/^Give a full path/).waitFor();
+    expect(session.unlocked).toBe(true);
+    expect(existsSync(join(process.cwd(), 'relative.sgb'))).toBe(false);
+  });
+
+  it('says on the lock screen that the console locked itself after being idle', async () => {
+    const { page, session } = await consoles.open({ fakeClock: true });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Lock the keystore').selectOption('1');
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.clock.fastForward('01:10');
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await page.getByRole('status').getByText('Locked after 1 min without activity in the console.').waitFor();
+    expect(session.unlocked).toBe(false);
   });
 
   it('jumps to a settings section within the view, leaving the top bar and menu in place', async () => {

@@ -20,6 +20,11 @@ describe.skipIf(missing !== undefined)('workbench', () => {
     return { ...opened, panel: page.getByRole('tabpanel', { name }) };
   }
 
+  /** A keystore holding the OnePoint secret of AppId OPG-APP-9. */
+  async function withOpgSecret(session: Session): Promise<void> {
+    await dispatch(session, 'keys.generate', { type: 'hmac', appId: 'OPG-APP-9', name: 'OnePoint production' });
+  }
+
   async function verdictOf(panel: Locator): Promise<string> {
     const result = panel.getByRole('article', { name: /verdict: / });
     await result.waitFor();
@@ -114,9 +119,7 @@ describe.skipIf(missing !== undefined)('workbench', () => {
 
   it('builds an X-OPG-Signature header with its canonical string and curl line, and verifies it', async () => {
     const body = '{"amount":"25.00","currency":"EUR"}';
-    const { page, panel } = await tool('HMAC request', async (session) => {
-      await dispatch(session, 'keys.generate', { type: 'hmac', appId: 'OPG-APP-9', name: 'OnePoint production' });
-    });
+    const { page, panel } = await tool('HMAC request', withOpgSecret);
     await panel.getByLabel('AppId').selectOption('OPG-APP-9');
     await panel.getByLabel('Nonce').fill('nonce-123');
     await panel.getByRole('button', { name: 'Sign request' }).click();
@@ -133,6 +136,18 @@ describe.skipIf(missing !== undefined)('workbench', () => {
     await panel.getByRole('button', { name: 'Verify request' }).click();
     expect(await verdictOf(panel)).toBe('hmac-opg verdict: valid');
     await screenshotBothThemes(page, 'workbench-hmac');
+  });
+
+  it('puts a host placeholder in the curl line of a request given as a path only, and says so', async () => {
+    const { page, panel } = await tool('HMAC request', withOpgSecret);
+    await panel.getByLabel('Request URL').fill('/opg/surveys?x=1');
+    await panel.getByLabel('AppId').selectOption('OPG-APP-9');
+    await panel.getByRole('button', { name: 'Sign request' }).click();
+    const curl = (await panel.getByTestId('hmac-curl').textContent()) ?? '';
+    expect(curl).toMatch(/^curl -X POST 'https:\/\/<host>\/opg\/surveys\?x=1' -H /);
+    await panel.getByText("The request URL is a path only: put the partner's host in place of <host> before running it.").waitFor();
+    expect(await panel.getByTestId('hmac-canonical').textContent()).toMatch(/^OPG-APP-9POST\/opg\/surveys\?x=1/);
+    await screenshotBothThemes(page, 'workbench-hmac-path');
   });
 
   it('creates an ephemeral key, decrypts the response sent to it, and shows the key destroyed', async () => {

@@ -17,6 +17,9 @@ export function subjectAltNameExtension(entries: string[]): SubjectAlternativeNa
 
 function generalName(entry: string): JsonGeneralName {
   const match = /^(dns|email|ip|uri):(.*)$/i.exec(entry.trim());
+  // "bogus:x" is a kind we do not know, not a malformed DNS name ("host:443" is a DNS name with a port).
+  const prefix = match ? undefined : /^([A-Za-z][A-Za-z0-9-]*):(?!\d*$)/.exec(entry.trim())?.[1];
+  if (prefix !== undefined) throw badSan(entry, `starts with an unknown prefix "${prefix}:": write dns:, email:, ip: or uri: (a value without a prefix is a DNS name)`);
   const kind = match?.[1]?.toLowerCase() ?? 'dns';
   const value = (match ? (match[2] ?? '') : entry).trim();
   switch (kind) {

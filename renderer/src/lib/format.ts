@@ -6,6 +6,7 @@ import type { KeyView } from '../../../main/services/views.ts';
 const DAY_MS = 86_400_000;
 const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const secondsFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 export function formatDate(iso: string | null): string {
   return iso ? dateFormat.format(new Date(iso)) : '—';
@@ -13,6 +14,11 @@ export function formatDate(iso: string | null): string {
 
 export function formatDateTime(iso: string | null): string {
   return iso ? dateTimeFormat.format(new Date(iso)) : '—';
+}
+
+/** To the second: tells apart things made a minute apart, such as two imports of one file. */
+export function formatDateTimeSeconds(iso: string): string {
+  return secondsFormat.format(new Date(iso));
 }
 
 /**

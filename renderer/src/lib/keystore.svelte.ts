@@ -10,6 +10,8 @@ export class KeystoreState {
   status = $state<KeystoreStatusView | null>(null);
   /** Set when even the status cannot be read (the server stopped, the file is unreadable). */
   loadError = $state('');
+  /** Said once on the lock screen: why it came up (idle, a restore). The next unlock clears it. */
+  notice = $state('');
 
   constructor() {
     // Any answer that the keystore is locked re-reads the status, which brings up the lock screen.
@@ -31,13 +33,17 @@ export class KeystoreState {
 
   async init(passphrase: string): Promise<void> {
     this.status = await call('keystore.init', { passphrase });
+    this.notice = '';
   }
 
   async unlock(passphrase: string): Promise<void> {
     this.status = await call('keystore.unlock', { passphrase });
+    this.notice = '';
   }
 
-  async lock(): Promise<void> {
+  /** Locks now; `notice` tells the lock screen why, when the user did not ask for it. */
+  async lock(notice = ''): Promise<void> {
+    this.notice = notice;
     try {
       this.status = await call('keystore.lock', {});
     } catch {
@@ -57,7 +63,6 @@ export class KeystoreState {
       });
     });
   }
-
 }
 
 export const keystore = new KeystoreState();

@@ -6,6 +6,11 @@ import { call } from './api.ts';
 export const AUTO_LOCK_CHOICES = [0, 1, 5, 15, 30, 60, 240] as const;
 const DEFAULT_AUTO_LOCK_MINUTES = 15;
 
+/** "15 min", "4 h": how long the console may stay idle. */
+export function idleTime(minutes: number): string {
+  return minutes < 60 ? `${minutes} min` : `${minutes / 60} h`;
+}
+
 export class Preferences {
   /** Minutes without input before the keystore locks itself; 0 turns it off. */
   autoLockMinutes = $state(DEFAULT_AUTO_LOCK_MINUTES);

@@ -25,7 +25,8 @@ export class ExchangeFilter {
     this.method = '';
   }
 
-  query(captureId: string): ExchangeQuery {
+  /** What narrows the list; the sort only reorders it. */
+  criteria(captureId: string): Omit<ExchangeQuery, 'sort'> {
     const host = this.host.trim().toLowerCase();
     return {
       id: captureId,
@@ -33,7 +34,10 @@ export class ExchangeFilter {
       ...(this.scheme && { scheme: this.scheme }),
       ...(host && { host }),
       ...(this.method && { method: this.method }),
-      sort: this.sort,
     };
+  }
+
+  query(captureId: string): ExchangeQuery {
+    return { ...this.criteria(captureId), sort: this.sort };
   }
 }

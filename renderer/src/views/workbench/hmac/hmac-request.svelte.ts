@@ -19,9 +19,19 @@ export class HmacRequest {
 
 const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
-/** A curl command that sends the request as signed (POSIX shell quoting). */
+/** Whether a request URL names its host, or is only the path and query as sent (what the signature covers). */
+export function namesHost(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url.trim());
+}
+
+/**
+ * A curl command that sends the request as signed (POSIX shell quoting). curl cannot send a path alone:
+ * without a host the URL gets a `<host>` placeholder to fill in.
+ */
 export function curlLine(request: { method: string; url: string; body: string }, authorization: string): string {
-  const parts = ['curl', '-X', request.method, quote(request.url.trim()), '-H', quote(`Authorization: ${authorization}`)];
+  const url = request.url.trim();
+  const target = namesHost(url) ? url : `https://<host>${url.startsWith('/') ? '' : '/'}${url}`;
+  const parts = ['curl', '-X', request.method, quote(target), '-H', quote(`Authorization: ${authorization}`)];
   if (request.body) parts.push('-H', quote('Content-Type: application/json'), '--data-binary', quote(request.body));
   return parts.join(' ');
 }
