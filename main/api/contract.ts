@@ -3,7 +3,7 @@ import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
 import { AGREEMENT_PROFILE_IDS, SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
-import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView, SanitizedExport } from '../services/views.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
@@ -181,7 +181,7 @@ export const contract = {
   ),
   'captures.delete': returns<{ id: string }>()(z.object({ id: ref }), 'delete a stored capture'),
   'captures.exportSanitized': returns<SanitizedExport>()(z.object({ id: ref, path, overwrite: z.boolean().optional() }), 'write a HAR with credentials redacted and signatures kept'),
-  'captures.exportArtifact': returns<Artifact>()(z.object({ id: ref }), 'the sanitized HAR as a download (up to 64 MiB; larger ones: export to a path)'),
+  'captures.exportArtifact': returns<SanitizedDownload>()(z.object({ id: ref }), 'the sanitized HAR as a download (up to 64 MiB; larger ones: export to a path)'),
 
   'apikeys.add': returns<ApiKeyView>()(z.object({ header: z.string().min(1).max(100), value: z.string().min(1).max(4096), name: label.optional() }), 'remember an API key by hash'),
   'apikeys.list': returns<ApiKeyView[]>()(empty, 'stored API keys (name, header, last four)'),

@@ -12,7 +12,7 @@ import { captureRecord } from './captures.ts';
 import { secretOf } from './key-records.ts';
 import { describeFsError } from './fs-errors.ts';
 import type { Session } from './session.ts';
-import type { Artifact, KeptSigned, SanitizedExport } from './views.ts';
+import type { KeptSigned, SanitizedDownload, SanitizedExport } from './views.ts';
 import { readSettings } from './settings.ts';
 
 const REDACTED = '[redacted by Signet]';
@@ -277,17 +277,17 @@ export async function exportSanitized(session: Session, input: { id: string; pat
 
 const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 
-/** The sanitized HAR as a download for the console (browser mode cannot be handed a path). */
-export async function exportSanitizedArtifact(session: Session, input: { id: string }): Promise<Artifact> {
+/** The sanitized HAR as a download for the console (browser mode cannot be handed a path), with what it holds. */
+export async function exportSanitizedArtifact(session: Session, input: { id: string }): Promise<SanitizedDownload> {
   const capture = captureRecord(session, input.id);
   const folder = await mkdtemp(join(tmpdir(), 'signet-export-'));
   try {
     const path = join(folder, 'sanitized.har');
-    await exportSanitized(session, { id: input.id, path });
+    const { path: _path, ...held } = await exportSanitized(session, { id: input.id, path });
     const size = (await stat(path)).size;
     if (size > MAX_DOWNLOAD_BYTES) throw new SignetError('ERR_TOO_LARGE', `the sanitized capture is ${Math.round(size / 1048576)} MiB: export it to a file with "signet capture export ${capture.id} --sanitized --out FILE.har"`);
     const safeName = capture.name.replace(/\.har$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 80) || capture.id;
-    return { fileName: `${safeName}.sanitized.har`, mimeType: 'application/json', contentBase64: (await readFile(path)).toString('base64'), text: true };
+    return { fileName: `${safeName}.sanitized.har`, mimeType: 'application/json', contentBase64: (await readFile(path)).toString('base64'), text: true, ...held };
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

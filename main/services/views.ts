@@ -207,6 +207,9 @@ export interface KeptSigned {
 }
 
 /** What a sanitized export wrote. */
+/** The console's download of a sanitized HAR: the file, and what the CLI prints of it. */
+export type SanitizedDownload = Artifact & Omit<SanitizedExport, 'path'>;
+
 export interface SanitizedExport {
   path: string;
   exchanges: number;
