@@ -117,7 +117,7 @@ async function measureCapture(browser: Browser, server: RunningServer, capture: 
     const open = page.getByRole('row', { name: `Open ${capture.name}` });
     await open.waitFor();
     const last = capture.exchanges - 1;
-    const host = page.getByPlaceholder('Host (exact)');
+    const host = page.getByRole('searchbox', { name: 'Host' });
     const sort = page.getByLabel('Sort');
     const grid = page.getByRole('grid', { name: 'Exchanges' });
 
