@@ -102,6 +102,8 @@ export function activeForNewWork(record: KeyRecord, now: Date, purpose: string, 
  */
 export function algorithmFor(record: KeyRecord, use: KeyUse, requested: string | undefined): string | undefined {
   if (use === 'sig' && record.use === 'enc') throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.kid} is an encryption key ("use": "enc"): it does not sign`);
+  // A signing key whose algorithm was chosen is for that only; one left at its default may be encrypted to, as before.
+  if (use === 'enc' && record.use === 'sig' && record.algPinned) throw new SignetError('ERR_KEY_UNSUITABLE', `key ${record.kid} is for ${record.alg ?? 'signing'} only: nothing is encrypted to it`);
   const own = record.use === use ? record.alg ?? undefined : undefined;
   if (requested !== undefined && record.algPinned && own !== undefined && requested !== own) {
     throw new SignetError('ERR_ALG_NOT_ALLOWED', `key ${record.kid} is for ${own} only (chosen when it was generated or imported): ${requested} refused`);

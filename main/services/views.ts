@@ -4,6 +4,8 @@ import type { CertificateInfo } from '../core/keys/certificate-info.ts';
 import type { Finding, Verdict } from '../core/inspect/findings.ts';
 import type { DecodedPayload } from '../core/jose/decode.ts';
 import type { BodyCapture } from '../core/traffic/exchange.ts';
+
+export type { BodyCapture };
 import type { Curve, KeyType, KeyUse } from '../core/keys/names.ts';
 
 export type { CertificateInfo, Curve, KeyType, KeyUse };
@@ -206,10 +208,10 @@ export interface KeptSigned {
   part: 'body' | 'url';
 }
 
-/** What a sanitized export wrote. */
 /** The console's download of a sanitized HAR: the file, and what the CLI prints of it. */
 export type SanitizedDownload = Artifact & Omit<SanitizedExport, 'path'>;
 
+/** What a sanitized export wrote. */
 export interface SanitizedExport {
   path: string;
   exchanges: number;

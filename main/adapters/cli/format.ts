@@ -66,7 +66,7 @@ export function keySummary(key: KeyView): string {
     `  id           ${key.id}`,
     `  kid          ${key.kid}`,
     `  type         ${keyKind(key)}${key.appId ? `  AppId ${key.appId}` : ''}`,
-    `  use / alg    ${key.use ?? '-'} / ${key.alg ?? '-'}${key.alg && (key.algPinned ? ' (this algorithm only)' : ' (default; any of its type is accepted)')}`,
+    `  use / alg    ${key.use ?? '-'} / ${key.alg ?? '-'}${key.alg ? (key.algPinned ? ' (this algorithm only)' : ' (by default; others of its type allowed)') : ''}`,
     `  owner        ${key.owner || '-'}${key.environment ? `  (${key.environment})` : ''}`,
     `  private part ${key.hasPrivate ? 'held (sealed)' : 'not held (verification key)'}`,
     ...(key.thumbprint ? [`  thumbprint   ${key.thumbprint}`] : []),

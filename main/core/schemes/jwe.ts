@@ -16,6 +16,7 @@ export interface JweOpening {
 }
 
 function canTry(key: ResolvedKey, alg: string): boolean {
+  if (key.use === 'enc' && key.pinnedAlg !== undefined && key.pinnedAlg !== alg) return false;
   return (allowedKeyManagementAlgs(key.type, 'decrypt') as string[]).includes(alg);
 }
 
@@ -55,7 +56,7 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
       kid === undefined
         ? `no held private key fits ${alg || 'its alg'}`
         : EPHEMERAL_SESSION_ID.test(kid)
-          ? `kid ${quote(kid)} names an ephemeral session, whose key is never used here: decrypt the response with "signet ephemeral decrypt ${kid}" (once: that spends the session key)`
+          ? `kid ${quote(kid)} names an ephemeral session, whose key is never used here: decrypt the response there (Workbench › Ephemeral, or signet ephemeral decrypt ${kid}; once: that spends the session key)`
           : `no key with kid ${quote(kid)} is held, so this cannot be decrypted here`;
     trace.push({ step: 'result', label: 'result', value: detail, ok: false });
     return { result: { ...base, verdict: 'undecryptable', detail, trace } };

@@ -46,12 +46,12 @@ export const jwsDetachedScheme: Scheme = {
 async function checkHeaderValue(token: string, message: HttpRequest | HttpResponse, exchange: Exchange, ctx: InspectionContext): Promise<Result> {
   const at = exchangeTime(exchange, ctx);
   const body = message.body ?? new Uint8Array(0);
-  if (DETACHED.test(token)) {
-    if (message.bodyCapture === 'missing') return { verdict: 'unknown', detail: 'the capture did not record the body this detached signature covers: it cannot be checked' };
-    const { result } = await checkJws(token, at, ctx, body);
+  const detached = DETACHED.test(token);
+  if (detached || looksLikeJws(token)) {
+    if (message.bodyCapture === 'missing') return { verdict: 'unknown', detail: 'the capture did not record the body this signature header covers: it cannot be checked' };
+    const result = detached ? (await checkJws(token, at, ctx, body)).result : attachedInHeader(await checkJws(token, at, ctx), body);
     return message.bodyCapture === 'rebuilt' && result.verdict === 'invalid' ? { ...result, verdict: 'unknown', detail: `the signature does not verify over the body as rebuilt from the capture's form params: ${REBUILT}` } : result;
   }
-  if (looksLikeJws(token)) return attachedInHeader(await checkJws(token, at, ctx), body);
   if (token === '') return { verdict: 'malformed', detail: 'the signature header is empty' };
   if (HTTP_MESSAGE_SIGNATURE.test(token)) return { verdict: 'unknown', detail: 'an HTTP Message Signature (RFC 9421), not a JWS: Signet does not check it' };
   return { verdict: 'malformed', detail: 'the signature header holds no JWS (a detached JWS reads header..signature, RFC 7515 Appendix F)' };

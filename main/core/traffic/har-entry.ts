@@ -66,6 +66,8 @@ function requestFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: Unr
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
     request.body = null;
+    // No readable copy of the body: stored, shown and exported as one the capture did not record.
+    request.bodyCapture = 'missing';
     unreadable.push({ direction: 'request', location: 'request.postData', reason: error.message });
   }
   return request;
@@ -126,6 +128,7 @@ function responseFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: Un
     else if ((typeof content.size === 'number' && content.size > 0) || fields._bodyNotRecorded === true) response.bodyCapture = 'missing';
   } catch (error) {
     if (!(error instanceof EntryProblem)) throw error;
+    response.bodyCapture = 'missing';
     unreadable.push({ direction: 'response', location: 'response.content', reason: error.message });
   }
   return response;

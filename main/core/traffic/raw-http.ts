@@ -83,7 +83,11 @@ async function readExchange(reader: ByteReader, line: Line, requestLine: Request
   };
   setBodyFields(request, requestMessage);
   const unreadable: UnreadablePart[] = [];
-  if (requestMessage.unreadable !== undefined) unreadable.push({ direction: 'request', location: 'body', reason: requestMessage.unreadable });
+  if (requestMessage.unreadable !== undefined) {
+    // No readable copy of the body: stored, shown and exported as one the capture did not record.
+    request.bodyCapture = 'missing';
+    unreadable.push({ direction: 'request', location: 'body', reason: requestMessage.unreadable });
+  }
 
   let response: HttpResponse | null = null;
   for (;;) {
@@ -97,7 +101,10 @@ async function readExchange(reader: ByteReader, line: Line, requestLine: Request
     // 1xx (other than 101) are interim responses; the final one follows (RFC 9110 §15.2).
     if (statusLine.status >= 100 && statusLine.status < 200 && statusLine.status !== 101) continue;
     response = responseFrom(statusLine, responseMessage);
-    if (responseMessage.unreadable !== undefined) unreadable.push({ direction: 'response', location: 'body', reason: responseMessage.unreadable });
+    if (responseMessage.unreadable !== undefined) {
+      response.bodyCapture = 'missing';
+      unreadable.push({ direction: 'response', location: 'body', reason: responseMessage.unreadable });
+    }
     break;
   }
   const startedAt = dateHeader(response?.headers) ?? dateHeader(request.headers);

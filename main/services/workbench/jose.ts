@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import type { KeyResolver, ResolvedKey } from '../../core/inspect/resolver.ts';
-import { decodeToken, describePayload } from '../../core/jose/decode.ts';
+import { decodeToken, describePayload, jsonHint } from '../../core/jose/decode.ts';
 import { encryptCompact } from '../../core/jose/encrypt.ts';
 import { signCompact, signJwt } from '../../core/jose/sign.ts';
 import { parseKeyFile } from '../../core/keys/formats.ts';
@@ -159,7 +159,7 @@ export async function decryptToken(session: Session, input: { token: string; key
   checkLimit(session, 'tokenChars', input.token.length, 'the token');
   // Counted before decoding: a 3-part text would otherwise be judged as a broken JWS header.
   const parts = input.token.trim().split('.').length;
-  if (parts !== 5) throw new SignetError('ERR_BAD_INPUT', `a compact JWE has 5 dot-separated parts; this has ${parts}${parts === 3 ? ' (a JWS? verify it instead)' : ''}`);
+  if (parts !== 5) throw new SignetError('ERR_BAD_INPUT', `a compact JWE has 5 dot-separated parts; this has ${parts}${parts === 3 ? ' (a JWS? verify it instead)' : jsonHint(input.token.trim())}`);
   // A malformed JWE is refused as such (ERR_JOSE_MALFORMED), not reported as a failed decryption.
   decodeToken(input.token);
   const resolver = resolverFor(session, input.key);

@@ -47,6 +47,12 @@ const header = (headers: { name: string; value: string }[], name: string) => hea
 const verdicts = (findings: Finding[]) => findings.filter((finding) => finding.scheme !== 'jwt' && finding.scheme !== 'api-key').map((finding) => [finding.exchange, finding.direction, finding.scheme, finding.location, finding.verdict]);
 
 describe('sanitized export: the file it writes', () => {
+  it('exports a response body that could not be read as not recorded, keeping its status and headers', async () => {
+    const entry = { startedDateTime: '2026-06-01T12:00:00Z', request: { method: 'GET', url: 'https://lender.test/a', headers: [] }, response: { status: 200, headers: [{ name: 'Content-Type', value: 'application/jose' }], content: { size: 5, text: 'ab$cd', encoding: 'base64' } } };
+    const { har } = await exported('unreadable.har', JSON.stringify({ log: { entries: [entry] } }));
+    expect(har.log.entries[0]?.response).toMatchObject({ status: 200, headers: [{ name: 'Content-Type', value: 'application/jose' }], _bodyNotRecorded: true });
+  });
+
   it('marks bodies the capture did not record or rebuilt, so the partner sees "cannot tell", not "invalid"', async () => {
     const header = opgHeader(store.session, keys.hmac, { method: 'POST', uri: '/opg/x', body: '{"a":1}', timestamp: unix('2026-06-01T12:00:00Z') });
     const missing = { startedDateTime: '2026-06-01T12:00:00Z', request: { method: 'POST', url: 'https://api.onepoint.test/opg/x', headers: [{ name: 'Authorization', value: header }], bodySize: 7 }, response: { status: 204 } };

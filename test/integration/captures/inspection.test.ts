@@ -168,6 +168,11 @@ describe('detached JWS in a Signature header', () => {
     expect(findings.map((finding) => finding.verdict)).toEqual(['valid', 'invalid']);
   });
 
+  it('cannot tell, for a JWS carried whole in the header, when the body was not recorded', async () => {
+    const finding = await only([{ method: 'POST', url: 'https://lender.test/a', headers: { Signature: await sign(store.session, keys.rsa, '{"x":1}'), 'Content-Length': '7' } }], 'jws-detached');
+    expect(finding).toMatchObject({ verdict: 'unknown', detail: expect.stringContaining('did not record the body') });
+  });
+
   it('judges every value of a signature header: attached JWS over other bytes, garbage, empty, RFC 9421', async () => {
     const body = '{"loan":"LA-1"}';
     const attachedOther = await sign(store.session, keys.rsa, '{"other":1}');

@@ -71,6 +71,16 @@ describe('signing and encryption with held keys', () => {
     expect((await signToken(store.session, { key: 'rs-gen', alg: 'PS512', payload: Buffer.from('{}') })).alg).toBe('PS512');
   });
 
+  it('encrypts nothing to a signing key whose algorithm was chosen, and passes over a pinned key for a kid-less JWE of another alg', async () => {
+    await generateKey(store.session, { type: 'rsa', alg: 'PS256', kid: 'ps-only' });
+    await expect(encryptToken(store.session, { key: 'ps-only', plaintext: Buffer.from('x') })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUITABLE', message: 'key ps-only is for PS256 only: nothing is encrypted to it' });
+    await generateKey(store.session, { type: 'rsa', use: 'enc', alg: 'RSA-OAEP', kid: 'oaep-pinned' });
+    const open = await generateKey(store.session, { type: 'rsa', use: 'enc', kid: 'oaep-open' });
+    const publicKey = await importJWK({ ...(await exportedPublic(open.id)), alg: 'RSA-OAEP-256' }, 'RSA-OAEP-256');
+    const kidless = await new CompactEncrypt(Buffer.from('hello')).setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }).encrypt(publicKey);
+    expect(await decryptToken(store.session, { token: kidless })).toMatchObject({ verdict: 'decrypted', kid: 'oaep-open' });
+  });
+
   it('signs nothing with an encryption key', async () => {
     await generateKey(store.session, { type: 'ec', use: 'enc', kid: 'ec-enc' });
     await expect(signToken(store.session, { key: 'ec-enc', payload: Buffer.from('{}') })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUITABLE', message: expect.stringContaining('encryption key') });
