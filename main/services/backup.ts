@@ -100,7 +100,7 @@ export async function backupKeystore(session: Session, input: BackupInput): Prom
   if (!session.initialized) throw new SignetError('ERR_STORE_NOT_INITIALIZED', 'this keystore has no passphrase yet, so there is nothing to back up');
   // The backup opens with this passphrase: prove it is the keystore's before sealing anything under it.
   await checkPassphrase(session.db, input.passphrase);
-  if (!input.overwrite && existsSync(input.path)) throw new SignetError('ERR_BAD_INPUT', `${input.path} already exists: choose another name, or replace it (--force)`);
+  if (!input.overwrite && existsSync(input.path)) throw new SignetError('ERR_BAD_INPUT', `${input.path} already exists: choose another name, or allow replacing it (--force, or "Replace the file if it exists")`);
   sweepStaleTemporaries(session.path);
   const snapshot = tempPath(session.path, 'backup');
   const partial = `${input.path}.${process.pid}.tmp`;

@@ -60,6 +60,9 @@ export type AgreementProfileId = keyof typeof AGREEMENT_PROFILES;
 export const DEFAULT_AGREEMENT_PROFILE: AgreementProfileId = 'signet-v1';
 /** Every profile, the default first (for choosers and for trying each in turn). */
 export const AGREEMENT_PROFILE_IDS = ['signet-v1', 'signet-v1-x25519'] as const satisfies readonly AgreementProfileId[];
+// A profile added to AGREEMENT_PROFILES but not listed above fails to compile here.
+const everyProfileListed: Exclude<AgreementProfileId, (typeof AGREEMENT_PROFILE_IDS)[number]> extends never ? true : never = true;
+void everyProfileListed;
 
 export function resolveAgreementProfile(profile: AgreementProfile | string | undefined): AgreementProfile {
   if (profile === undefined) return AGREEMENT_PROFILES[DEFAULT_AGREEMENT_PROFILE];

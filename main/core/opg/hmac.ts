@@ -212,7 +212,7 @@ export function hmacMismatchDetail(profile: HmacProfile | string, signature: str
   const bytes = Buffer.from(signature, 'base64').length;
   const likely = Object.values<HmacProfile>(HMAC_PROFILES).find((candidate) => candidate.hash !== current.hash && DIGESTS[candidate.hash].bytes === bytes);
   if (!likely) return detail;
-  return `${detail}; the signature is ${bytes} bytes, as ${DIGESTS[likely.hash].name} gives: is the partner on the ${likely.id} profile? (signet settings set inspection.hmacProfile ${likely.id})`;
+  return `${detail}; the signature is ${bytes} bytes, as ${DIGESTS[likely.hash].name} gives: is the partner on the ${likely.id} profile? (Settings › Inspection › HMAC profile, or signet settings set inspection.hmacProfile ${likely.id})`;
 }
 
 function hmac(profile: HmacProfile, secret: Buffer, canonical: string): Buffer {

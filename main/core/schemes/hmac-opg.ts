@@ -42,6 +42,7 @@ export const hmacOpgScheme: Scheme = {
           }
           // The key's status is judged as of --at when given; the timestamp and the nonce belong to when
           // the request was sent, which --at does not change (it would turn every timed request into skew).
+          // Only an exchange the capture gives no time for is taken as sent at --at (else now).
           const at = exchangeTime(exchange, ctx);
           const sentAt = exchange.startedAt ?? at;
           const isCallback = isCallbackUri(uri, settings.hmacCallbackPaths);

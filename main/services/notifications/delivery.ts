@@ -175,7 +175,7 @@ function openSender(session: Session, config: StoredConfig, secrets: string[]): 
   const smtp = config.smtp;
   if (!smtp) throw new SignetError('ERR_DELIVERY', 'no SMTP server is configured: run "signet notify config set --smtp-host HOST …"');
   if (!isFromAddress(smtp.from)) {
-    throw new SignetError('ERR_DELIVERY', 'the SMTP From setting is not one address on one line (a line break would add mail headers): set it again with "signet notify config set --smtp-from ADDRESS"');
+    throw new SignetError('ERR_DELIVERY', 'the SMTP From setting is not one address on one line (a line break would add mail headers): set it again (Settings › SMTP server, or signet notify config set --smtp-from ADDRESS)');
   }
   const password = smtp.user === null ? undefined : openSecret(session, SMTP_PASSWORD_ID);
   if (smtp.user !== null && password === undefined) {

@@ -97,7 +97,7 @@ function liveAgreement(session: Session, ref: string): AgreementRecord {
 function notWaiting(session: Session, ref: string, infoText: string): SignetError {
   const finished = finishedBy(session, infoText);
   if (finished) return new SignetError('ERR_BAD_INPUT', `key agreement ${ref} is already finished: this answer agreed on ${finished.scheme ?? '?'}, under its new reference ${finished.id}`);
-  return new SignetError('ERR_NOT_FOUND', `no key agreement "${ref}" (a finished agreement goes by the server's client_reference_id: see "signet agree list")`);
+  return new SignetError('ERR_NOT_FOUND', `no key agreement "${ref}" (a finished agreement goes by the server's client_reference_id: see the list of agreements, or signet agree list)`);
 }
 
 /** The client agreement this very answer finished, if any. */

@@ -27,7 +27,7 @@ describe('signet backup', () => {
     expect(readFileSync(backup).subarray(0, 8).toString()).toBe('SIGNETBK');
     const again = await signet(['backup', '--out', backup], { store: store.path });
     expect(again.code).toBe(2);
-    expect(again.stderr).toMatch(/already exists: choose another name, or replace it \(--force\)/);
+    expect(again.stderr).toMatch(/already exists: choose another name, or allow replacing it \(--force, or "Replace the file if it exists"\)/);
   });
 
   it('needs --out', async () => {

@@ -56,7 +56,7 @@ describe('hmac verify on a profile mismatch', () => {
       verdict: 'invalid',
       detail:
         'the HMAC does not match the canonical string of profile opg-sha256; the signature is 20 bytes, as HMAC-SHA-1 gives: ' +
-        'is the partner on the opg-sha1-legacy profile? (signet settings set inspection.hmacProfile opg-sha1-legacy)',
+        'is the partner on the opg-sha1-legacy profile? (Settings › Inspection › HMAC profile, or signet settings set inspection.hmacProfile opg-sha1-legacy)',
     });
   });
 

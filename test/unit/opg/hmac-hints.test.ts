@@ -8,14 +8,14 @@ describe('the detail of an HMAC that does not match', () => {
   it('suggests the SHA-1 profile for a 20-byte MAC under opg-sha256', () => {
     expect(hmacMismatchDetail('opg-sha256', macOf('sha1'))).toBe(
       'the HMAC does not match the canonical string of profile opg-sha256; the signature is 20 bytes, as HMAC-SHA-1 gives: ' +
-        'is the partner on the opg-sha1-legacy profile? (signet settings set inspection.hmacProfile opg-sha1-legacy)',
+        'is the partner on the opg-sha1-legacy profile? (Settings › Inspection › HMAC profile, or signet settings set inspection.hmacProfile opg-sha1-legacy)',
     );
   });
 
   it('suggests the SHA-256 profile for a 32-byte MAC under opg-sha1-legacy', () => {
     expect(hmacMismatchDetail('opg-sha1-legacy', macOf('sha256'))).toBe(
       'the HMAC does not match the canonical string of profile opg-sha1-legacy; the signature is 32 bytes, as HMAC-SHA-256 gives: ' +
-        'is the partner on the opg-sha256 profile? (signet settings set inspection.hmacProfile opg-sha256)',
+        'is the partner on the opg-sha256 profile? (Settings › Inspection › HMAC profile, or signet settings set inspection.hmacProfile opg-sha256)',
     );
   });
 
