@@ -29,24 +29,37 @@ const CREDENTIAL_HEADER_NAME = /(?:^|-)(?:token|secret|password|passwd|credentia
 const AUTH_SCHEMES = new Set(['basic', 'bearer', 'digest', 'negotiate', 'ntlm', 'hoba', 'mutual', 'oauth', 'dpop', 'gnap', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid', 'concealed', 'aws4-hmac-sha256', 'hawk', 'token']);
 
 /**
+ * Names of fields that carry credentials, wherever they appear (query, form, multipart field, JSON
+ * member), written with `_` between words: `access_token` also matches access-token and accessToken.
+ * `code` (an OAuth authorization code) and `key` are only taken as parameters and form fields: as JSON
+ * members they name error codes and map keys far more often than secrets.
+ */
+const CREDENTIAL_NAMES = [
+  'access_token', 'refresh_token', 'id_token', 'auth_token', 'session_token', 'private_token', 'client_secret', 'client_assertion', 'assertion',
+  'api_key', 'apikey', 'token', 'secret', 'password', 'passwd', 'pass', 'pwd', 'passphrase', 'pin', 'otp', 'code_verifier', 'session', 'session_id',
+  'sid', 'auth', 'authorization', 'x-amz-security-token',
+];
+const PARAMETER_ONLY = ['code', 'key'];
+/** A name as a pattern: `_` matches `_`, `-` or nothing, so the spellings of one name are one entry. */
+const namePattern = (names: string[]) => names.map((name) => name.replace(/_/g, '[_-]?')).join('|');
+
+/**
  * Parameters that carry credentials: in query strings and fragments (`#access_token=` of an OAuth
  * redirect), form bodies (the first field too) and URLs inside headers (Referer, Location). The value
  * stops at a quote or space, so a URL inside a JSON string leaves the JSON valid.
  */
-const CREDENTIAL_PARAM =
-  /((?:^|[?&#;])(?:access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|session[_-]?token|client[_-]?secret|client[_-]?assertion|assertion|api[_-]?key|token|key|secret|password|passwd|pass|pwd|passphrase|pin|otp|private[_-]?token|x-amz-security-token|code|code[_-]?verifier|session|session[_-]?id|sid|auth|authorization)=)[^&#;\s"'<>\\]*/gim;
+const CREDENTIAL_PARAM = new RegExp(`((?:^|[?&#;])(?:${namePattern([...CREDENTIAL_NAMES, ...PARAMETER_ONLY])})=)[^&#;\\s"'<>\\\\]*`, 'gim');
 /** `user:password@` before a host, in any URL. */
 const USERINFO = /(\b[a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@"'<>]+@/gi;
 /** Signature headers besides the detached-JWS ones of the settings: X-KLIX-Signature, X-Hub-Signature-256, Signature-Input. */
 const SIGNATURE_HEADER_NAME = /(?:^|-)signature(?:-|$)/i;
 /** JSON members whose string values are credentials, compared without case, `_` or `-` (access_token, accessToken). */
-const CREDENTIAL_MEMBERS = new Set([
-  'accesstoken', 'refreshtoken', 'idtoken', 'clientsecret', 'clientassertion', 'assertion', 'codeverifier', 'password', 'passwd', 'pass', 'pwd', 'passphrase',
-  'apikey', 'secret', 'token', 'authtoken', 'sessiontoken', 'sessionid', 'privatetoken', 'authorization', 'otp', 'pin',
-]);
+const CREDENTIAL_MEMBERS = new Set(CREDENTIAL_NAMES.map((name) => name.replace(/[_-]/g, '')));
 /** The value of a multipart form field named for a credential (the part's first line: passwords are one line). */
-const MULTIPART_CREDENTIAL =
-  /(content-disposition:[^\r\n]*;\s*name="?(?:access[_-]?token|refresh[_-]?token|client[_-]?secret|client[_-]?assertion|api[_-]?key|token|secret|password|passwd|pass|pwd|passphrase|pin|otp|code|code[_-]?verifier)(?=["';\s])[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n)[^\r\n]*/gi;
+const MULTIPART_CREDENTIAL = new RegExp(
+  `(content-disposition:[^\\r\\n]*;\\s*name="?(?:${namePattern([...CREDENTIAL_NAMES, ...PARAMETER_ONLY])})(?=["';\\s])[^\\r\\n]*\\r?\\n(?:[^\\r\\n]+\\r?\\n)*\\r?\\n)[^\\r\\n]*`,
+  'gi',
+);
 
 function redactAuthorization(value: string): string {
   // RFC 9110 §11.4: a scheme is a token followed by a space and the credentials.

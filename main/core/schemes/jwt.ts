@@ -29,7 +29,7 @@ const REGISTERED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
  * Any other payload (a signed order body) is a plain JWS: the JWT issuer and audience settings do not
  * apply to it.
  */
-export function isJwt(header: Record<string, unknown>, payload: Uint8Array): boolean {
+function isJwt(header: Record<string, unknown>, payload: Uint8Array): boolean {
   const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
   if (typ === 'jwt' || typ.endsWith('+jwt') || typ.endsWith('/jwt')) return true;
   const text = utf8.decode(payload).trim();

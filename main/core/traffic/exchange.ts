@@ -81,6 +81,12 @@ export interface ReaderOptions {
 export const DEFAULT_MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_HEADER_BYTES = 64 * 1024;
 
+/** Whether the headers announce a body: a Content-Length above zero, or any Transfer-Encoding (RFC 9112 §6). */
+export function headersDeclareBody(headers: Header[]): boolean {
+  if (headerValue(headers, 'transfer-encoding')?.trim()) return true;
+  return Number(headerValue(headers, 'content-length')?.trim() ?? '0') > 0;
+}
+
 /** First header with that name, compared case-insensitively (RFC 9110 §5.1). */
 export function headerValue(headers: Header[], name: string): string | undefined {
   const wanted = name.toLowerCase();

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { Exchange, Header, HttpRequest, HttpResponse, UnreadablePart } from './exchange.ts';
+import { headersDeclareBody, type Exchange, type Header, type HttpRequest, type HttpResponse, type UnreadablePart } from './exchange.ts';
 import { decodedWhole, type LiftedTexts } from './lifted-texts.ts';
 
 /**
@@ -93,13 +93,7 @@ function readPostData(request: HttpRequest, postData: Fields, lifted: LiftedText
  * none or it is unknown): Chrome and Playwright leave out bodies they did not keep.
  */
 function declaresBody(headers: Header[], bodySize: unknown): boolean {
-  if (typeof bodySize === 'number' && bodySize > 0) return true;
-  for (const { name, value } of headers) {
-    const lower = name.toLowerCase();
-    if (lower === 'content-length' && Number(value.trim()) > 0) return true;
-    if (lower === 'transfer-encoding' && value.trim() !== '') return true;
-  }
-  return false;
+  return (typeof bodySize === 'number' && bodySize > 0) || headersDeclareBody(headers);
 }
 
 function responseFrom(fields: Fields, lifted: LiftedTexts | null, unreadable: UnreadablePart[]): HttpResponse | null {

@@ -3,7 +3,7 @@ import { SignetError } from '../errors.ts';
 import type { Line } from './byte-reader.ts';
 import { ByteReader } from './byte-reader.ts';
 import type { CaptureItem, Exchange, Header, HttpRequest, HttpResponse, ReaderOptions, UnreadablePart } from './exchange.ts';
-import { DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_HEADER_BYTES, headerValue } from './exchange.ts';
+import { DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_HEADER_BYTES, headersDeclareBody, headerValue } from './exchange.ts';
 import { isBlank, isStartLine, parseHeaderLine, parseRequestLine, parseStatusLine } from './http-lines.ts';
 import type { RequestLine, StatusLine } from './http-lines.ts';
 import { byteChunks, throwIfAborted } from './source.ts';
@@ -175,10 +175,7 @@ function mayHaveBody(framing: Framing): boolean {
 }
 
 function declaresBody(framing: Framing, headers: Header[]): boolean {
-  if (!mayHaveBody(framing)) return false;
-  if (headerValue(headers, 'transfer-encoding') !== undefined) return true;
-  const length = headerValue(headers, 'content-length');
-  return length !== undefined && !/^0*$/.test(length.trim());
+  return mayHaveBody(framing) && headersDeclareBody(headers);
 }
 
 const COMPRESSED = /^\s*(x-gzip|gzip|br|deflate|zstd|compress)\b/i;
