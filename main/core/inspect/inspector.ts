@@ -17,7 +17,8 @@ export const SCHEME_MODULES: readonly Scheme[] = [jwtScheme, hmacOpgScheme, apiK
 
 /**
  * What to check in an exchange. A side that could not be read (see `Exchange.unreadable`) is one
- * malformed finding and nothing else: its checks would judge a body that is not the one sent.
+ * malformed finding, and only its header-only checks (a bearer JWT, an API key) run: the others would
+ * judge a body that is not the one sent.
  */
 export function detect(exchange: Exchange, settings: InspectionSettings): Detected[] {
   const detected = SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings));
@@ -26,9 +27,12 @@ export function detect(exchange: Exchange, settings: InspectionSettings): Detect
   const unread = (direction: Detected['direction']) => unreadable.some((part) => part.direction === direction);
   return [
     ...unreadable.map((part): Detected => ({ scheme: 'capture', direction: part.direction, location: part.location, verify: () => ({ verdict: 'malformed', detail: part.reason }) })),
-    ...detected.filter((item) => !unread(item.direction)),
+    ...detected.filter((item) => !unread(item.direction) || HEADER_ONLY.has(item.scheme)),
   ];
 }
+
+/** Schemes that read only headers: a body that cannot be read does not touch what they check. */
+const HEADER_ONLY: ReadonlySet<Detected['scheme']> = new Set(['jwt', 'api-key']);
 
 /**
  * Runs every detector over one exchange and verifies what they found. Exchanges must be inspected in

@@ -519,6 +519,17 @@ describe('broken captures', () => {
     expect(report.summary).toEqual({ valid: 2, malformed: 1 });
   });
 
+  it('still checks a bearer token on a side whose body cannot be read', async () => {
+    const token = await sign(store.session, keys.ec, claims({ sub: 'la-1', exp: unix('2026-06-01T13:00:00Z') }));
+    const parsed = JSON.parse(harText([{ method: 'POST', url: `${API}/a`, headers: { Authorization: `Bearer ${token}` }, body: '{}' }])) as { log: { entries: { request: { postData: Record<string, unknown> } }[] } };
+    Object.assign(parsed.log.entries[0]?.request.postData ?? {}, { text: '%%', encoding: 'base64' });
+    const report = await verifyCapture(store.session, { path: writeCapture(store.dir, 'bearer.har', JSON.stringify(parsed)) });
+    expect(report.findings.map((finding) => [finding.direction, finding.scheme, finding.verdict])).toEqual([
+      ['request', 'capture', 'malformed'],
+      ['request', 'jwt', 'valid'],
+    ]);
+  });
+
   it('still checks the request when the response cannot be read, and the response when the request body cannot', async () => {
     const body = await sign(store.session, keys.rsa, '{"order":1}');
     const parsed = JSON.parse(harText([{ method: 'POST', url: `${API}/a`, body, response: { body } }, { method: 'POST', url: `${API}/b`, body, response: { body } }])) as {
