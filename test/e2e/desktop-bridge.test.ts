@@ -76,6 +76,15 @@ describe.skipIf(missing !== undefined)('desktop bridge (simulated in Chromium)',
     expect(uploads).toEqual([]);
   });
 
+  it('imports every capture handed over at once (a multi-file open), one after the other', async () => {
+    const { page, dir, session } = await desktopConsole();
+    const paths = ['first.har', 'second.har'].map((name) => join(dir, name));
+    for (const path of paths) writeFileSync(path, capture(2));
+    for (const path of paths) await desktopOf(page).pick('menu:open-capture', path);
+    await page.getByTestId('import-status').getByText('Imported second.har.').waitFor();
+    await expect.poll(() => session.captures.list().map((stored) => stored.name).sort()).toEqual(['first.har', 'second.har']);
+  });
+
   it('imports a dropped capture by its path, never sending its bytes', async () => {
     const { page, dir, uploads } = await desktopConsole();
     const text = capture(2);

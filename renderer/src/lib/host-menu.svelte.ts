@@ -7,7 +7,8 @@ import { navigation } from './navigation.svelte.ts';
  * the keystore is locked, is not lost. Browser mode has no such menu.
  */
 export class HostMenu {
-  capturePath = $state<string | null>(null);
+  /** Captures to open, in the order given: the OS may hand over several at once (a multi-file open). */
+  capturePaths = $state<string[]>([]);
   keyPath = $state<string | null>(null);
   #subscribed = false;
 
@@ -15,7 +16,7 @@ export class HostMenu {
     if (this.#subscribed || !bridge) return;
     this.#subscribed = true;
     bridge.onMenu('menu:open-capture', (path) => {
-      this.capturePath = path;
+      this.capturePaths.push(path);
       navigation.go('captures');
     });
     bridge.onMenu('menu:import-key', (path) => {
@@ -25,9 +26,7 @@ export class HostMenu {
   }
 
   takeCapturePath(): string | null {
-    const path = this.capturePath;
-    this.capturePath = null;
-    return path;
+    return this.capturePaths.shift() ?? null;
   }
 
   takeKeyPath(): string | null {
