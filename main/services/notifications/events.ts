@@ -75,7 +75,7 @@ function factsOfAudit(session: Session, repository: NotificationsRepository, eve
 function announce(
   repository: NotificationsRepository,
   channels: EffectiveChannels,
-  input: { event: NotificationEvent; keyId: string | null; facts: NotificationFacts; auditSeq: number | null; now: Date },
+  input: { event: NotificationEvent; keyId: string | null; facts: NotificationFacts; auditSeq: number | null; now: Date; happenedAt?: Date },
 ): NotificationRecord | undefined {
   const { title, body } = notificationText(input.event, input.facts, input.now);
   const record: NotificationRecord = {
@@ -88,7 +88,8 @@ function announce(
     facts: { ...input.facts },
     auditSeq: input.auditSeq,
     inApp: channels.inApp,
-    createdAt: input.now,
+    // Stamped with when it happened (a revocation made while no scheduler ran), not when it was noticed.
+    createdAt: input.happenedAt ?? input.now,
     readAt: null,
   };
   if (!repository.insert(record)) return undefined;
@@ -109,7 +110,7 @@ function collectStatusChanges(session: Session, repository: NotificationsReposit
       const kind = STATUS_EVENTS[event.action];
       if (kind === undefined) continue;
       const facts = factsOfAudit(session, repository, event, kind);
-      const record = announce(repository, effectiveChannels(config, facts.owner), { event: kind, keyId: event.keyId, facts, auditSeq: event.seq, now });
+      const record = announce(repository, effectiveChannels(config, facts.owner), { event: kind, keyId: event.keyId, facts, auditSeq: event.seq, now, happenedAt: event.at });
       if (record) created.push(record);
     }
     const last = events.at(-1);

@@ -16,6 +16,18 @@ async function setUp() {
 const reminders = (notifications: NotificationView[]) => notifications.filter((n) => n.event === 'key.expiring' || n.event === 'key.expired');
 const all = (store: TempStore) => listNotifications(store.session, { limit: 1000 });
 
+describe('status notices', () => {
+  it('are stamped with when the change happened, not when the scheduler noticed it', async () => {
+    const { session, clock } = await setUp();
+    const key = await generateKey(session, { type: 'ec', name: 'noticed late' });
+    await revokeKey(session, { ref: key.id, reason: 'superseded' });
+    clock.advanceDays(2);
+    await runNotifications(session);
+    const revoked = all(store as TempStore).find((n) => n.event === 'key.revoked');
+    expect(revoked?.createdAt).toBe('2027-01-01T00:00:00.000Z');
+  });
+});
+
 describe('expiry reminders', () => {
   it('announces every offset and the expiry exactly once across repeated runs', async () => {
     const { session, clock } = await setUp();
