@@ -1,3 +1,4 @@
+import { isAbsolute, win32 } from 'node:path';
 import { z } from 'zod';
 import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
@@ -29,6 +30,11 @@ const returns =
 const ref = z.string().min(1).max(200);
 /** A file on this machine (captures are opened by path, never sent across IPC). */
 const path = z.string().min(1).max(4096);
+/**
+ * A file the keystore is written to or replaced from: a full path, since a relative one would be
+ * resolved against wherever the server happened to start (the CLI resolves its own first).
+ */
+const fullPath = path.refine((value) => isAbsolute(value) || win32.isAbsolute(value), { message: 'a full path (a relative one would land in the folder the server was started in)' });
 /** A compact JOSE object (16 MiB is the decoder's own bound). */
 const token = z.string().min(1).max(16 * 1024 * 1024);
 const httpMethod = z.string().regex(/^[A-Za-z]{1,20}$/, 'an HTTP method');
@@ -68,11 +74,11 @@ export const contract = {
   'keystore.lock': returns<KeystoreStatusView>()(empty, 'forget the master key'),
   'keystore.changePassphrase': returns<KeystoreStatusView>()(z.object({ current: passphrase, next: passphrase }), 're-wrap the master key under a new passphrase'),
   'keystore.backup': returns<BackupView>()(
-    z.object({ path, passphrase, overwrite: z.boolean().optional() }),
+    z.object({ path: fullPath, passphrase, overwrite: z.boolean().optional() }),
     'write the whole keystore to one file: an online SQLite snapshot sealed under the passphrase (audited)',
   ),
   'keystore.restore': returns<BackupView>()(
-    z.object({ path, passphrase, currentPassphrase: passphrase.optional() }),
+    z.object({ path: fullPath, passphrase, currentPassphrase: passphrase.optional() }),
     'replace the keystore with a checked backup, or refuse and change nothing (audited)',
   ),
 

@@ -1,3 +1,4 @@
+import { dispatch } from '../../../main/api/dispatch.ts';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -231,6 +232,11 @@ describe('restore', () => {
     await expect(restoreKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'ERR_BAD_PASSPHRASE', message: expect.stringContaining('current keystore') });
     await restoreKeystore(store.session, { path: backupPath(), passphrase: TEST_PASSPHRASE, currentPassphrase: 'the newer passphrase' });
     await expect(unlockKeystore(store.session, TEST_PASSPHRASE)).resolves.toMatchObject({ unlocked: true });
+  });
+
+  it('takes only full paths through the API (the console and serve), as a relative one lands where the server started', async () => {
+    await expect(dispatch(store.session, 'keystore.backup', { path: 'relative.sgb', passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.stringContaining('a full path') });
+    await expect(dispatch(store.session, 'keystore.restore', { path: 'relative.sgb', passphrase: TEST_PASSPHRASE })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT' });
   });
 
   it("names a wrong backup passphrase as the backup's, not as this keystore's", async () => {

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { SignetError } from '../../../core/errors.ts';
 import { resolveStorePath } from '../../../services/paths.ts';
 import type { BackupView } from '../../../services/backup.ts';
@@ -19,7 +19,7 @@ export const backupCommands: Command[] = [
       const path = str(values, 'out');
       if (!path) throw new SignetError('ERR_BAD_INPUT', '--out FILE is required');
       const passphrase = await ctx.currentPassphrase();
-      const view = await ctx.call('keystore.backup', { path, passphrase, ...(values.force === true && { overwrite: true }) });
+      const view = await ctx.call('keystore.backup', { path: resolve(path), passphrase, ...(values.force === true && { overwrite: true }) });
       if (ctx.json) ctx.printJson(view);
       else ctx.print(`Backup written to ${view.path} (${view.bytes} bytes): ${summary(view)}.`);
     },
@@ -44,7 +44,7 @@ export const backupCommands: Command[] = [
         const fromBackup = backupFile ? await ctx.readSecretFile(backupFile, 'backup passphrase file') : process.env.SIGNET_BACKUP_PASSPHRASE || undefined;
         const current = initialized ? await ctx.currentPassphrase() : undefined;
         const passphrase = fromBackup ?? current ?? (await ctx.currentPassphrase());
-        const view = await ctx.call('keystore.restore', { path, passphrase, ...(current !== undefined && current !== passphrase && { currentPassphrase: current }) });
+        const view = await ctx.call('keystore.restore', { path: resolve(path), passphrase, ...(current !== undefined && current !== passphrase && { currentPassphrase: current }) });
         if (ctx.json) ctx.printJson(view);
         else ctx.print(`Restored ${view.path}: ${summary(view)}.\nThe keystore is locked; it unlocks with the backup's passphrase.`);
       } catch (error) {
