@@ -1,10 +1,10 @@
-import { dispatch } from '../../../main/api/dispatch.ts';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../main/api/dispatch.ts';
 import { encodeHeader, parseHeader, type BackupHeader } from '../../../main/core/backup/format.ts';
 import { backupKeystore, restoreKeystore } from '../../../main/services/backup.ts';
 import { importCapture, listCaptures } from '../../../main/services/captures.ts';
