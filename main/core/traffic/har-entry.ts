@@ -187,11 +187,14 @@ function headers(value: unknown, where: string): Header[] {
 /** HAR `startedDateTime` is ISO 8601; anything else (or nothing) means the time is unknown. */
 function instant(value: unknown): Date | null {
   if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) return null;
-  const date = new Date(value);
+  // HAR asks for an offset; a time written without one is taken as UTC, not as this machine's local
+  // time: the same capture must give the same verdicts wherever it is checked.
+  const date = new Date(HAS_ZONE.test(value) ? value : `${value}Z`);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const HAS_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 function record(value: unknown, where: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EntryProblem(`${where} is missing or not an object`);

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { SignetError } from '../../../main/core/errors.ts';
 import type { CaptureItem, Exchange } from '../../../main/core/traffic/index.ts';
 import { readHar } from '../../../main/core/traffic/index.ts';
@@ -199,6 +199,18 @@ describe('HAR entries that are broken on their own', () => {
   it('gives a missing or invalid startedDateTime as an unknown time', async () => {
     const items = await readText(harText([minimalEntry('/a', { startedDateTime: 'yesterday' }), minimalEntry('/b', { startedDateTime: undefined })]));
     expect(exchanges(items).map((exchange) => exchange.startedAt)).toEqual([null, null]);
+  });
+
+  it('reads a startedDateTime without an offset as UTC, whatever the machine\'s zone', async () => {
+    // Node reads TZ anew for each conversion: a zone far from UTC, so local-time parsing would show.
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    onTestFinished(() => {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    });
+    const items = await readText(harText([minimalEntry('/a', { startedDateTime: '2026-06-01T12:00:00.250' }), minimalEntry('/b', { startedDateTime: '2026-06-01T12:00:00+02:00' })]));
+    expect(exchanges(items).map((exchange) => exchange.startedAt?.toISOString())).toEqual(['2026-06-01T12:00:00.250Z', '2026-06-01T10:00:00.000Z']);
   });
 
   it('accepts a UTF-8 byte order mark', async () => {
