@@ -21,7 +21,7 @@ export const SCHEME_MODULES: readonly Scheme[] = [jwtScheme, hmacOpgScheme, apiK
  * judge a body that is not the one sent.
  */
 export function detect(exchange: Exchange, settings: InspectionSettings): Detected[] {
-  const detected = SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings));
+  const detected = [...ambiguousAuthorization(exchange), ...SCHEME_MODULES.flatMap((scheme) => scheme.detect(exchange, settings))];
   const { unreadable } = exchange;
   if (unreadable === undefined) return detected;
   const unread = (direction: Detected['direction']) => unreadable.some((part) => part.direction === direction);
@@ -29,6 +29,17 @@ export function detect(exchange: Exchange, settings: InspectionSettings): Detect
     ...unreadable.map((part): Detected => ({ scheme: 'capture', direction: part.direction, location: part.location, verify: () => ({ verdict: 'malformed', detail: part.reason }) })),
     ...detected.filter((item) => !unread(item.direction) || HEADER_ONLY.has(item.scheme)),
   ];
+}
+
+/**
+ * Authorization is a singleton field (RFC 9110 §11.6.2): with two, one server or proxy checks the first
+ * and another acts on the last, so each being valid on its own says nothing about the request.
+ */
+function ambiguousAuthorization(exchange: Exchange): Detected[] {
+  const count = exchange.request.headers.filter((header) => header.name.toLowerCase() === 'authorization').length;
+  if (count < 2) return [];
+  const detail = `${count} Authorization headers: servers and proxies differ on which one counts (RFC 9110 §11.6.2 allows one)`;
+  return [{ scheme: 'capture', direction: 'request', location: 'header:authorization', verify: () => ({ verdict: 'malformed', detail }) }];
 }
 
 /** Schemes that read only headers: a body that cannot be read does not touch what they check. */

@@ -390,6 +390,18 @@ describe('X-OPG-Signature HMAC', () => {
     expect(findings.map((finding) => finding.verdict)).toEqual(['invalid', 'unknown-key']);
   });
 
+  it('reports two Authorization headers as malformed, while judging each', async () => {
+    const header = opgHeader(store.session, keys.hmac, { method: 'GET', uri, timestamp: unix(AT) });
+    const entry = harEntry({ url, headers: { Authorization: header } }) as { request: { headers: { name: string; value: string }[] } };
+    entry.request.headers.push({ name: 'authorization', value: 'Bearer smuggled' });
+    const findings = await inspect([entry] as never);
+    expect(findings.map((finding) => [finding.scheme, finding.verdict])).toEqual([
+      ['capture', 'malformed'],
+      ['hmac-opg', 'valid'],
+    ]);
+    expect(findings[0]?.detail).toBe('2 Authorization headers: servers and proxies differ on which one counts (RFC 9110 §11.6.2 allows one)');
+  });
+
   it('reports a garbled header as malformed', async () => {
     expect((await only([{ url, headers: { Authorization: 'X-OPG-Signature only:two' } }], 'hmac-opg')).verdict).toBe('malformed');
   });

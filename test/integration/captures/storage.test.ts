@@ -97,6 +97,7 @@ describe('importing a capture', () => {
     const capture = await importCapture(store.session, { path: writeCapture(store.dir, 'twice.har', harText([entry])) });
     const shown = await showExchange(store.session, { id: capture.id, index: 0 });
     expect(shown.findings.map((finding) => [finding.scheme, finding.location])).toEqual([
+      ['capture', 'header:authorization'],
       ['jwt', 'header:authorization'],
       ['jwt', 'header:authorization'],
       ['jws', 'body'],
