@@ -19,6 +19,16 @@ export function parseDuration(text: string): Duration {
   return { amount: Number(match[1]), unit: match[2] as Duration['unit'] };
 }
 
+/**
+ * When something made at `now` with the lifetime `ttl` ends. A lifetime of zero is refused: the thing
+ * (`what`, e.g. "an ephemeral session") would have expired as it was made, and nothing could use it.
+ */
+export function lifetimeEnd(now: Date, ttl: string, what: string): Date {
+  const duration = parseDuration(ttl);
+  if (duration.amount === 0) throw new SignetError('ERR_BAD_INPUT', `${what} needs a TTL longer than zero, not "${ttl}": it would expire as it is made`);
+  return addDuration(now, duration);
+}
+
 export function addDuration(from: Date, duration: Duration): Date {
   const { amount, unit } = duration;
   const fixedMs = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 } as const;

@@ -13,7 +13,7 @@ import {
   type ServerKeyDerivationInfo,
 } from '../../core/agreement/index.ts';
 import { SignetError } from '../../core/errors.ts';
-import { addDuration, parseDuration } from '../../core/time.ts';
+import { lifetimeEnd } from '../../core/time.ts';
 import type { AgreementRecord } from '../../store/workbench.ts';
 import { seal, unseal } from '../../store/vault.ts';
 import type { Session } from '../session.ts';
@@ -43,12 +43,7 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** A TTL of zero would store an agreement already expired, which nothing could finish or use. */
-function expiryOf(now: Date, ttl = '1h'): Date {
-  const duration = parseDuration(ttl);
-  if (duration.amount === 0) throw new SignetError('ERR_BAD_INPUT', `a key agreement needs a TTL longer than zero, not "${ttl}": it would expire before it could be used`);
-  return addDuration(now, duration);
-}
+const expiryOf = (now: Date, ttl = '1h'): Date => lifetimeEnd(now, ttl, 'a key agreement');
 
 /** The client's first step: a ClientKeyDerivationSpec to send; the private half stays sealed here. */
 export function agreeAsClient(session: Session, input: { schemes: SchemeId[]; identifier: string; ttl?: string; profile?: AgreementProfileId }): { ref: string; spec: ClientKeyDerivationSpec; expiresAt: string } {

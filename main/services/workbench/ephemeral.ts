@@ -5,7 +5,7 @@ import { decryptCompact } from '../../core/jose/decrypt.ts';
 import { EPHEMERAL_SESSION_ID } from '../../core/jose/encrypt.ts';
 import { generateAsymmetric } from '../../core/keys/generate.ts';
 import { exportPublicKey } from '../../core/keys/index.ts';
-import { addDuration, parseDuration } from '../../core/time.ts';
+import { addDuration, lifetimeEnd, parseDuration } from '../../core/time.ts';
 import type { EphemeralRecord } from '../../store/workbench.ts';
 import { seal, unseal } from '../../store/vault.ts';
 import { bodyView } from '../captures.ts';
@@ -53,10 +53,7 @@ export function destroyExpiredSessions(session: Session): number {
 export async function createEphemeral(session: Session, input: { type?: 'ec' | 'rsa'; ttl?: string }): Promise<EphemeralView> {
   destroyExpiredSessions(session);
   const now = session.clock();
-  const ttlText = input.ttl ?? '15m';
-  const ttl = parseDuration(ttlText);
-  if (ttl.amount === 0) throw new SignetError('ERR_BAD_INPUT', `an ephemeral session needs a TTL longer than zero, not "${ttlText}": it would expire before its response came`);
-  const expiresAt = addDuration(now, ttl);
+  const expiresAt = lifetimeEnd(now, input.ttl ?? '15m', 'an ephemeral session');
   if (expiresAt.getTime() - now.getTime() > addDuration(now, MAX_TTL).getTime() - now.getTime()) {
     throw new SignetError('ERR_BAD_INPUT', 'an ephemeral session lives at most 24h: it is meant for one response');
   }
