@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -24,7 +24,7 @@ import { copyOver, dropUnfinishedImports, foreignKeyProblems, integrityProblems,
 import { openDb, SCHEMA_VERSION, type Db } from '../store/db.ts';
 import { DEFAULT_KDF, unlockVault, vaultExists } from '../store/vault.ts';
 import { describeFsError } from './fs-errors.ts';
-import { processAlive } from './processes.ts';
+import { leftByDeadProcesses } from './processes.ts';
 import type { Session } from './session.ts';
 
 /**
@@ -62,16 +62,8 @@ const TEMP_NAME = /\.signet-(?:backup|restore)-(\d+)-[0-9a-f]{8}\.tmp(?:-wal|-sh
 
 /** Snapshots left by a run that was killed hold a copy of the store: remove them once their process is gone. */
 export function sweepStaleTemporaries(storePath: string): void {
-  const dir = dirname(storePath);
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const match = TEMP_NAME.exec(name);
-    if (match && name.startsWith(`.${basename(storePath)}.`) && !processAlive(Number(match[1]))) rmSync(join(dir, name), { force: true });
+  for (const path of leftByDeadProcesses(dirname(storePath), TEMP_NAME)) {
+    if (basename(path).startsWith(`.${basename(storePath)}.`)) rmSync(path, { force: true });
   }
 }
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, lstatSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, lstatSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SignetError } from '../core/errors.ts';
-import { processAlive } from './processes.ts';
+import { leftByDeadProcesses } from './processes.ts';
 
 /**
  * Files the browser-mode console sends (a dropped capture): streamed to a private temporary folder,
@@ -63,20 +63,13 @@ export async function removeUploads(): Promise<void> {
   if (made) await rm(await made, { recursive: true, force: true });
 }
 
+const UPLOAD_FOLDER = new RegExp(`^${PREFIX}(\\d+)(?:-[A-Za-z0-9]+)?$`);
+
 export function sweepStaleUploads(): void {
-  const root = tmpdir();
-  let names: string[];
-  try {
-    names = readdirSync(root);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = new RegExp(`^${PREFIX}(\\d+)(?:-[A-Za-z0-9]+)?$`).exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+  for (const path of leftByDeadProcesses(tmpdir(), UPLOAD_FOLDER)) {
     try {
-      const info = lstatSync(join(root, name));
-      if (info.isDirectory() && info.uid === process.getuid?.()) rmSync(join(root, name), { recursive: true, force: true });
+      const info = lstatSync(path);
+      if (info.isDirectory() && info.uid === process.getuid?.()) rmSync(path, { recursive: true, force: true });
     } catch {
       // Gone meanwhile, or not ours to read: nothing to do.
     }
