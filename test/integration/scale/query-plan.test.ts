@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../../main/core/inspect/findings.ts';
 import { Session } from '../../../main/services/session.ts';
-import { pageQueries, type ExchangeQuery } from '../../../main/store/captures.ts';
+import { pageQueries, type ExchangeQuery } from '../../../main/store/capture-pages.ts';
 import { fillBulkCapture } from '../../support/bulk-capture.ts';
 
 // A stored capture of a million exchanges, filled in SQL (seconds, not an import; its shape is described in
