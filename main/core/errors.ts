@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'ERR_STORE_TOO_NEW'
   | 'ERR_STORE_CORRUPT'
   | 'ERR_STORE_UNAVAILABLE'
+  | 'ERR_STORE_REPLACED'
   | 'ERR_LOCKED'
   | 'ERR_BAD_PASSPHRASE'
   | 'ERR_PASSPHRASE_REQUIRED'
@@ -124,6 +125,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 403;
     case 'ERR_KEY_EXISTS':
     case 'ERR_STORE_EXISTS':
+    case 'ERR_STORE_REPLACED':
       return 409;
     case 'ERR_TOO_LARGE':
       return 413;

@@ -103,10 +103,10 @@ export async function importCapture(session: Session, options: ImportOptions): P
     });
   } catch (error) {
     // A restore in another process replaces the whole store, this import's capture row with it: the
-    // next batch then fails on its foreign key.
+    // next batch then fails on its foreign key. Not a cancel: the user stopped nothing, and must be told.
     const replaced = !(error instanceof SignetError) && !session.captures.exists(id);
     session.transaction(() => session.captures.delete(id));
-    if (replaced) throw new SignetError('ERR_CANCELLED', 'the import stopped: the keystore was restored from a backup meanwhile (nothing of this capture was stored; import it again)');
+    if (replaced) throw new SignetError('ERR_STORE_REPLACED', 'the import stopped: the keystore was restored from a backup meanwhile (nothing of this capture was stored; import it again)');
     throw error;
   } finally {
     session.importing.delete(id);

@@ -174,7 +174,7 @@ describe('restore', () => {
     // The other process runs between two batches of the import.
     let restored: SpawnSyncReturns<string> | undefined;
     const importing = importCapture(store.session, { path, workers: 0, onProgress: () => void (restored ??= restoreInAnotherProcess(backupPath())) });
-    await expect(importing).rejects.toMatchObject({ code: 'ERR_CANCELLED', message: expect.stringMatching(/restored from a backup meanwhile/) });
+    await expect(importing).rejects.toMatchObject({ code: 'ERR_STORE_REPLACED', message: expect.stringMatching(/restored from a backup meanwhile/) });
     expect(restored).toMatchObject({ status: 0, stderr: '' });
     expect(listCaptures(store.session).map((capture) => capture.name)).toEqual(['support case']);
     expect(store.session.db.prepare("SELECT count(*) AS n FROM exchanges WHERE capture_id NOT IN (SELECT id FROM captures WHERE state = 'complete')").get()).toEqual({ n: 0 });
