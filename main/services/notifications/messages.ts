@@ -29,20 +29,22 @@ export function label(value: string): string {
   return UNSAFE.test(value) ? quoted(value) : value;
 }
 
-/** Whole days until `expiresAt`, to the nearest: a reminder made minutes after its moment still counts 30. */
+/**
+ * Days left until `expiresAt`, as a person would count them: to the nearest whole day (a reminder made
+ * minutes after its moment still counts 30), and within two days by the calendar date, in UTC like
+ * every time in these messages (a key expiring at 00:30 expires "tomorrow" at 23:30). The title says
+ * this count and the webhook's `daysLeft` carries it, so the two never disagree.
+ */
 export function daysUntil(expiresAt: Date, now: Date): number {
-  return Math.round((expiresAt.getTime() - now.getTime()) / DAY_MS);
+  const nearest = Math.round((expiresAt.getTime() - now.getTime()) / DAY_MS);
+  return nearest >= 2 ? nearest : Math.floor(expiresAt.getTime() / DAY_MS) - Math.floor(now.getTime() / DAY_MS);
 }
 
-/**
- * "in 30 days", "tomorrow" or "today", as a person would say it: days to the nearest whole one, and
- * within two days the calendar date, in UTC like every time in these messages.
- */
+/** "in 30 days", "tomorrow" or "today". */
 function expiresWhen(expiresAt: Date, now: Date): string {
   const days = daysUntil(expiresAt, now);
-  const dates = days >= 2 ? days : Math.floor(expiresAt.getTime() / DAY_MS) - Math.floor(now.getTime() / DAY_MS);
-  if (dates <= 0) return 'today';
-  return dates === 1 ? 'tomorrow' : `in ${dates} days`;
+  if (days <= 0) return 'today';
+  return days === 1 ? 'tomorrow' : `in ${days} days`;
 }
 
 function title(event: NotificationEvent, facts: NotificationFacts, now: Date): string {

@@ -2,13 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../main/services/keys.ts';
 import { runNotifications, startNotificationTimer, updateConfig, verifyWebhookSignature } from '../../../main/services/notifications/index.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
-import { recordingOsNotifier, startWebhookServer, webhookSecretOf, type TestWebhookServer } from './support.ts';
+import { configureChannels, recordingOsNotifier, startSmtpServer, startWebhookServer, webhookSecretOf, type TestSmtpServer, type TestWebhookServer } from './support.ts';
 
 let store: TempStore | undefined;
+let smtp: TestSmtpServer | undefined;
 const servers: TestWebhookServer[] = [];
 afterEach(async () => {
   store?.cleanup();
-  store = undefined;
+  await smtp?.close();
+  store = smtp = undefined;
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
@@ -79,6 +81,26 @@ describe('webhook notifications', () => {
     webhook.answer(307);
     await generateKey(session, { type: 'ec', name: 'redirected' });
     expect((await runNotifications(session)).failed).toMatchObject([{ channel: 'webhook', error: expect.stringContaining('HTTP 307') }]);
+  });
+});
+
+describe('a reminder near a day boundary', () => {
+  // The title counts by the UTC calendar within two days, by the nearest day beyond: `daysLeft` must say the same.
+  it.each([
+    { expires: '2027-06-16T00:30:00Z', at: '2027-06-15T23:30:00Z', days: 1, when: 'tomorrow' },
+    { expires: '2027-06-16T08:36:00Z', at: '2027-06-14T23:00:00Z', days: 2, when: 'in 2 days' },
+    { expires: '2027-06-16T23:59:00Z', at: '2027-06-15T00:00:00Z', days: 2, when: 'in 2 days' },
+  ])('has the same count of days in its title, e-mail and webhook daysLeft (expiring $expires, made $at)', async ({ expires, at, days, when }) => {
+    const { session, clock, webhook } = await setUp();
+    smtp = await startSmtpServer();
+    configureChannels(session, { smtpPort: smtp.port, webhookUrl: webhook.url });
+    await generateKey(session, { type: 'ec', name: 'boundary', expires });
+    clock.set(at);
+    await runNotifications(session);
+    const payload = webhook.posts.map((post) => JSON.parse(post.body)).find((body) => body.event === 'key.expiring');
+    const mail = smtp.mails.find((received) => received.headers.get('x-signet-event') === 'key.expiring');
+    expect(payload).toMatchObject({ title: `Key "boundary" expires ${when}`, reminder: { daysLeft: days } });
+    expect(mail?.subject).toBe(`[Signet] Key "boundary" expires ${when}`);
   });
 });
 
