@@ -9,6 +9,7 @@ import { NonceTracker } from '../core/opg/nonce-tracker.ts';
 import { SignetError } from '../core/errors.ts';
 import { parseExpiry } from '../core/time.ts';
 import { readCapture } from '../core/traffic/index.ts';
+import { startsAsHar } from '../core/traffic/detect.ts';
 import type { EntrySlice } from '../core/traffic/entry-splitter.ts';
 import { type CaptureItem, type Exchange, type MalformedEntry } from '../core/traffic/exchange.ts';
 import { harEntrySlices } from '../core/traffic/har.ts';
@@ -74,14 +75,14 @@ export function inspectionContext(session: Session, at?: string, resolver: KeyRe
   };
 }
 
-/** HAR files are JSON (`{`); anything else is read as raw HTTP. */
+/** HAR files are JSON (`{`); anything else is read as raw HTTP. Gzip and UTF-16 are refused by name. */
 export async function sniffFormat(path: string): Promise<'har' | 'raw-http'> {
   const file = await open(path, 'r').catch((error: unknown) => {
     throw new SignetError('ERR_UNREADABLE', `cannot read capture ${path}: ${describeFsError(error)}`);
   });
   try {
     const { buffer, bytesRead } = await file.read(Buffer.alloc(512), 0, 512, 0);
-    return buffer.subarray(0, bytesRead).toString('latin1').replace(/^\uFEFF/, '').trimStart().startsWith('{') ? 'har' : 'raw-http';
+    return startsAsHar(buffer.subarray(0, bytesRead)) ? 'har' : 'raw-http';
   } finally {
     await file.close();
   }

@@ -47,9 +47,7 @@ async function sniff(iterator: AsyncIterator<Uint8Array>, head: Buffer[], signal
   for (;;) {
     throwIfAborted(signal);
     if (ended || seen >= ENCODING_SNIFF_BYTES) {
-      const bytes = Buffer.concat(head, seen);
-      refuseEncodedText(bytes);
-      const start = bytes.toString('latin1').replace(/^\xEF\xBB\xBF/, '').replace(/^[ \t\r\n]+/, '');
+      const start = textStart(Buffer.concat(head, seen));
       if (start.startsWith('{')) return 'har';
       const lineEnd = start.indexOf('\n');
       if (lineEnd >= 0) return classifyFirstLine(start.slice(0, lineEnd));
@@ -67,6 +65,21 @@ async function sniff(iterator: AsyncIterator<Uint8Array>, head: Buffer[], signal
       seen += next.value.byteLength;
     }
   }
+}
+
+/**
+ * Whether a capture is a HAR, from its first bytes (a few hundred), for a caller that picks a reader
+ * before reading. Refuses gzip and UTF-16 by name as `readCapture` does: a big capture read another way
+ * must not get a generic error instead.
+ */
+export function startsAsHar(head: Buffer): boolean {
+  return textStart(head).startsWith('{');
+}
+
+/** The text a capture starts with, after a UTF-8 byte order mark and blank space; gzip and UTF-16 refused. */
+function textStart(bytes: Buffer): string {
+  refuseEncodedText(bytes);
+  return bytes.toString('latin1').replace(/^\xEF\xBB\xBF/, '').replace(/^[ \t\r\n]+/, '');
 }
 
 /** Text a capture is often saved as by mistake: said plainly, rather than "not a HAR or raw HTTP capture". */

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../main/core/inspect/findings.ts';
 import { verifyCapture } from '../../../main/services/captures.ts';
@@ -563,6 +565,20 @@ describe('broken captures', () => {
   it('refuses a file that is not a capture with a clear error naming the place', async () => {
     const path = writeCapture(store.dir, 'junk.har', '{"log": {"entries": [ {"request": ');
     await expect(verifyCapture(store.session, { path })).rejects.toMatchObject({ code: 'ERR_HAR_MALFORMED', message: expect.stringMatching(/offset|truncated|entry/i) });
+  });
+
+  it('asks for a UTF-16 capture without a byte order mark to be saved as UTF-8, small or over 4 MiB (read on workers)', async () => {
+    const utf16 = (name: string, text: string) => {
+      const path = join(store.dir, name);
+      writeFileSync(path, Buffer.from(text, 'utf16le'));
+      return path;
+    };
+    const small = utf16('small.har', harText([{ url: `${API}/a` }]));
+    const big = utf16('big.har', harText([{ method: 'POST', url: `${API}/a`, body: 'x'.repeat(2_200_000) }]));
+    expect(statSync(big).size).toBeGreaterThan(4 * 1024 * 1024);
+    for (const path of [small, big]) {
+      await expect(verifyCapture(store.session, { path })).rejects.toMatchObject({ code: 'ERR_HAR_MALFORMED', message: 'the file is UTF-16 text: save it as UTF-8' });
+    }
   });
 
   it('says plainly when the file does not exist', async () => {
