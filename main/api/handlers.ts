@@ -27,6 +27,7 @@ const captureExport = () => import('../services/capture-export.ts');
 const captures = () => import('../services/captures.ts');
 const decode = () => import('../core/jose/decode.ts');
 const keyExport = () => import('../services/key-export.ts');
+const keyStatus = () => import('../services/key-status.ts');
 const keys = () => import('../services/keys.ts');
 const keyViews = () => import('../services/key-views.ts');
 const keystore = () => import('../services/keystore.ts');
@@ -68,10 +69,10 @@ export const handlers: Handlers = {
   },
   'keys.importSecret': async (session, { secretBase64, ...rest }) => (await keys()).importSecret(session, { ...rest, secret: bytes(secretBase64) }),
   'keys.export': async (session, input) => (await keyExport()).exportKey(session, input),
-  'keys.revoke': async (session, input) => (await keys()).revokeKey(session, input),
-  'keys.renew': async (session, input) => (await keys()).renewKey(session, input),
-  'keys.activate': async (session, { ref }) => (await keys()).activateKey(session, ref),
-  'keys.delete': async (session, { ref }) => (await keys()).deleteKey(session, ref),
+  'keys.revoke': async (session, input) => (await keyStatus()).revokeKey(session, input),
+  'keys.renew': async (session, input) => (await keyStatus()).renewKey(session, input),
+  'keys.activate': async (session, { ref }) => (await keyStatus()).activateKey(session, ref),
+  'keys.delete': async (session, { ref }) => (await keyStatus()).deleteKey(session, ref),
 
   'certs.selfSign': async (session, input) => (await keyExport()).selfSign(session, input),
   'certs.csr': async (session, input) => (await keyExport()).certificateRequest(session, input),

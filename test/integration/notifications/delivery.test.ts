@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { unlockKeystore } from '../../../main/services/keystore.ts';
-import { generateKey, revokeKey } from '../../../main/services/keys.ts';
+import { generateKey } from '../../../main/services/keys.ts';
+import { revokeKey } from '../../../main/services/key-status.ts';
 import { listNotifications, runNotifications, updateConfig } from '../../../main/services/notifications/index.ts';
 import { Session } from '../../../main/services/session.ts';
 import { manualClock, tempStore, TEST_PASSPHRASE, type TempStore } from '../../support/store.ts';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { deleteKey, generateKey, renewKey, revokeKey } from '../../../main/services/keys.ts';
+import { generateKey } from '../../../main/services/keys.ts';
+import { deleteKey, renewKey, revokeKey } from '../../../main/services/key-status.ts';
 import { listNotifications, runNotifications, updateConfig } from '../../../main/services/notifications/index.ts';
 import type { NotificationView } from '../../../main/services/notification-views.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';

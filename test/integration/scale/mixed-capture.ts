@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createClientSpec, answerClientSpec } from '../../../main/core/agreement/derive.ts';
 import { addApiKey } from '../../../main/services/api-keys.ts';
-import { generateKey, importKeys, revokeKey } from '../../../main/services/keys.ts';
+import { generateKey, importKeys } from '../../../main/services/keys.ts';
+import { revokeKey } from '../../../main/services/key-status.ts';
 import { Session } from '../../../main/services/session.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
 import type { EntrySpec } from '../../support/capture.ts';
