@@ -4,7 +4,7 @@ import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
 import { AGREEMENT_PROFILE_IDS, SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
-import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, DeletedKeyView, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
@@ -140,6 +140,7 @@ export const contract = {
     'audit history, newest first',
   ),
   'audit.verify': returns<AuditChainView>()(empty, 'check the audit hash chain'),
+  'audit.deletedKeys': returns<DeletedKeyView[]>()(empty, 'keys deleted from the keystore, as the audit log names them'),
 
   'jobs.get': returns<JobView>()(z.object({ id: ref }), 'progress and outcome of a job'),
   'jobs.cancel': returns<JobView>()(z.object({ id: ref }), 'cancel a running job (nothing half-stored)'),

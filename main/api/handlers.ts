@@ -79,6 +79,7 @@ export const handlers: Handlers = {
 
   'audit.list': async (session, input) => (await audit()).listAudit(session, input),
   'audit.verify': async (session) => (await audit()).verifyAudit(session),
+  'audit.deletedKeys': async (session) => (await audit()).deletedKeys(session),
 
   'jobs.get': (session, { id }) => session.jobs.get(id),
   'jobs.cancel': (session, { id }) => session.jobs.cancel(id),

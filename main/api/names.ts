@@ -27,6 +27,7 @@ export const METHOD_NAMES = [
   'certs.csr',
   'audit.list',
   'audit.verify',
+  'audit.deletedKeys',
   'jobs.get',
   'jobs.cancel',
   'jobs.list',

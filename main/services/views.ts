@@ -43,6 +43,14 @@ export interface KeyView {
   certificate?: CertificateInfo;
 }
 
+/** A key no longer in the keystore, as the audit log remembers it (to filter its history on). */
+export interface DeletedKeyView {
+  keyId: string;
+  kid: string | null;
+  name: string | null;
+  deletedAt: string;
+}
+
 export interface AuditEntryView {
   seq: number;
   at: string;

@@ -73,6 +73,7 @@ export function auditLog(db: Db) {
     'INSERT INTO audit_log (seq, at, action, key_id, detail, prev_hash, hash) VALUES (@seq, @at, @action, @key_id, @detail, @prev_hash, @hash)',
   );
   const all = db.prepare('SELECT * FROM audit_log ORDER BY seq');
+  const deletions = db.prepare("SELECT key_id, at, detail FROM audit_log WHERE action = 'key.deleted' AND key_id IS NOT NULL ORDER BY seq DESC");
   const page = db.prepare(
     'SELECT * FROM audit_log WHERE (@keyId IS NULL OR key_id = @keyId) ORDER BY seq DESC LIMIT @limit OFFSET @offset',
   );
@@ -98,6 +99,11 @@ export function auditLog(db: Db) {
     list(filter: { keyId?: string; limit?: number; offset?: number } = {}): AuditEntry[] {
       const rows = page.all({ keyId: filter.keyId ?? null, limit: filter.limit ?? 1000, offset: filter.offset ?? 0 }) as AuditRow[];
       return rows.map(toEntry);
+    },
+
+    /** Keys deleted from the keystore, newest first, as their deletion rows name them (kid, name). */
+    deletedKeys(): { keyId: string; deletedAt: Date; detail: Record<string, unknown> }[] {
+      return (deletions.all() as { key_id: string; at: string; detail: string }[]).map((row) => ({ keyId: row.key_id, deletedAt: new Date(row.at), detail: JSON.parse(row.detail) as Record<string, unknown> }));
     },
 
     verify(): ChainReport {

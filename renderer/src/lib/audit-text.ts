@@ -1,4 +1,4 @@
-import type { AuditEntryView } from '../../../main/services/views.ts';
+import type { AuditEntryView, DeletedKeyView } from '../../../main/services/views.ts';
 import { formatDateTime } from './format.ts';
 
 // How audit rows read: a label for each action, and the row's detail as short "name: value" pairs.
@@ -50,29 +50,8 @@ export function detailPairs(detail: Record<string, unknown>): { name: string; va
   return Object.entries(detail).map(([name, value]) => ({ name, value: valueText(value) }));
 }
 
-/** What audit rows tell of a key they name; for a deleted key, all there is to know. */
-export interface AuditedKey {
-  name: string | null;
-  kid: string | null;
-}
-
-/**
- * The keys `entries` name, added to those already `known`. Rows come newest first, so a deleted key is
- * named as it was when deleted (its "key.deleted" row carries the name and kid).
- */
-export function auditedKeys(entries: AuditEntryView[], known: ReadonlyMap<string, AuditedKey> = new Map()): Map<string, AuditedKey> {
-  const keys = new Map(known);
-  for (const { keyId, detail } of entries) {
-    if (keyId === null) continue;
-    const had = keys.get(keyId);
-    const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-    keys.set(keyId, { name: had?.name ?? text(detail['name']), kid: had?.kid ?? text(detail['kid']) });
-  }
-  return keys;
-}
-
 /** "Old signer (Xr3k…), deleted": how a key no longer in the keystore is offered as a filter. */
-export function deletedKeyLabel(keyId: string, key: AuditedKey): string {
-  const kid = (key.kid ?? keyId).slice(0, 16);
+export function deletedKeyLabel(key: DeletedKeyView): string {
+  const kid = (key.kid ?? key.keyId).slice(0, 16);
   return key.name ? `${key.name} (${kid}), deleted` : `${kid}, deleted`;
 }

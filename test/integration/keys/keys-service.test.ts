@@ -6,7 +6,7 @@ import { listKeys } from '../../../main/services/key-views.ts';
 import { generateKey, importKeys, importSecret, showKey } from '../../../main/services/keys.ts';
 import { activateKey, deleteKey, renewKey, revokeKey } from '../../../main/services/key-status.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
-import { verifyAudit } from '../../../main/services/audit.ts';
+import { deletedKeys, listAudit, verifyAudit } from '../../../main/services/audit.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
 
 let store: TempStore;
@@ -175,6 +175,18 @@ describe('lifecycle', () => {
     deleteKey(store.session, key.kid);
     expect(() => showKey(store.session, key.id)).toThrow(expect.objectContaining({ code: 'ERR_KEY_NOT_FOUND' }));
     expect(store.session.audit.list({ keyId: key.id })[0]?.action).toBe('key.deleted');
+  });
+
+  it('lists deleted keys as their deletion rows named them, however many rows came after', async () => {
+    const gone = await generateKey(store.session, { type: 'ec', name: 'Old signer' });
+    const kept = await generateKey(store.session, { type: 'ed25519' });
+    clock.advanceDays(1);
+    deleteKey(store.session, gone.id);
+    for (let renewal = 0; renewal < 150; renewal++) renewKey(store.session, { ref: kept.id, expires: `${renewal + 2}d` });
+    expect(deletedKeys(store.session)).toEqual([{ keyId: gone.id, kid: gone.kid, name: 'Old signer', deletedAt: clock().toISOString() }]);
+    // Its history is found by the kid it had, as well as by its id.
+    expect(listAudit(store.session, { key: gone.kid }).map((entry) => entry.action)).toEqual(['key.deleted', 'key.created']);
+    expect(listAudit(store.session, { key: gone.id })).toHaveLength(2);
   });
 });
 
