@@ -9,9 +9,9 @@ import { SignetError } from '../core/errors.ts';
 import { leftByDeadProcesses } from './processes.ts';
 
 /**
- * Files the browser-mode console sends (a dropped capture): streamed to a private temporary folder,
- * never held in memory, then imported by path like any other file. An upload is named by an id, never
- * by a path, so a request cannot point the server at an arbitrary file.
+ * Files the browser-mode console sends (a dropped capture), and captures piped to the command line:
+ * streamed to a private temporary folder, never held in memory, then read by path like any other file.
+ * An upload is named by an id, never by a path, so a request cannot point the server at an arbitrary file.
  */
 const UPLOAD_ID = /^u_[0-9a-f]{24}$/;
 const PREFIX = 'signet-uploads-';
@@ -25,19 +25,39 @@ const uploadFolder = (): Promise<string> => (folder ??= mkdtemp(join(tmpdir(), `
 
 export async function saveUpload(body: Readable, limit = MAX_UPLOAD_BYTES): Promise<{ uploadId: string; bytes: number }> {
   const uploadId = `u_${randomBytes(12).toString('hex')}`;
-  const path = join(await uploadFolder(), uploadId);
+  const bytes = await spool(body, join(await uploadFolder(), uploadId), { limit, what: 'the upload' });
+  return { uploadId, bytes };
+}
+
+/**
+ * A capture piped to the command line, copied to a file named `stdin` (the name an import then stores)
+ * in this process's upload folder: reading a capture needs its size, looks at its start twice and hands
+ * parts of it to worker threads, none of which a pipe allows. Bound as an upload is: both fill the same
+ * temporary disk. Gone with the folder (removeUploads), or with the next sweep if the process was killed.
+ */
+export async function saveStdin(input: Readable, options: { signal?: AbortSignal; limit?: number } = {}): Promise<string> {
+  const path = join(await uploadFolder(), 'stdin');
+  await spool(input, path, { limit: options.limit ?? MAX_UPLOAD_BYTES, what: 'the capture on standard input', ...(options.signal && { signal: options.signal }) });
+  return path;
+}
+
+const MIB = 1024 * 1024;
+
+/** Streams `body` to a new file of ours (0600), never held in memory, stopping as soon as it passes `limit` bytes. */
+async function spool(body: Readable, path: string, { limit, what, signal }: { limit: number; what: string; signal?: AbortSignal }): Promise<number> {
   let bytes = 0;
   body.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
-    if (bytes > limit) body.destroy(new SignetError('ERR_TOO_LARGE', `the upload is larger than ${limit} bytes`));
+    if (bytes > limit) body.destroy(new SignetError('ERR_TOO_LARGE', `${what} is larger than ${Math.round(limit / MIB)} MiB, the most Signet copies to a temporary file`));
   });
   try {
-    await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }));
+    await pipeline(body, createWriteStream(path, { mode: 0o600, flags: 'wx' }), { ...(signal && { signal }) });
   } catch (error) {
     await rm(path, { force: true });
-    throw error instanceof SignetError ? error : new SignetError('ERR_UNREADABLE', 'the upload was interrupted');
+    if (signal?.aborted) throw new SignetError('ERR_CANCELLED', `reading ${what} was cancelled`);
+    throw error instanceof SignetError ? error : new SignetError('ERR_UNREADABLE', `${what} was interrupted`);
   }
-  return { uploadId, bytes };
+  return bytes;
 }
 
 export function checkUploadId(uploadId: string): string {
@@ -54,8 +74,8 @@ export async function discardUpload(uploadId: string): Promise<void> {
 }
 
 /**
- * Uploads hold captures with credentials in clear: all of this process's go when its server stops,
- * and folders left by servers that were killed go at the next start (ours only, their process gone).
+ * Uploads hold captures with credentials in clear: all of this process's go when its server (or command)
+ * stops, and folders left by processes that were killed go at the next start (ours only, their process gone).
  */
 export async function removeUploads(): Promise<void> {
   const made = folder;

@@ -1,6 +1,7 @@
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { SignetError } from '../../core/errors.ts';
 import { describeFsError } from '../../services/fs-errors.ts';
+import { removeUploads, saveStdin, sweepStaleUploads } from '../../services/uploads.ts';
 import type { Artifact } from '../../services/views.ts';
 
 const MAX_INPUT = 64 * 1024 * 1024;
@@ -26,6 +27,24 @@ async function readStdin(what: string): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The capture file for `use`: "-" is standard input, copied to a private temporary file first (a capture
+ * is read by path) and removed when `use` ends, however it ends; `signal` (Ctrl+C) stops the copy too.
+ * A terminal there is refused at once: nothing was piped, and waiting would look like a hang. `before`
+ * runs ahead of the copy, so that a keystore that cannot open fails before a gigabyte is copied.
+ */
+export async function withCaptureFile<T>(path: string, { signal, before }: { signal: AbortSignal; before: () => Promise<void> }, use: (file: string) => Promise<T>): Promise<T> {
+  if (path === '-' && process.stdin.isTTY) throw new SignetError('ERR_BAD_INPUT', 'no capture is piped to standard input: pipe one into the command, or give its file instead of "-"');
+  await before();
+  if (path !== '-') return use(path);
+  sweepStaleUploads();
+  try {
+    return await use(await saveStdin(process.stdin, { signal }));
+  } finally {
+    await removeUploads();
+  }
 }
 
 /**

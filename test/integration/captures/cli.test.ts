@@ -218,13 +218,6 @@ describe('signet capture', () => {
     expect((await run(['capture', 'delete', id])).code).toBe(0);
   }, 60_000);
 
-  it('verify and import say that a capture is read from a file, not standard input', async () => {
-    for (const command of ['verify', 'import']) {
-      const result = await signet(['capture', command, '-'], { store, input: 'GET / HTTP/1.1\r\n\r\n' });
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: `signet capture ${command}: a capture is read from a file, not from standard input: save it to a file and give its path\n` });
-    }
-  }, 60_000);
-
   it('verify of a raw capture with a stale Content-Length judges no signature over the wrong bytes and keeps the numbering', async () => {
     // A gzip length left on a body shown decoded (shorter than the token), then the same exchange well framed.
     const response = (length: number) => `HTTP/1.1 200 OK\r\nContent-Type: application/jose\r\nContent-Encoding: gzip\r\nContent-Length: ${length}\r\n\r\n${token}\r\n\r\n`;

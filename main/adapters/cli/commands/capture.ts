@@ -3,6 +3,7 @@ import type { BodyView, ExchangeDetail, ExchangeRowView } from '../../../service
 import { SignetError, toErrorBody } from '../../../core/errors.ts';
 import { int, str, type CliContext, type Command } from '../command.ts';
 import { table, tableLine } from '../format.ts';
+import { withCaptureFile } from '../io.ts';
 
 // Fixed widths, so that rows print as findings come (a table sized to its widest cells would wait for
 // the last row): the widest scheme and verdict words fit, and a longer cell pushes its own line only.
@@ -143,15 +144,6 @@ function exchangeText(detail: ExchangeDetail): string {
   return lines.join('\n');
 }
 
-/**
- * Captures are read from a file: the reading needs its size (progress), looks at its start twice (the
- * format, then the readers) and hands parts of it to worker threads. A pipe would have to be copied to a
- * file first, which for a capture of gigabytes is not ours to do silently.
- */
-function refuseStdin(path: string): void {
-  if (path === '-') throw new SignetError('ERR_BAD_INPUT', 'a capture is read from a file, not from standard input: save it to a file and give its path');
-}
-
 /** Progress on stderr for terminals; Ctrl+C cancels cleanly (an import then leaves nothing behind). */
 function progressReporter(label: string): {
   signal: AbortSignal;
@@ -188,25 +180,23 @@ function progressReporter(label: string): {
 export const captureCommands: Command[] = [
   {
     name: 'capture verify',
-    summary: 'inspect a HAR or raw-HTTP capture against the keystore, without storing it',
-    usage: 'FILE [--at TIME] [--strict] [--json]',
+    summary: 'inspect a HAR or raw-HTTP capture (a file, or - to read a pipe) against the keystore, without storing it',
+    usage: 'FILE|- [--at TIME] [--strict] [--json]',
     // --strict: a signature by a key Signet does not hold, or a JWE it cannot open, fails too (a CI gate).
     options: { at: { type: 'string' }, strict: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'FILE' },
     async run(ctx, values, [path = '']) {
-      refuseStdin(path);
       const at = str(values, 'at');
       const progress = progressReporter('verifying');
       // Findings go out as they are produced, never all held: a gigabyte capture has millions (issue 7).
       const output = streamedFindings(ctx, progress.clear, values.strict === true);
       try {
-        await ctx.unlockForSecrets();
-        const report = await ctx
-          .call('captures.verify', { path, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress, onFindings: (findings) => output.add(findings) })
-          .catch(async (error: unknown) => {
-            await output.fail(error);
-            throw error;
-          });
+        const report = await withCaptureFile(path, { signal: progress.signal, before: () => ctx.unlockForSecrets() }, (file) =>
+          ctx.call('captures.verify', { path: file, ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress, onFindings: (findings) => output.add(findings) }),
+        ).catch(async (error: unknown) => {
+          await output.fail(error);
+          throw error;
+        });
         progress.done();
         await output.end(report);
         return output.failing ? 1 : 0;
@@ -217,18 +207,19 @@ export const captureCommands: Command[] = [
   },
   {
     name: 'capture import',
-    summary: 'inspect a capture and store it with its findings',
-    usage: 'FILE [--name N] [--at TIME]',
+    summary: 'inspect a capture (a file, or - to read a pipe: named "stdin" unless --name) and store it with its findings',
+    usage: 'FILE|- [--name N] [--at TIME]',
     options: { name: { type: 'string' }, at: { type: 'string' } },
     positionals: { min: 1, max: 1, names: 'FILE' },
     async run(ctx, values, [path = '']) {
-      refuseStdin(path);
       const name = str(values, 'name');
       const at = str(values, 'at');
       const progress = progressReporter('importing');
       try {
-        await ctx.unlockForSecrets();
-        const capture = await ctx.call('captures.import', { path, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress });
+        // Standard input is copied to a file named "stdin", which names the capture unless --name does.
+        const capture = await withCaptureFile(path, { signal: progress.signal, before: () => ctx.unlockForSecrets() }, (file) =>
+          ctx.call('captures.import', { path: file, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress }),
+        );
         progress.done();
         if (ctx.json) ctx.printJson(capture);
         else ctx.print(`Imported ${capture.id} "${capture.name}": ${counted(capture.exchangeCount, 'exchange')}; ${summaryLine(capture.summary)}.`);
