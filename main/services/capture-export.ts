@@ -285,7 +285,17 @@ export async function exportSanitized(session: Session, input: { id: string; pat
     throw new SignetError('ERR_UNREADABLE', `cannot write ${input.path}: ${describeFsError(error)}`);
   }
   session.transaction(() => session.audit.append('capture.exported', null, { captureId: capture.id, sanitized: true, exchanges, keptSigned }, session.clock()));
-  return { path: input.path, exchanges, keptSigned, keptSignedAt };
+  return { path: input.path, exchanges, keptSigned, keptSignedAt, keptSignedWarning: keptSignedWarning(keptSigned, keptSignedAt) };
+}
+
+const KEPT_SIGNED_NAMED = 10;
+
+/** Said by the CLI and the console alike: redacting inside a signed part would break its signature. */
+function keptSignedWarning(count: number, first: KeptSigned[]): string | null {
+  if (count === 0) return null;
+  const places = first.slice(0, KEPT_SIGNED_NAMED).map((kept) => `#${kept.exchange} ${kept.direction} ${kept.part}`).join(', ');
+  const one = count === 1;
+  return `${count} signed part${one ? '' : 's'} that look${one ? 's' : ''} to hold a credential ${one ? 'was' : 'were'} kept as captured, so the signature still verifies (${places}${count > KEPT_SIGNED_NAMED ? ', …' : ''}): check the file before sending it.`;
 }
 
 const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;

@@ -230,4 +230,6 @@ export interface SanitizedExport {
   keptSigned: number;
   /** The first of them. */
   keptSignedAt: KeptSigned[];
+  /** The warning to read before sending the file, naming the first of them; null when there is none. */
+  keptSignedWarning: string | null;
 }

@@ -218,11 +218,12 @@ describe('sanitized export: signatures', () => {
     expect(verdicts(again)).toEqual(verdicts(stored));
     expect(result.keptSigned).toBe(2);
     expect(result.keptSignedAt.map((kept) => kept.part).sort()).toEqual(['body', 'url']);
+    expect(result.keptSignedWarning).toMatch(/^2 signed parts that look to hold a credential were kept as captured, so the signature still verifies \(#0 request (body|url), #0 request (body|url)\): check the file before sending it\.$/);
   });
 
   it('reports nothing kept when no signed part holds a credential', async () => {
     const { result } = await exportHar([{ method: 'POST', url: 'https://api.klix.test/orders', body: await sign(store.session, keys.rsa, '{"order":42}') }]);
-    expect(result).toMatchObject({ exchanges: 1, keptSigned: 0, keptSignedAt: [] });
+    expect(result).toMatchObject({ exchanges: 1, keptSigned: 0, keptSignedAt: [], keptSignedWarning: null });
   });
 });
 

@@ -153,7 +153,7 @@ describe('sanitized export', () => {
     addApiKey(store.session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef' });
     const capture = await importCapture(store.session, { path: await sampleCapture() });
     const out = join(store.dir, 'for-partner.har');
-    expect(await exportSanitized(store.session, { id: capture.id, path: out })).toEqual({ path: out, exchanges: 3, keptSigned: 0, keptSignedAt: [] });
+    expect(await exportSanitized(store.session, { id: capture.id, path: out })).toEqual({ path: out, exchanges: 3, keptSigned: 0, keptSignedAt: [], keptSignedWarning: null });
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain('klix_live_0123456789abcdef');
     expect(text).not.toContain('session=abc123');

@@ -295,11 +295,7 @@ export const captureCommands: Command[] = [
       const result = await ctx.call('captures.exportSanitized', { id, path: out, ...(values.force === true && { overwrite: true }) });
       if (ctx.json) return ctx.printJson(result);
       ctx.print(`Wrote ${counted(result.exchanges, 'exchange')} to ${result.path} (credentials redacted).`);
-      if (result.keptSigned > 0) {
-        // Redacting inside a signed part would break its signature: say what the partner will still see.
-        const places = result.keptSignedAt.slice(0, 10).map((kept) => `#${kept.exchange} ${kept.direction} ${kept.part}`).join(', ');
-        ctx.print(`Warning: ${result.keptSigned} signed part${result.keptSigned === 1 ? '' : 's'} that look${result.keptSigned === 1 ? 's' : ''} to hold a credential ${result.keptSigned === 1 ? 'was' : 'were'} kept as captured, so the signature still verifies: ${places}${result.keptSigned > 10 ? ', …' : ''}.`);
-      }
+      if (result.keptSignedWarning) ctx.print(`Warning: ${result.keptSignedWarning}`);
     },
   },
 ];

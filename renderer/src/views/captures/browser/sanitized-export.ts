@@ -15,11 +15,3 @@ export async function downloadSanitized(captureId: string): Promise<SanitizedDow
 export function downloadedText(download: SanitizedDownload): string {
   return `Downloaded ${download.fileName}: ${download.exchanges.toLocaleString()} exchange${download.exchanges === 1 ? '' : 's'}, credentials redacted.`;
 }
-
-/** The warning to read before sending the file, or '' when nothing signed held a credential. */
-export function keptSignedText(download: SanitizedDownload): string {
-  const kept = download.keptSigned;
-  if (kept === 0) return '';
-  const places = download.keptSignedAt.slice(0, 5).map((at) => `#${at.exchange} ${at.direction} ${at.part}`).join(', ');
-  return `${kept} signed part${kept === 1 ? '' : 's'} that look${kept === 1 ? 's' : ''} to hold a credential ${kept === 1 ? 'was' : 'were'} kept as captured, so the signature still verifies (${places}${kept > 5 ? ', …' : ''}): check the file before sending it.`;
-}
