@@ -1,6 +1,6 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { checkKeyPair, describeKeyObject, samePublicKey } from './describe.ts';
+import { checkKeyPair, describeImportedKey, samePublicKey } from './describe.ts';
 import type { ParsedKey } from './types.ts';
 
 /** Everything found in one file, before keys and certificates are paired. */
@@ -53,6 +53,8 @@ export function bundleKeys(found: FoundItems): ParsedKey[] {
  */
 function statedPublicKey(privateKey: KeyObject): KeyObject {
   const publicKey = createPublicKey(privateKey);
+  // The type first: one Signet does not handle (Ed448, X448) fails the test signature and would read as damaged.
+  describeImportedKey(publicKey);
   const check = checkKeyPair(publicKey, privateKey);
   if (check === 'unusable') throw new SignetError('ERR_KEY_FORMAT', 'the private key is damaged: it cannot be used to sign');
   if (check === 'different-keys') throw new SignetError('ERR_KEY_FORMAT', "the key's private and public parts belong to different keys: the file is damaged or was edited");
@@ -60,7 +62,7 @@ function statedPublicKey(privateKey: KeyObject): KeyObject {
 }
 
 function parsedKey(publicKey: KeyObject, privateKey: KeyObject | undefined, certificates: LoadedCertificate[]): ParsedKey {
-  const key: ParsedKey = { ...describeKeyObject(publicKey), publicKey, certificates: certificates.map((certificate) => certificate.der) };
+  const key: ParsedKey = { ...describeImportedKey(publicKey), publicKey, certificates: certificates.map((certificate) => certificate.der) };
   if (privateKey) key.privateKey = privateKey;
   return key;
 }

@@ -122,13 +122,16 @@ function checkIterations(iterations: bigint | undefined, what: string): void {
   }
 }
 
+/** Where the password of an encrypted key file goes, for the refusal of one given without it. */
+export const GIVE_PASSWORD = 'give it (Keys › Import › Password, or signet keys import FILE --password-file F)';
+
 /**
  * Decrypts a PKCS#8 EncryptedPrivateKeyInfo (RFC 5958 §3). OpenSSL's errors cannot tell a wrong
  * password from a damaged file, and saying which would help a guesser, so both read "wrong password".
  */
 export function decryptPkcs8(der: Buffer, password: string | undefined, what: string): KeyObject {
   checkPbeCost(children(decodeDer(der, what))[0], what);
-  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with`);
+  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with: ${GIVE_PASSWORD}`);
   try {
     return createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: password });
   } catch {

@@ -25,6 +25,25 @@ export function describeKeyObject(key: KeyObject): Pick<AsymmetricKey, 'type' | 
 }
 
 /**
+ * RFC 7518 §3.3, §3.5 (RS*, PS*) and §4.2, §4.3 (RSA1_5, RSA-OAEP*): a key of 2048 bits or larger MUST be
+ * used. jose refuses smaller ones at use, so such a key would import as active and then fail every check.
+ */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * describeKeyObject for a key read from a file, which every import (PEM, DER, JWK, PKCS#12, certificate)
+ * passes through: also refuses a key Signet could hold but never use.
+ */
+export function describeImportedKey(key: KeyObject): Pick<AsymmetricKey, 'type' | 'size' | 'curve'> {
+  const described = describeKeyObject(key);
+  const bits = described.size ?? 0;
+  if (described.type === 'rsa' && bits < MIN_RSA_BITS) {
+    throw new SignetError('ERR_KEY_FORMAT', `the RSA key is ${bits} bits; JOSE requires at least ${MIN_RSA_BITS} (RFC 7518 §3.3, §3.5), so it could never be used`);
+  }
+  return described;
+}
+
+/**
  * Whether two keys have the same public half, by their SPKI bytes. Not `KeyObject.equals`: on Node 20,
  * comparing keys of different types leaves an OpenSSL error queued that makes the next key import fail.
  */

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
 import { bundleKeys, type FoundItems } from './bundle.ts';
-import { classifyDer, decryptPkcs8, type DerKind } from './der.ts';
+import { classifyDer, decryptPkcs8, GIVE_PASSWORD, type DerKind } from './der.ts';
 import { parseJwkText } from './jwk.ts';
 import { containsPem, parsePemBlocks, type PemBlock } from './pem.ts';
 import { parsePkcs12 } from './pkcs12.ts';
@@ -142,7 +142,7 @@ function isLegacyEncrypted(block: PemBlock): boolean {
 
 function decryptLegacyPem(block: PemBlock, password: string | undefined): KeyObject {
   const what = `PEM block '${block.label}'`;
-  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with`);
+  if (password === undefined) throw new SignetError('ERR_BAD_PASSWORD', `${what} is encrypted and needs the password it was saved with: ${GIVE_PASSWORD}`);
   try {
     return createPrivateKey({ key: block.text, format: 'pem', passphrase: password });
   } catch {

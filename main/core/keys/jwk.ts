@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.ts';
-import { checkKeyPair, describeKeyObject, samePublicKey } from './describe.ts';
+import { checkKeyPair, describeImportedKey, samePublicKey } from './describe.ts';
 import type { KeyUse, ParsedKey, ParsedKeyFile } from './types.ts';
 
 type Kty = 'RSA' | 'EC' | 'OKP';
@@ -79,7 +79,7 @@ function readAsymmetric(jwk: JsonObject, kty: Kty): ParsedKey {
     privateKey = importJwk(() => createPrivateKey({ key: privateMembers, format: 'jwk' }), kty);
     assertHalvesMatch(publicKey, privateKey);
   }
-  const key: ParsedKey = { ...describeKeyObject(publicKey), publicKey, certificates: readX5c(jwk, publicKey) };
+  const key: ParsedKey = { ...describeImportedKey(publicKey), publicKey, certificates: readX5c(jwk, publicKey) };
   if (privateKey) key.privateKey = privateKey;
   return key;
 }

@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignetError } from '../errors.ts';
 import { bundleKeys, type FoundItems } from './bundle.ts';
-import { checkPbeCost, decodeDer, decryptPkcs8, MAX_PBE_ITERATIONS } from './der.ts';
+import { checkPbeCost, decodeDer, decryptPkcs8, GIVE_PASSWORD, MAX_PBE_ITERATIONS } from './der.ts';
 import { EXPORT_ITERATIONS, pbes2Encrypt } from './pbes2.ts';
 import { MAX_KEY_FILE_BYTES, type ParsedKey } from './types.ts';
 import { samePublicKey } from './describe.ts';
@@ -175,7 +175,7 @@ function friendlyNameOf(bag: pkijs.SafeBag): string | undefined {
 
 function badPassword(passwordMissing: boolean): SignetError {
   return passwordMissing
-    ? new SignetError('ERR_BAD_PASSWORD', 'this PKCS#12 file needs the password it was exported with')
+    ? new SignetError('ERR_BAD_PASSWORD', `this PKCS#12 file needs the password it was exported with: ${GIVE_PASSWORD}`)
     : new SignetError('ERR_BAD_PASSWORD', 'wrong PKCS#12 password');
 }
 
