@@ -6,6 +6,19 @@ function defaultMessage(issue: z.core.$ZodIssueInvalidStringFormat): string | un
   return typeof made === 'string' ? made : made?.message;
 }
 
+const MIB = 1024 * 1024;
+
+/**
+ * A base64 field over its limit, in what it carries ("contentBase64": the file, "publicKeyBase64": the
+ * public key) and in bytes: the length of an encoding means nothing to a user. Four characters carry
+ * three bytes; rounded down, so that whatever is refused is larger than the size said.
+ */
+function tooLargeContent(field: string, maximumChars: number): string {
+  const name = field.slice(field.lastIndexOf('.') + 1, -'Base64'.length);
+  const what = name === 'content' ? 'the file' : `the ${name.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`)}`;
+  return `${what} is larger than ${Math.floor(((maximumChars * 3) / 4 / MIB) * 10) / 10} MiB`;
+}
+
 /**
  * A schema's refusal as a user reads it ("policy.expiringSoonDays must be at least 1"), not in the
  * validator's words ("Too small: expected number to be >=1"); the schemas' own messages are kept.
@@ -18,6 +31,7 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'string' && Number(issue.minimum) === 1) return `${field} must not be empty`;
       return `${field} must be at least ${issue.minimum}${unit(issue.origin, issue.minimum)}`;
     case 'too_big':
+      if (issue.origin === 'string' && field.endsWith('Base64')) return tooLargeContent(field, Number(issue.maximum));
       return `${field} must be at most ${issue.maximum}${unit(issue.origin, issue.maximum)}`;
     case 'invalid_format':
       // A pattern's own name for what it accepts ("an HTTP method") says more than the check's kind ("regex").

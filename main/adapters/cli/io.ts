@@ -1,30 +1,43 @@
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { SignetError } from '../../core/errors.ts';
 import { describeFsError } from '../../services/fs-errors.ts';
 import { removeUploads, saveStdin, sweepStaleUploads } from '../../services/uploads.ts';
 import type { Artifact } from '../../services/views.ts';
 
-const MAX_INPUT = 64 * 1024 * 1024;
+const MIB = 1024 * 1024;
+const MAX_INPUT = 64 * MIB;
 
-export async function readInput(path: string, what: string): Promise<Buffer> {
-  if (path === '-') return readStdin(what);
+/**
+ * A file argument, or standard input for "-", of at most `limit` bytes (whole MiB): a regular file is
+ * refused by its size before any of it is read, a pipe or a device (no size; /dev/zero never ends) as
+ * soon as what came passes the limit.
+ */
+export async function readInput(path: string, what: string, limit = MAX_INPUT): Promise<Buffer> {
+  const tooLarge = () => new SignetError('ERR_TOO_LARGE', `${what} ${path === '-' ? 'on standard input' : path} is larger than ${limit / MIB} MiB`);
+  if (path === '-') return readAtMost(process.stdin, limit, tooLarge);
+  let file: FileHandle | undefined;
   try {
-    const bytes = await readFile(path);
-    if (bytes.length > MAX_INPUT) throw new SignetError('ERR_TOO_LARGE', `${what} ${path} is larger than 64 MiB`);
-    return bytes;
+    file = await open(path, 'r');
+    const info = await file.stat();
+    if (info.isFile() && info.size > limit) throw tooLarge();
+    return await readAtMost(file.createReadStream({ autoClose: false }), limit, tooLarge);
   } catch (error) {
     if (error instanceof SignetError) throw error;
     throw new SignetError('ERR_UNREADABLE', `cannot read ${what} ${path}: ${describeFsError(error)}`);
+  } finally {
+    await file?.close();
   }
 }
 
-async function readStdin(what: string): Promise<Buffer> {
+async function readAtMost(source: AsyncIterable<Buffer>, limit: number, tooLarge: () => SignetError): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of process.stdin) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_INPUT) throw new SignetError('ERR_TOO_LARGE', `${what} on standard input is larger than 64 MiB`);
-    chunks.push(chunk as Buffer);
+  for await (const chunk of source) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks);
 }
@@ -81,15 +94,34 @@ export async function writeOutput(path: string, bytes: Buffer, mode = 0o644): Pr
 }
 
 /**
- * An artifact to --out, or stdout. A private export never replaces an existing file unless asked to
- * (--force): the file there may be another key, and a key written over is lost.
+ * Refuses an --out that could not be written, before the artifact is made: a private export is audited
+ * when it is made, and a refused one must leave no record of a key that never left. A private export
+ * never replaces an existing file unless asked to (`replace`, --force): the file there may be another
+ * key, and a key written over is lost.
  */
+export async function checkDestination(path: string, replace: boolean): Promise<void> {
+  if (!replace && (await stat(path).then(() => true, () => false))) {
+    throw new SignetError('ERR_BAD_INPUT', `${path} already exists (choose another name, or pass --force to replace it)`);
+  }
+  const folder = dirname(path);
+  let problem: string | undefined;
+  try {
+    if ((await stat(folder)).isDirectory()) await access(folder, constants.W_OK);
+    else problem = `${folder} is not a folder`;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    problem = code === 'ENOENT' || code === 'ENOTDIR' ? `there is no folder ${folder}` : describeFsError(error);
+  }
+  if (problem) throw new SignetError('ERR_UNREADABLE', `cannot write ${path}: ${problem}`);
+}
+
+/** An artifact to --out (checked again: the file may have appeared meanwhile), or stdout. */
 export async function emitArtifact(artifact: Artifact, out: string | undefined, private_: boolean, force = false): Promise<void> {
   const bytes = Buffer.from(artifact.contentBase64, 'base64');
-  if (out && private_ && !force && (await stat(out).then(() => true, () => false))) {
-    throw new SignetError('ERR_BAD_INPUT', `${out} already exists (choose another name, or pass --force to replace it)`);
+  if (out) {
+    await checkDestination(out, !private_ || force);
+    return writeOutput(out, bytes, private_ ? 0o600 : 0o644);
   }
-  if (out) return writeOutput(out, bytes, private_ ? 0o600 : 0o644);
   if (!artifact.text && process.stdout.isTTY) {
     throw new SignetError('ERR_BAD_INPUT', `${artifact.fileName} is binary: write it to a file with --out FILE`);
   }
