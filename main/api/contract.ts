@@ -130,7 +130,7 @@ export const contract = {
   'keys.delete': returns<{ id: string; kid: string }>()(z.object({ ref }), 'delete a key'),
 
   'certs.selfSign': returns<{ key: KeyView; certificate: CertificateInfo; artifact: Artifact }>()(
-    z.object({ ref, subject, sans: sans.optional(), usage: certUsage.optional(), days: z.number().int().min(1).max(36500).optional() }),
+    z.object({ ref, subject, sans: sans.optional(), usage: certUsage.optional(), days: z.number().int().min(1).max(36500).optional(), replace: z.boolean().optional() }),
     'self-signed certificate for a held key',
   ),
   'certs.csr': returns<Artifact>()(z.object({ ref, subject, sans: sans.optional(), usage: certUsage.optional() }), 'PKCS#10 certificate request for a held key'),

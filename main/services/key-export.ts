@@ -10,12 +10,12 @@ import {
   exportPrivateKey,
   exportPublicKey,
   exportSecretJwk,
-  keyStatusAt,
   usableFrom,
   selfSignCertificate,
 } from '../core/keys/index.ts';
 import { addDuration, parseDuration } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
+import { assertCertifiable, certificateAudit } from './key-certificates.ts';
 import { asymmetricOf, privateKeyOf, publicKeyOf, resolveKey, secretOf, toKeyView } from './key-records.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
@@ -116,6 +116,7 @@ async function transientCertificate(session: Session, record: KeyRecord): Promis
   const now = session.clock();
   return selfSignCertificate({
     key: asymmetricOf(session, record, true),
+    ...(record.use && { use: record.use }),
     subject: `CN=${record.name.replace(/[,+="<>#;\\]/g, ' ')}`,
     notBefore: now,
     notAfter: record.expiresAt ?? addDuration(now, parseDuration('1y')),
@@ -129,21 +130,22 @@ export interface CertificateInput {
   usage?: 'client' | 'server' | 'signing';
 }
 
-/** A revoked or expired key gets no new certificate or request: either would carry it past its end. */
-function assertCertifiable(record: KeyRecord, now: Date): void {
-  const status = keyStatusAt(record, now);
-  if (status === 'revoked') {
-    throw new SignetError('ERR_POLICY', `key ${record.id} is revoked: ${record.revocationReason ?? 'unspecified'} (since ${record.revokedAt?.toISOString() ?? 'an unknown time'})`);
-  }
-  if (status === 'expired') {
-    throw new SignetError('ERR_POLICY', `key ${record.id} expired at ${record.expiresAt?.toISOString() ?? 'an unknown time'}: it gets no new certificate; generate a replacement key`);
-  }
-}
-
 /** When the key stops being usable: its expiry, or a revocation scheduled before it. Null: never. */
 function usableUntil(record: KeyRecord): Date | null {
   const ends = [record.expiresAt, record.status === 'revoked' ? record.revokedAt : null].filter((end) => end !== null);
   return ends.length === 0 ? null : new Date(Math.min(...ends.map((end) => end.getTime())));
+}
+
+/**
+ * A certificate a CA issued took a request and a wait to get, and TLS peers may trust only it: a
+ * self-signed one (which drops the chain) replaces it only when asked to.
+ */
+function assertReplaceable(record: KeyRecord, replace: boolean): void {
+  if (replace || !record.certificateDer) return;
+  const held = describeCertificate(record.certificateDer);
+  if (held.selfSigned && record.chain.length === 0) return;
+  const chain = record.chain.length > 0 ? ` (with ${record.chain.length} chain certificate${record.chain.length === 1 ? '' : 's'})` : '';
+  throw new SignetError('ERR_POLICY', `key ${record.id} holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it; ask to replace it (--replace) if that is what you want`);
 }
 
 /**
@@ -152,18 +154,20 @@ function usableUntil(record: KeyRecord): Date | null {
  * its expiry, so a certificate cannot revive or extend it. Only a key without an expiry takes the
  * certificate's.
  */
-export async function selfSign(session: Session, input: CertificateInput & { days?: number }): Promise<{ key: KeyView; certificate: CertificateInfo; artifact: Artifact }> {
+export async function selfSign(session: Session, input: CertificateInput & { days?: number; replace?: boolean }): Promise<{ key: KeyView; certificate: CertificateInfo; artifact: Artifact }> {
   const now = session.clock();
   const record = resolveKey(session, input.ref);
   assertCertifiable(record, now);
+  assertReplaceable(record, input.replace === true);
   // A pending key's certificate starts with the key.
   const notBefore = usableFrom(record, now);
   const keyEnd = usableUntil(record);
-  const requested = input.days
+  const requested = input.days !== undefined
     ? addDuration(notBefore, { amount: input.days, unit: 'd' })
     : (keyEnd ?? addDuration(notBefore, parseDuration(readSettings(session).policy.keyExpiry)));
   const der = await selfSignCertificate({
     key: asymmetricOf(session, record, true),
+    ...(record.use && { use: record.use }),
     subject: input.subject,
     ...(input.sans && { sans: input.sans }),
     ...(input.usage && { keyUsage: input.usage }),
@@ -173,13 +177,8 @@ export async function selfSign(session: Session, input: CertificateInput & { day
   const certificate = describeCertificate(der);
   const expiresAt = record.expiresAt ?? new Date(certificate.notAfter);
   session.transaction(() => {
-    session.keys.setCertificate(record.id, der, record.notBefore, expiresAt);
-    session.audit.append(
-      'key.certificate-added',
-      record.id,
-      { kid: record.kid, subject: certificate.subject, serial: certificate.serial, notBefore: certificate.notBefore, notAfter: certificate.notAfter, keyExpiresAt: expiresAt.toISOString() },
-      now,
-    );
+    session.keys.setCertificate(record.id, der, [], record.notBefore, expiresAt);
+    session.audit.append('key.certificate-added', record.id, certificateAudit(record, certificate, expiresAt), now);
   });
   const updated = resolveKey(session, record.id);
   return { key: toKeyView(session, updated, now), certificate, artifact: artifact(`${fileBase(record)}.crt.pem`, 'cert', certificateToPem([der])) };
@@ -191,6 +190,7 @@ export async function certificateRequest(session: Session, input: CertificateInp
   assertCertifiable(record, session.clock());
   const der = await createCsr({
     key: asymmetricOf(session, record, true),
+    ...(record.use && { use: record.use }),
     subject: input.subject,
     ...(input.sans && { sans: input.sans }),
     ...(input.usage && { keyUsage: input.usage }),

@@ -4,13 +4,14 @@ import { MAX_KEY_FILE_BYTES } from '../core/keys/types.ts';
 import { describeFsError } from './fs-errors.ts';
 // Single modules, not core/keys/index.ts: every command that touches keys (`keys list` too) loads this
 // file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
-import { describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
+import { checkValidityOrder, describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
 import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
-import { keyStatusAt, usableFrom } from '../core/keys/lifecycle.ts';
-import type { AsymmetricKey, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
+import { usableFrom } from '../core/keys/lifecycle.ts';
+import type { AsymmetricKey, CertificateInfo, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { keyAlgorithms } from './algorithms.ts';
+import { attachCertificate, heldKeyFor } from './key-certificates.ts';
 import {
   newKeyId,
   resolveKey,
@@ -165,7 +166,7 @@ export async function generateKey(session: Session, input: GenerateInput, signal
     const kid = input.kid ?? thumbprint;
     checkKidFree(session, kid);
     const certificateDer = input.certificate
-      ? await selfSignCertificate({ key, subject: input.certificate.subject, ...(input.certificate.sans && { sans: input.certificate.sans }), notBefore, notAfter: expiresAt })
+      ? await selfSignCertificate({ key, use, subject: input.certificate.subject, ...(input.certificate.sans && { sans: input.certificate.sans }), notBefore, notAfter: expiresAt })
       : null;
     record = {
       ...baseRecord(id, now, input, `${input.type.toUpperCase()} ${key.size ?? key.curve ?? ''}`.trim()),
@@ -232,7 +233,9 @@ export interface ImportInput extends LabelInput {
 
 /**
  * Imports every key in a file (PEM, DER, JWK, JWKS, PKCS#12), all or none. A public-only key becomes a
- * trust-store entry (a partner's, an auth service's, a callback signer's verification key).
+ * trust-store entry (a partner's, an auth service's, a callback signer's verification key). A certificate
+ * for a key already held (issued from its CSR, alone, with its chain, or in a bundle with the key) is
+ * attached to that key instead.
  */
 export async function importKeys(session: Session, input: ImportInput): Promise<KeyView[]> {
   const now = session.clock();
@@ -248,21 +251,39 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
     throw new SignetError('ERR_BAD_INPUT', 'the file holds a symmetric (oct) JWK: import HMAC secrets with "keys import-secret --app-id"');
   }
 
+  const attachments = parsed.keys.flatMap((key) => {
+    const held = key.certificates.length > 0 ? heldKeyFor(session, thumbprintOf(key.publicKey)) : undefined;
+    return held ? [{ key, held }] : [];
+  });
+  const [attached] = attachments;
+  if (attached) checkNoNewKeyOptions(input, attached.held);
+  const newKeys = parsed.keys.filter((key) => !attachments.some((attachment) => attachment.key === key));
   // Several keys under one given name are numbered; without one, each is named by its own kid or subject.
-  const records = parsed.keys.map((key, index) => importedRecord(session, key, input, now, total > 1 && input.name ? `${input.name} ${index + 1}` : undefined));
+  const records = newKeys.map((key, index) => importedRecord(session, key, input, now, total > 1 && input.name ? `${input.name} ${index + 1}` : undefined));
   const seen = new Set<string>();
   for (const record of records) {
     if (seen.has(record.kid)) throw new SignetError('ERR_KEY_EXISTS', `the file holds two keys with kid "${record.kid}"`);
     seen.add(record.kid);
   }
   session.transaction(() => {
+    for (const { key, held } of attachments) attachCertificate(session, resolveKey(session, held.id), key, now);
     for (const record of records) {
       checkKidFree(session, record.kid);
       session.keys.insert(record);
       session.audit.append('key.imported', record.id, { ...auditSummary(record), format: parsed.format }, now);
     }
   });
-  return records.map((record) => toKeyView(session, record, now));
+  return [...attachments.map(({ held }) => resolveKey(session, held.id)), ...records].map((record) => toKeyView(session, record, now));
+}
+
+/** A certificate attached to a held key leaves its labels, use, algorithm and expiry as they are: options that would set them are refused, not ignored. */
+function checkNoNewKeyOptions(input: ImportInput, held: KeyRecord): void {
+  const given = (['name', 'owner', 'environment', 'kid', 'expires', 'use', 'alg'] as const).filter((option) => input[option] !== undefined);
+  if (given.length === 0) return;
+  throw new SignetError(
+    'ERR_BAD_INPUT',
+    `the certificate is for key ${held.id}, which keeps its own labels, use, algorithm and expiry: drop ${given.map((option) => `--${option === 'environment' ? 'env' : option}`).join(', ')} (change the expiry with "keys renew")`,
+  );
 }
 
 function importedRecord(session: Session, key: ParsedKey, input: ImportInput, now: Date, numberedName: string | undefined): KeyRecord {
@@ -270,8 +291,9 @@ function importedRecord(session: Session, key: ParsedKey, input: ImportInput, no
   const thumbprint = thumbprintOf(key.publicKey);
   const [leaf, ...chain] = key.certificates;
   const certificate = leaf ? describeCertificate(leaf) : undefined;
+  if (certificate) checkValidityOrder(certificate);
   const notBefore = certificate ? new Date(certificate.notBefore) : null;
-  const expiresAt = input.expires ? parseExpiry(input.expires, now) : certificate ? new Date(certificate.notAfter) : null;
+  const expiresAt = input.expires ? importedExpiry(input.expires, usableFrom({ notBefore }, now), now, certificate) : certificate ? new Date(certificate.notAfter) : null;
   const use = input.use ?? key.use ?? defaultUse(key.type);
   const alg = chooseAlg(key.type, key.curve ?? null, use, input.alg ?? key.alg);
   const labels = { ...input, ...(numberedName && { name: numberedName }) };
@@ -284,6 +306,22 @@ function importedRecord(session: Session, key: ParsedKey, input: ImportInput, no
     privateSealed: key.privateKey ? sealPrivateKey(session, id, key.privateKey) : null,
     certificateDer: leaf ?? null, chain, notBefore, expiresAt,
   };
+}
+
+/**
+ * An expiry given for an imported key: after its start, as for a generated key, and not after its
+ * certificate's end: the key could not be used past it, and its reminders would announce the wrong day.
+ */
+function importedExpiry(requested: string, from: Date, now: Date, certificate: CertificateInfo | undefined): Date {
+  const expiresAt = parseExpiry(requested, now);
+  checkExpiryAfter(from, expiresAt);
+  if (certificate && expiresAt > new Date(certificate.notAfter)) {
+    throw new SignetError(
+      'ERR_BAD_INPUT',
+      `the expiry ${expiresAt.toISOString()} is after the end of the key's certificate (${certificate.notAfter}): a key is not used past its certificate; leave the expiry out to take the certificate's`,
+    );
+  }
+  return expiresAt;
 }
 
 export interface ImportSecretInput extends LabelInput {

@@ -93,6 +93,7 @@ type KeySummaryRow = [
 
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
 const text = (value: Date | null): string | null => (value === null ? null : value.toISOString());
+const chainText = (chain: Buffer[]): string | null => (chain.length ? JSON.stringify(chain.map((der) => der.toString('base64'))) : null);
 
 function toRecord(row: KeyRow): KeyRecord {
   return {
@@ -171,7 +172,7 @@ function toRow(record: KeyRecord): KeyRow {
     public_der: record.publicDer,
     private_sealed: record.privateSealed,
     certificate_der: record.certificateDer,
-    chain: record.chain.length ? JSON.stringify(record.chain.map((der) => der.toString('base64'))) : null,
+    chain: chainText(record.chain),
     created_at: record.createdAt.toISOString(),
     not_before: text(record.notBefore),
     expires_at: text(record.expiresAt),
@@ -217,7 +218,8 @@ export function keysRepository(db: Db) {
   // time on 10 000 keys (issue 7).
   const summaries = db.prepare(KEY_SUMMARIES_SQL).raw(true);
   const setStatus = db.prepare('UPDATE keys SET status = @status, revoked_at = @revoked_at, revocation_reason = @revocation_reason WHERE id = @id');
-  const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = NULL, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
+  const setCertificate = db.prepare('UPDATE keys SET certificate_der = @certificate_der, chain = @chain, not_before = @not_before, expires_at = @expires_at WHERE id = @id');
+  const byThumbprint = db.prepare('SELECT * FROM keys WHERE thumbprint = ? ORDER BY created_at, rowid');
   const setExpiry = db.prepare('UPDATE keys SET expires_at = @expires_at WHERE id = @id');
   const remove = db.prepare('DELETE FROM keys WHERE id = ?');
   const count = db.prepare('SELECT count(*) AS n FROM keys');
@@ -248,9 +250,13 @@ export function keysRepository(db: Db) {
     setStatus(id: string, status: StoredStatus, revokedAt: Date | null, reason: string | null): void {
       setStatus.run({ id, status, revoked_at: text(revokedAt), revocation_reason: reason });
     },
-    /** Attaches a (new, self-made) certificate, with the key's own dates (the service decides them). */
-    setCertificate(id: string, certificateDer: Buffer, notBefore: Date | null, expiresAt: Date | null): void {
-      setCertificate.run({ id, certificate_der: certificateDer, not_before: text(notBefore), expires_at: text(expiresAt) });
+    /** Every key with this public key (RFC 7638 thumbprint): a key imported twice under two kids is two rows. */
+    byThumbprint(thumbprint: string): KeyRecord[] {
+      return (byThumbprint.all(thumbprint) as KeyRow[]).map(toRecord);
+    },
+    /** Attaches a certificate and its chain in place of any held, with the key's dates (the service decides them). */
+    setCertificate(id: string, certificateDer: Buffer, chain: Buffer[], notBefore: Date | null, expiresAt: Date | null): void {
+      setCertificate.run({ id, certificate_der: certificateDer, chain: chainText(chain), not_before: text(notBefore), expires_at: text(expiresAt) });
     },
     setExpiry(id: string, expiresAt: Date): void {
       setExpiry.run({ id, expires_at: text(expiresAt) });

@@ -7,7 +7,7 @@ import { describeKeyObject, samePublicKey } from './describe.ts';
 import { distinguishedName, formatDistinguishedName } from './distinguished-name.ts';
 import { toPem } from './pem.ts';
 import { describeSubjectAltNames, subjectAltNameExtension } from './subject-alt-names.ts';
-import type { AsymmetricKey, CertificateInfo } from './types.ts';
+import type { AsymmetricKey, CertificateInfo, KeyUse } from './types.ts';
 
 // Node's WebCrypto signs; set it rather than rely on the library finding a global `crypto`.
 x509.cryptoProvider.set(webcrypto);
@@ -27,6 +27,8 @@ export interface CertificateRequestInput {
    * nonRepudiation, no extended usage.
    */
   keyUsage?: CertificateUsage;
+  /** The key's use: an EC key for 'enc' agrees on secrets (ECDH), and its certificate says keyAgreement. */
+  use?: KeyUse;
 }
 
 export interface SelfSignInput extends CertificateRequestInput {
@@ -51,7 +53,7 @@ export async function selfSignCertificate(input: SelfSignInput): Promise<Buffer>
     signingAlgorithm: signer.algorithm,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
-      ...usageExtensions(input.keyUsage ?? 'client', signer.type),
+      ...usageExtensions(input, signer.type),
       ...sanExtensions(input.sans),
       new x509.SubjectKeyIdentifierExtension(keyId),
       new x509.AuthorityKeyIdentifierExtension(keyId),
@@ -67,7 +69,7 @@ export async function createCsr(input: CertificateRequestInput): Promise<Buffer>
     name: distinguishedName(input.subject),
     keys: signer.keys,
     signingAlgorithm: signer.algorithm,
-    extensions: [...usageExtensions(input.keyUsage ?? 'client', signer.type), ...sanExtensions(input.sans)],
+    extensions: [...usageExtensions(input, signer.type), ...sanExtensions(input.sans)],
   });
   return Buffer.from(request.rawData);
 }
@@ -107,6 +109,13 @@ function readFields(der: Uint8Array): CertificateFields {
     };
   } catch {
     throw new SignetError('ERR_CERT', "the certificate's names, validity or extensions could not be read");
+  }
+}
+
+/** RFC 5280 §4.1.2.5: a validity that ends before it starts covers no moment; such a certificate was made wrongly. */
+export function checkValidityOrder(certificate: CertificateInfo): void {
+  if (new Date(certificate.notAfter) < new Date(certificate.notBefore)) {
+    throw new SignetError('ERR_CERT', `the certificate ends (${certificate.notAfter}) before it starts (${certificate.notBefore}): it is damaged or was made wrongly`);
   }
 }
 
@@ -176,11 +185,15 @@ function checkValidity(notBefore: Date, notAfter: Date): void {
   if (!(Math.floor(notAfter.getTime() / 1000) > Math.floor(notBefore.getTime() / 1000))) throw new SignetError('ERR_BAD_INPUT', 'notAfter must be later than notBefore');
 }
 
-function usageExtensions(usage: CertificateUsage, type: AsymmetricKey['type']): x509.Extension[] {
-  const { digitalSignature, nonRepudiation, keyEncipherment } = x509.KeyUsageFlags;
+function usageExtensions(input: CertificateRequestInput, type: AsymmetricKey['type']): x509.Extension[] {
+  const { digitalSignature, nonRepudiation, keyEncipherment, keyAgreement } = x509.KeyUsageFlags;
+  const usage = input.keyUsage ?? 'client';
+  // RFC 5480 §3: an ECDH key's certificate says keyAgreement; digitalSignature would offer it for ECDSA.
+  const agreement = type === 'ec' && input.use === 'enc';
+  if (agreement && usage === 'signing') throw new SignetError('ERR_BAD_INPUT', 'an encryption (ECDH) key does not sign: its certificate is for client or server use');
   // RSA key transport (TLS 1.2 RSA key exchange) needs keyEncipherment; EC and EdDSA keys never encipher.
   const encipher = type === 'rsa' ? keyEncipherment : 0;
-  const flags = usage === 'signing' ? digitalSignature | nonRepudiation : digitalSignature | encipher;
+  const flags = agreement ? keyAgreement : usage === 'signing' ? digitalSignature | nonRepudiation : digitalSignature | encipher;
   const purposes = usage === 'client' ? [x509.ExtendedKeyUsage.clientAuth] : usage === 'server' ? [x509.ExtendedKeyUsage.serverAuth] : [];
   return [new x509.KeyUsagesExtension(flags, true), ...(purposes.length ? [new x509.ExtendedKeyUsageExtension(purposes, false)] : [])];
 }

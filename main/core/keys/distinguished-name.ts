@@ -3,21 +3,25 @@ import 'reflect-metadata';
 import { Name, type JsonAttributeObject } from '@peculiar/x509';
 import { SignetError } from '../errors.ts';
 
-/** Attribute types people write in subjects (RFC 4514 §3 names, plus the ones openssl prints). */
-const ATTRIBUTES: { name: string; oid: string; encoding: keyof JsonAttributeObject }[] = [
-  { name: 'CN', oid: '2.5.4.3', encoding: 'utf8String' },
+/**
+ * Attribute types people write in subjects (RFC 4514 §3 names, plus the ones openssl prints), with the
+ * upper bounds in characters of RFC 5280 Appendix A where it sets one (ub-common-name and the like):
+ * a CA refuses a longer value, and some TLS stacks refuse the certificate.
+ */
+const ATTRIBUTES: { name: string; oid: string; encoding: keyof JsonAttributeObject; maxLength?: number }[] = [
+  { name: 'CN', oid: '2.5.4.3', encoding: 'utf8String', maxLength: 64 },
   { name: 'C', oid: '2.5.4.6', encoding: 'printableString' },
-  { name: 'L', oid: '2.5.4.7', encoding: 'utf8String' },
-  { name: 'ST', oid: '2.5.4.8', encoding: 'utf8String' },
+  { name: 'L', oid: '2.5.4.7', encoding: 'utf8String', maxLength: 128 },
+  { name: 'ST', oid: '2.5.4.8', encoding: 'utf8String', maxLength: 128 },
   { name: 'STREET', oid: '2.5.4.9', encoding: 'utf8String' },
-  { name: 'O', oid: '2.5.4.10', encoding: 'utf8String' },
-  { name: 'OU', oid: '2.5.4.11', encoding: 'utf8String' },
-  { name: 'title', oid: '2.5.4.12', encoding: 'utf8String' },
-  { name: 'serialNumber', oid: '2.5.4.5', encoding: 'printableString' },
+  { name: 'O', oid: '2.5.4.10', encoding: 'utf8String', maxLength: 64 },
+  { name: 'OU', oid: '2.5.4.11', encoding: 'utf8String', maxLength: 64 },
+  { name: 'title', oid: '2.5.4.12', encoding: 'utf8String', maxLength: 64 },
+  { name: 'serialNumber', oid: '2.5.4.5', encoding: 'printableString', maxLength: 64 },
   { name: 'organizationIdentifier', oid: '2.5.4.97', encoding: 'utf8String' },
   { name: 'DC', oid: '0.9.2342.19200300.100.1.25', encoding: 'ia5String' },
   { name: 'UID', oid: '0.9.2342.19200300.100.1.1', encoding: 'utf8String' },
-  { name: 'emailAddress', oid: '1.2.840.113549.1.9.1', encoding: 'ia5String' },
+  { name: 'emailAddress', oid: '1.2.840.113549.1.9.1', encoding: 'ia5String', maxLength: 255 },
 ];
 const ALIASES: Record<string, string> = { E: 'emailAddress', EMAIL: 'emailAddress', S: 'ST' };
 /** Our labels override the library's own short names (E, T, SN…) so output reads as openssl -nameopt RFC2253. */
@@ -84,12 +88,17 @@ function parseRdns(text: string): Rdn[] {
   const rdns: Rdn[] = [[]];
   let index = 0;
   while (index < text.length) {
+    const next = text.slice(index).trimStart()[0];
+    if (next === ',' || next === '+') throw badSubject('it has an empty RDN (two separators in a row, or one at the start)');
     const equals = text.indexOf('=', index);
     if (equals < 0) throw badSubject(`'${text.slice(index).trim()}' has no '='`);
     const type = text.slice(index, equals).trim();
     const oid = attributeOid(type);
     const { value, end } = readValue(text, equals + 1);
     if (value === '') throw badSubject(`the value of '${type}' is empty`);
+    // A NUL or line break would let a name be shown as a shorter or different one than is certified.
+    const control = /[\u0000-\u001f\u007f-\u009f]/u.exec(value)?.[0];
+    if (control !== undefined) throw badSubject(`the value of '${type}' holds a control character (${escaped(control)})`);
     rdns[rdns.length - 1]?.push({ type, oid, value });
     index = end + 1;
     if (text[end] === ',') rdns.push([]);
@@ -137,9 +146,19 @@ function attributeOid(type: string): string {
   return attribute.oid;
 }
 
+/** RFC 4514 §2.4: a character as the escapes of its UTF-8 bytes. */
+function escaped(char: string): string {
+  return [...Buffer.from(char, 'utf8')].map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
 /** The string type each attribute is encoded with (RFC 5280 §4.1.2.4, Appendix A), checked first. */
 function encodeValue(oid: string, value: string): JsonAttributeObject {
-  const encoding = ATTRIBUTES.find((attribute) => attribute.oid === oid)?.encoding ?? 'utf8String';
+  const attribute = ATTRIBUTES.find((candidate) => candidate.oid === oid);
+  const encoding = attribute?.encoding ?? 'utf8String';
+  const length = [...value].length;
+  if (attribute?.maxLength !== undefined && length > attribute.maxLength) {
+    throw badSubject(`${attribute.name} is at most ${attribute.maxLength} characters (RFC 5280 upper bound), this one has ${length}`);
+  }
   if (oid === '2.5.4.6' && !/^[A-Za-z]{2}$/.test(value)) throw badSubject(`C must be a two-letter country code, not '${value}'`);
   // X.520 PrintableString: letters, digits, space and '()+,-./:=?.
   if (encoding === 'printableString' && !/^[A-Za-z0-9 '()+,\-./:=?]+$/.test(value)) throw badSubject(`'${value}' has characters not allowed in this attribute`);

@@ -33,6 +33,9 @@ function generalName(entry: string): JsonGeneralName {
       return { type: 'ip', value: ipForLibrary(parseIp(value) ?? raise(badSan(entry, 'is not an IPv4 or IPv6 address'))) };
     default:
       if (!DNS_NAME.test(value)) throw badSan(entry, 'is not a DNS name (write internationalised names in their xn-- form)');
+      // RFC 1035 §2.3.4: resolvers and TLS name checks refuse longer labels and names.
+      if (value.split('.').some((label) => label.length > 63)) throw badSan(entry, 'has a label longer than 63 characters');
+      if (value.length > 253) throw badSan(entry, 'is longer than 253 characters');
       return { type: 'dns', value };
   }
 }

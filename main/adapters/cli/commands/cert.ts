@@ -25,14 +25,22 @@ export const certCommands: Command[] = [
   {
     name: 'cert self-sign',
     summary: 'make a self-signed certificate for a held key and attach it',
-    usage: 'ID --subject "CN=…,O=…" [--days N] [--san dns:host]… [--usage client|server|signing] [--out FILE]',
-    options: { ...certOptions, days: { type: 'string' } },
+    usage: 'ID --subject "CN=…,O=…" [--days N] [--san dns:host]… [--usage client|server|signing] [--replace] [--out FILE]',
+    options: { ...certOptions, days: { type: 'string' }, replace: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'ID' },
     async run(ctx, values, [ref = '']) {
       const sans = list(values, 'san');
       const usage = usageOf(values);
       const days = int(values, 'days');
-      const result = await ctx.call('certs.selfSign', { ref, subject: subjectOf(values), ...(sans && { sans }), ...(usage && { usage }), ...(days && { days }) });
+      // 0 goes to the contract, which refuses it: dropping it would make a certificate of the default length.
+      const result = await ctx.call('certs.selfSign', {
+        ref,
+        subject: subjectOf(values),
+        ...(sans && { sans }),
+        ...(usage && { usage }),
+        ...(days !== undefined && { days }),
+        ...(values.replace === true && { replace: true }),
+      });
       const out = str(values, 'out');
       // Written before anything is printed, so a failed write leaves one error and no success document.
       if (!ctx.json || out) {
