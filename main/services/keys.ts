@@ -1,7 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
 import { SignetError } from '../core/errors.ts';
 import { MAX_KEY_FILE_BYTES } from '../core/keys/types.ts';
-import { describeFsError } from './fs-errors.ts';
+import { readFileAtMost } from './bounded-read.ts';
 // Single modules, not core/keys/index.ts: every command that touches keys (`keys list` too) loads this
 // file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
 import { checkValidityOrder, describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
@@ -212,14 +211,7 @@ export function auditSummary(record: KeyRecord): Record<string, unknown> {
 export async function keyFileBytes(contentBase64: string | undefined, path: string | undefined): Promise<Buffer> {
   if ((contentBase64 === undefined) === (path === undefined)) throw new SignetError('ERR_BAD_INPUT', 'give the key file as content or as a path, not both');
   if (contentBase64 !== undefined) return Buffer.from(contentBase64.replace(/\s+/g, ''), 'base64');
-  try {
-    const info = await stat(path ?? '');
-    if (info.size > MAX_KEY_FILE_BYTES) throw new SignetError('ERR_TOO_LARGE', `${path} is larger than a key file can be (${MAX_KEY_FILE_BYTES} bytes)`);
-    return await readFile(path ?? '');
-  } catch (error) {
-    if (error instanceof SignetError) throw error;
-    throw new SignetError('ERR_UNREADABLE', `cannot read key file ${path}: ${describeFsError(error)}`);
-  }
+  return readFileAtMost(path ?? '', MAX_KEY_FILE_BYTES, `key file ${path}`);
 }
 
 export interface ImportInput extends LabelInput {

@@ -1,45 +1,17 @@
 import { constants } from 'node:fs';
-import { access, open, rename, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { access, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SignetError } from '../../core/errors.ts';
+import { readAtMost, readFileAtMost } from '../../services/bounded-read.ts';
 import { describeFsError } from '../../services/fs-errors.ts';
 import { removeUploads, saveStdin, sweepStaleUploads } from '../../services/uploads.ts';
 import type { Artifact } from '../../services/views.ts';
 
-const MIB = 1024 * 1024;
-const MAX_INPUT = 64 * MIB;
+const MAX_INPUT = 64 * 1024 * 1024;
 
-/**
- * A file argument, or standard input for "-", of at most `limit` bytes (whole MiB): a regular file is
- * refused by its size before any of it is read, a pipe or a device (no size; /dev/zero never ends) as
- * soon as what came passes the limit.
- */
+/** A file argument, or standard input for "-", of at most `limit` bytes (see services/bounded-read.ts). */
 export async function readInput(path: string, what: string, limit = MAX_INPUT): Promise<Buffer> {
-  const tooLarge = () => new SignetError('ERR_TOO_LARGE', `${what} ${path === '-' ? 'on standard input' : path} is larger than ${limit / MIB} MiB`);
-  if (path === '-') return readAtMost(process.stdin, limit, tooLarge);
-  let file: FileHandle | undefined;
-  try {
-    file = await open(path, 'r');
-    const info = await file.stat();
-    if (info.isFile() && info.size > limit) throw tooLarge();
-    return await readAtMost(file.createReadStream({ autoClose: false }), limit, tooLarge);
-  } catch (error) {
-    if (error instanceof SignetError) throw error;
-    throw new SignetError('ERR_UNREADABLE', `cannot read ${what} ${path}: ${describeFsError(error)}`);
-  } finally {
-    await file?.close();
-  }
-}
-
-async function readAtMost(source: AsyncIterable<Buffer>, limit: number, tooLarge: () => SignetError): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of source) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return path === '-' ? readAtMost(process.stdin, limit, `${what} on standard input`) : readFileAtMost(path, limit, `${what} ${path}`);
 }
 
 /**
