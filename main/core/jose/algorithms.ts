@@ -54,9 +54,10 @@ export function defaultSigningAlg(key: KeyDescription): SigningAlg {
 
 /**
  * Returns `alg` when it fits the key; otherwise throws ERR_ALG_NOT_ALLOWED naming the attack the
- * mismatch would enable and the algorithms that do fit.
+ * mismatch would enable (for a token received) or what the key can sign (for one being made), and the
+ * algorithms that do fit.
  */
-export function checkSigningAlg(alg: unknown, key: KeyDescription): SigningAlg {
+export function checkSigningAlg(alg: unknown, key: KeyDescription, purpose: 'sign' | 'verify' = 'verify'): SigningAlg {
   if (typeof alg !== 'string' || alg === '') {
     throw new SignetError('ERR_JOSE_MALFORMED', 'the JWS header has no "alg" (RFC 7515 §4.1.1)');
   }
@@ -66,6 +67,7 @@ export function checkSigningAlg(alg: unknown, key: KeyDescription): SigningAlg {
   const allowed = allowedSigningAlgs(key);
   if (isSigningAlg(alg) && allowed.includes(alg)) return alg;
   if (allowed.length === 0) throw new SignetError('ERR_ALG_NOT_ALLOWED', cannotSign(key));
+  if (purpose === 'sign') throw new SignetError('ERR_ALG_NOT_ALLOWED', `this ${keyLabel(key)} cannot sign ${quote(alg)}: it signs ${allowed.join(', ')}`);
   const fits = `this ${keyLabel(key)} verifies ${allowed.join(', ')}`;
   if (alg.startsWith('HS') && key.type !== 'hmac') {
     throw new SignetError('ERR_ALG_NOT_ALLOWED', `RS/HS key confusion: an HMAC algorithm with a public key (${quote(alg)} refused; ${fits})`);

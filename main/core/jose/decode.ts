@@ -27,10 +27,18 @@ export function decodeToken(text: string, options: { maxChars?: number } = {}): 
   checkTokenSize(text, options.maxChars ?? MAX_TOKEN_CHARS);
   const token = text.trim();
   const parts = token.split('.');
-  if (parts.length === 5) return decodeJwe(parts);
-  if (parts.length === 3) return decodeJws(parts);
+  try {
+    if (parts.length === 5) return decodeJwe(parts);
+    if (parts.length === 3) return decodeJws(parts);
+  } catch (error) {
+    // A token wrapped across lines, or pasted with its "Bearer " scheme, is one the user can mend.
+    if (error instanceof SignetError && /\s/.test(token)) throw new SignetError(error.code, `${error.message}${WHITESPACE_HINT}`);
+    throw error;
+  }
   throw new SignetError('ERR_JOSE_MALFORMED', `not a JOSE token: a JWS has 3 dot-separated parts and a JWE 5; this has ${parts.length}${jsonHint(token)}`);
 }
+
+const WHITESPACE_HINT = ' (the token holds spaces or line breaks: a compact token is one line; join wrapped lines, drop a "Bearer " prefix)';
 
 function decodeJws(parts: string[]): DecodedToken {
   const [headerSegment = '', payloadSegment = '', signature = ''] = parts;

@@ -110,10 +110,21 @@ function checkPbes2Count(p2c: unknown, limit: number): void {
 
 /**
  * The sender's ephemeral key must be a public key on the recipient's own curve. A point off the curve
- * would let a sender probe the recipient's private key (the invalid-curve attack); Node refuses such
- * a point when importing it, which is what this relies on.
+ * would let a sender probe the recipient's private key (the invalid-curve attack).
  */
 function checkEphemeralKey(epk: unknown, recipient: KeyObject): void {
+  const actual = ephemeralKeyOf(epk);
+  const expected = describeKey(recipient);
+  if (!sameKind(actual, expected)) {
+    throw new SignetError('ERR_JOSE_MALFORMED', `the "epk" is ${kindOf(actual)}, but the recipient key is ${kindOf(expected)}`);
+  }
+}
+
+/**
+ * What an ECDH-ES JWE's `epk` is (type and curve), refused as malformed when it is no public key at all:
+ * missing, carrying "d", off its curve (Node refuses such a point on import, which this relies on).
+ */
+export function ephemeralKeyOf(epk: unknown): KeyDescription {
   if (!isPlainObject(epk)) throw new SignetError('ERR_JOSE_MALFORMED', 'ECDH-ES needs an "epk" (ephemeral public key) object in the header');
   if ('d' in epk) throw new SignetError('ERR_JOSE_MALFORMED', 'the "epk" carries a private key ("d"); refused');
   let ephemeral: KeyObject;
@@ -122,17 +133,19 @@ function checkEphemeralKey(epk: unknown, recipient: KeyObject): void {
   } catch {
     throw new SignetError('ERR_JOSE_MALFORMED', 'the "epk" is not a valid public key: not a point on its curve (invalid-curve attack refused)');
   }
-  const expected = describeKey(recipient);
-  const actual = describeEphemeral(ephemeral);
-  if (actual.type !== expected.type || actual.curve !== expected.curve) {
-    throw new SignetError('ERR_JOSE_MALFORMED', `the "epk" is ${actual.curve ?? actual.type}, but the recipient key is ${expected.curve ?? expected.type}`);
-  }
-}
-
-function describeEphemeral(ephemeral: KeyObject): KeyDescription {
   try {
     return describeKey(ephemeral);
   } catch {
     throw new SignetError('ERR_JOSE_MALFORMED', 'the "epk" is on a curve Signet does not use');
   }
+}
+
+/** Whether two keys are of one type and curve: only then can one be the other's ECDH peer. */
+export function sameKind(a: KeyDescription, b: KeyDescription): boolean {
+  return a.type === b.type && a.curve === b.curve;
+}
+
+/** A key's curve, or its type where it has none, as refusals name it. */
+export function kindOf(key: KeyDescription): string {
+  return key.curve ?? key.type;
 }

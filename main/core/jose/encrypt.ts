@@ -78,9 +78,7 @@ export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint
   if (present.length > 0) {
     throw new SignetError('ERR_KEY_FORMAT', `this JWK holds private key material (${present.join(', ')}); encryptFor takes only the recipient's public key`);
   }
-  if (publicJwk.use !== undefined && publicJwk.use !== 'enc') {
-    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is marked "use": ${JSON.stringify(publicJwk.use)}; encryption needs a key for "enc"`);
-  }
+  const alg = recipientAlg({ use: publicJwk.use, alg: publicJwk.alg }, options.alg, 'this JWK');
   checkKeyOps(publicJwk.key_ops);
   let publicKey: KeyObject;
   try {
@@ -89,20 +87,37 @@ export async function encryptFor(publicJwk: JsonWebKey, plaintext: string | Uint
     throw new SignetError('ERR_KEY_FORMAT', 'the JWK is not a valid RSA, EC or OKP public key');
   }
   const { type } = describeKey(publicKey);
-  const jwkAlg = typeof publicJwk.alg === 'string' ? publicJwk.alg : undefined;
-  if (jwkAlg !== undefined && !isKeyManagementAlg(jwkAlg) && jwkAlg !== 'RSA1_5') {
-    throw new SignetError('ERR_KEY_UNSUITABLE', `this JWK is for ${JSON.stringify(jwkAlg)}, not for encryption`);
-  }
   const kid = options.kid ?? (typeof publicJwk.kid === 'string' ? publicJwk.kid : undefined);
   return encryptCompact({
     publicKey,
     keyType: type,
-    alg: options.alg ?? jwkAlg,
+    alg,
     enc: options.enc,
     plaintext: typeof plaintext === 'string' ? new TextEncoder().encode(plaintext) : plaintext,
     kid,
     cty: options.cty,
   });
+}
+
+/**
+ * The algorithm to encrypt to a key with, given what the key says of itself (RFC 7517 §4.2, §4.4): one
+ * marked for signatures, or whose "alg" is a signing algorithm, is not encrypted to, and one whose "alg"
+ * names a key-management algorithm takes no other. `what` names the key in refusals.
+ */
+export function recipientAlg(declared: { use?: unknown; alg?: unknown }, requested: string | undefined, what: string): string | undefined {
+  if (declared.use !== undefined && declared.use !== 'enc') {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `${what} is marked "use": ${quote(String(declared.use))}; encryption needs a key for "enc"`);
+  }
+  if (declared.alg === undefined) return requested;
+  if (typeof declared.alg !== 'string') throw new SignetError('ERR_KEY_FORMAT', `the "alg" of ${what} is not a string (RFC 7517 §4.4)`);
+  // RSA1_5 is let through to be refused by name (checkKeyManagementAlg says what to use instead).
+  if (!isKeyManagementAlg(declared.alg) && declared.alg !== 'RSA1_5') {
+    throw new SignetError('ERR_KEY_UNSUITABLE', `${what} is for ${quote(declared.alg)} only: nothing is encrypted to it`);
+  }
+  if (requested !== undefined && requested !== declared.alg) {
+    throw new SignetError('ERR_ALG_NOT_ALLOWED', `${what} is for ${declared.alg} only: ${requested} refused`);
+  }
+  return requested ?? declared.alg;
 }
 
 /**

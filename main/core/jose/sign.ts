@@ -24,7 +24,7 @@ export interface SignCompactInput {
 
 /** Signs `payload` and returns a JWS in compact serialization (or its detached form). */
 export async function signCompact(input: SignCompactInput): Promise<string> {
-  const alg = input.alg === undefined ? defaultSigningAlg(input.key) : checkSigningAlg(input.alg, input.key);
+  const alg = input.alg === undefined ? defaultSigningAlg(input.key) : checkSigningAlg(input.alg, input.key, 'sign');
   const signingKey = privateMaterial(input, 'signing');
   const unencoded = input.b64 === false;
   const header = protectedHeader(input, alg, unencoded);

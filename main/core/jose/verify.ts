@@ -64,8 +64,28 @@ export async function verifyCompact(token: string, options: VerifyCompactOptions
     if (failure.code === 'ERR_VERIFY_FAILED' && payloadSegment === '' && options.payload === undefined) {
       throw new SignetError('ERR_VERIFY_FAILED', `${VERIFY_FAILED} (if this JWS is detached, pass the payload it signs)`);
     }
+    if (failure.code === 'ERR_VERIFY_FAILED' && isDerEcdsa(alg, Buffer.from(signatureSegment, 'base64url'))) {
+      throw new SignetError('ERR_VERIFY_FAILED', `${VERIFY_FAILED} (the signature is DER-encoded, as OpenSSL writes ECDSA; a JWS carries the raw R||S pair, RFC 7518 §3.4)`);
+    }
     throw failure;
   }
+}
+
+const RAW_ECDSA_BYTES: Partial<Record<SigningAlg, number>> = { ES256: 64, ES384: 96, ES512: 132 };
+
+/** An ECDSA signature of the wrong length that parses as DER: a SEQUENCE of two INTEGERs, nothing after. */
+function isDerEcdsa(alg: SigningAlg, signature: Buffer): boolean {
+  const raw = RAW_ECDSA_BYTES[alg];
+  if (raw === undefined || signature.length === raw || signature[0] !== 0x30) return false;
+  // ES512's sequence is over 127 bytes: its length takes the long form, one byte after 0x81.
+  const longForm = signature[1] === 0x81;
+  let at = longForm ? 3 : 2;
+  if (at + (signature[at - 1] ?? 0) !== signature.length) return false;
+  for (let integer = 0; integer < 2; integer++) {
+    if (signature[at] !== 0x02) return false;
+    at += 2 + (signature[at + 1] ?? 0);
+  }
+  return at === signature.length;
 }
 
 function signingPayload(segment: string, detachedPayload: Uint8Array | undefined, b64: boolean): string | Uint8Array {

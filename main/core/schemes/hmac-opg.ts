@@ -1,6 +1,6 @@
 import { SignetError } from '../errors.ts';
 import type { TraceStep } from '../inspect/findings.ts';
-import { keyStatusAt } from '../keys/lifecycle.ts';
+import { keyStatusAt, type EffectiveStatus, type LifecycleDates } from '../keys/lifecycle.ts';
 import { hmacMismatchDetail, isCallbackUri, parseOpgHeader, requestUriOf, verifyOpg } from '../opg/hmac.ts';
 import { exchangeTime, headerValues, REBUILT, type Result, type Scheme } from './scheme.ts';
 
@@ -67,8 +67,8 @@ export const hmacOpgScheme: Scheme = {
           }
           const status = keyStatusAt(key, at);
           trace.push({ step: 'status', label: `status at ${at.toISOString()}`, value: status, ok: status === 'active' });
-          if (status === 'revoked') return { ...withKey, verdict: 'revoked-key' as const, detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}`, trace };
-          if (status === 'expired') return { ...withKey, verdict: 'expired-key' as const, detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}`, trace };
+          const unusable = secretStatusVerdict(key, status, at);
+          if (unusable) return { ...withKey, ...unusable, trace };
           // A server remembers nonces for a span of its own time: the exchange's, not the time the client wrote.
           const nonce = ctx.nonces.observe(parsed.appId, parsed.nonce, { at: sentAt, isCallback });
           let outcome: Result;
@@ -84,6 +84,23 @@ export const hmacOpgScheme: Scheme = {
       }));
   },
 };
+
+/**
+ * The verdict of a matching HMAC whose secret was not active at `at`, worded as for signatures (status
+ * is judged when the request was made); undefined while it was active.
+ */
+export function secretStatusVerdict(key: LifecycleDates, status: EffectiveStatus, at: Date): Pick<Result, 'verdict' | 'detail'> | undefined {
+  switch (status) {
+    case 'revoked':
+      return { verdict: 'revoked-key', detail: `HMAC matches, but the secret was revoked at ${key.revokedAt?.toISOString() ?? '?'}` };
+    case 'expired':
+      return { verdict: 'expired-key', detail: `HMAC matches, but the secret expired at ${key.expiresAt?.toISOString() ?? '?'}` };
+    case 'pending':
+      return { verdict: 'invalid', detail: `HMAC matches, but the secret was not yet active at ${at.toISOString()}` };
+    case 'active':
+      return undefined;
+  }
+}
 
 /**
  * The finding for a reused nonce, made from the one the same request gets otherwise (its last trace

@@ -2,9 +2,9 @@ import { SignetError } from '../errors.ts';
 import type { InspectionContext } from '../inspect/context.ts';
 import type { TraceStep } from '../inspect/findings.ts';
 import type { ResolvedKey } from '../inspect/resolver.ts';
-import { allowedKeyManagementAlgs, quote } from '../jose/algorithms.ts';
+import { allowedKeyManagementAlgs, quote, type KeyDescription } from '../jose/algorithms.ts';
 import { decodeToken, looksLikeJwe } from '../jose/decode.ts';
-import { decryptCompact, type DecryptedJwe } from '../jose/decrypt.ts';
+import { decryptCompact, ephemeralKeyOf, kindOf, sameKind, type DecryptedJwe } from '../jose/decrypt.ts';
 import { EPHEMERAL_SESSION_ID } from '../jose/encrypt.ts';
 import { dotCount, joseText, messagesOf, type Result, type Scheme } from './scheme.ts';
 
@@ -15,8 +15,10 @@ export interface JweOpening {
   opened?: DecryptedJwe;
 }
 
-function canTry(key: ResolvedKey, alg: string): boolean {
+/** Whether a key could be the JWE's recipient: its type takes the `alg`, and an ECDH `epk` is on its curve. */
+function canTry(key: ResolvedKey, alg: string, epk: KeyDescription | undefined): boolean {
   if (key.use === 'enc' && key.pinnedAlg !== undefined && key.pinnedAlg !== alg) return false;
+  if (epk !== undefined && !sameKind(epk, key)) return false;
   return (allowedKeyManagementAlgs(key.type, 'decrypt') as string[]).includes(alg);
 }
 
@@ -33,14 +35,21 @@ async function decryptWith(token: string, key: ResolvedKey): Promise<DecryptedJw
   return decryptCompact(token, { keyType: key.type, privateKey, ...only });
 }
 
+/** How the key was chosen: by the JWE's kid, by the user (`--key`), or by trying each held key that fits. */
+type Choice = 'kid' | 'given' | 'search';
+
 /**
- * Opens a JWE with a private key held in the keystore: the one its `kid` names, else each held key
- * that fits its `alg`. Also used by `capture show` to reveal the plaintext on demand (never stored).
+ * Opens a JWE with a private key held in the keystore: the one `given` (the user's choice), else the one
+ * its `kid` names, else each held key that could be the recipient. Also used by `capture show` to reveal
+ * the plaintext on demand (never stored).
  */
-export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resolver'>): Promise<JweOpening> {
+export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resolver'>, given?: ResolvedKey): Promise<JweOpening> {
   let header: Record<string, unknown>;
+  let epk: KeyDescription | undefined;
   try {
     header = decodeToken(token).header;
+    // A broken epk is the token's fault whoever holds which key; a sound one on another curve only rules keys out.
+    if (typeof header.alg === 'string' && header.alg.startsWith('ECDH-ES')) epk = ephemeralKeyOf(header.epk);
   } catch (error) {
     return { result: { verdict: 'malformed', detail: error instanceof SignetError ? error.message : 'not a JWE' } };
   }
@@ -49,15 +58,17 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
   const kid = typeof header.kid === 'string' ? header.kid : undefined;
   const base = { ...(kid && { kid }), ...(alg && { alg }) };
   const trace: TraceStep[] = [{ step: 'kid', label: 'kid', value: kid ?? '(none in header)' }];
-  const named = kid !== undefined ? ctx.resolver.byKid(kid) : undefined;
-  const candidates = named ? [named] : ctx.resolver.decryptionKeys().filter((key) => canTry(key, alg)).slice(0, MAX_CANDIDATES);
+  const named = given ?? (kid !== undefined ? ctx.resolver.byKid(kid) : undefined);
+  const choice: Choice = named === undefined ? 'search' : given === undefined || given.kid === kid ? 'kid' : 'given';
+  if (named && epk && !sameKind(epk, named)) {
+    const whose = choice === 'kid' ? 'the key its kid names' : 'the key given';
+    const detail = `the "epk" is ${kindOf(epk)}, but ${whose} (kid ${JSON.stringify(named.kid)}) is ${kindOf(named)}: the JWE is not encrypted to it`;
+    trace.push({ step: 'key', label: 'key', value: `${named.name} (${named.keyId})` }, { step: 'result', label: 'result', value: detail, ok: false });
+    return { result: { ...base, keyId: named.keyId, verdict: choice === 'kid' ? 'invalid' : 'undecryptable', detail, trace } };
+  }
+  const candidates = named ? [named] : ctx.resolver.decryptionKeys().filter((key) => canTry(key, alg, epk)).slice(0, MAX_CANDIDATES);
   if (candidates.length === 0) {
-    const detail =
-      kid === undefined
-        ? `no held private key fits ${alg || 'its alg'}`
-        : EPHEMERAL_SESSION_ID.test(kid)
-          ? `kid ${quote(kid)} names an ephemeral session, whose key is never used here: decrypt the response there (Workbench › Ephemeral, or signet ephemeral decrypt ${kid}; once: that spends the session key)`
-          : `no key with kid ${quote(kid)} is held, so this cannot be decrypted here`;
+    const detail = kid === undefined ? `no held private key fits ${alg || 'its alg'}${epk ? ` on ${kindOf(epk)}` : ''}` : notHeld(kid, 0);
     trace.push({ step: 'result', label: 'result', value: detail, ok: false });
     return { result: { ...base, verdict: 'undecryptable', detail, trace } };
   }
@@ -65,7 +76,7 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
   for (const key of candidates) {
     try {
       const opened = await decryptWith(token, key);
-      const unnamed = kid !== undefined && !named ? ` (kid ${quote(kid)} names no held key)` : '';
+      const unnamed = kid !== undefined && choice !== 'kid' ? ` (kid ${quote(kid)} names ${choice === 'given' ? 'another key' : 'no held key'})` : '';
       trace.push({ step: 'key', label: 'key', value: `${key.name} (${key.keyId})` }, { step: 'result', label: 'result', value: `decrypted (${opened.alg}, ${opened.enc})`, ok: true });
       return {
         result: { ...base, kid: key.kid, keyId: key.keyId, verdict: 'decrypted', detail: `decrypted with ${key.name}: ${opened.plaintext.length} bytes (${opened.alg}, ${enc})${unnamed}`, trace },
@@ -77,7 +88,7 @@ export async function openJwe(token: string, ctx: Pick<InspectionContext, 'resol
       if (REFUSED_TOKEN.has(failure.code)) break;
     }
   }
-  const { verdict, detail } = failedOpening(failure, named !== undefined, kid, candidates.length);
+  const { verdict, detail } = failedOpening(failure, choice, kid, candidates);
   trace.push({ step: 'result', label: 'result', value: detail, ok: false });
   return { result: { ...base, ...(named && { keyId: named.keyId }), verdict, detail, trace } };
 }
@@ -89,15 +100,30 @@ const REFUSED_TOKEN = new Set(['ERR_JOSE_MALFORMED', 'ERR_JOSE_UNSUPPORTED', 'ER
  * locked)": a token that fails its integrity check under the key its kid names was altered, and a
  * refused header (zip, crit, a disallowed alg) is refused whoever holds the key — both fail the run.
  */
-function failedOpening(failure: SignetError | undefined, byKid: boolean, kid: string | undefined, tried: number): Pick<Result, 'verdict' | 'detail'> {
+function failedOpening(failure: SignetError | undefined, choice: Choice, kid: string | undefined, tried: ResolvedKey[]): Pick<Result, 'verdict' | 'detail'> {
   if (failure?.code === 'ERR_LOCKED') return { verdict: 'undecryptable', detail: 'the keystore is locked: unlock it to decrypt' };
   if (failure?.code === 'ERR_JOSE_MALFORMED') return { verdict: 'malformed', detail: failure.message };
   if (failure && REFUSED_TOKEN.has(failure.code)) return { verdict: 'invalid', detail: failure.message };
-  if (byKid && failure?.code === 'ERR_DECRYPT_FAILED') {
-    return { verdict: 'invalid', detail: `${failure.message} with the key its kid names: the JWE was altered, or encrypted to another key under this kid` };
+  const message = failure?.message ?? 'decryption failed';
+  if (choice === 'given') {
+    // The held key's kid is ours, shown whole; the token's is quoted, bounded.
+    const names = kid === undefined ? 'the JWE names no kid' : `the JWE names kid ${quote(kid)}, another key`;
+    return { verdict: 'undecryptable', detail: `${message} with the key given (kid ${JSON.stringify(tried[0]?.kid ?? '?')}): ${names}` };
   }
-  if (kid !== undefined && !byKid) return { verdict: 'undecryptable', detail: `no key with kid ${quote(kid)} is held, and none of the ${tried} held keys that fit opens it` };
-  return { verdict: 'undecryptable', detail: failure?.message ?? 'decryption failed' };
+  if (choice === 'kid' && failure?.code === 'ERR_DECRYPT_FAILED') {
+    return { verdict: 'invalid', detail: `${message} with the key its kid names: the JWE was altered, or encrypted to another key under this kid` };
+  }
+  if (kid !== undefined && choice === 'search') return { verdict: 'undecryptable', detail: notHeld(kid, tried.length) };
+  return { verdict: 'undecryptable', detail: message };
+}
+
+/** Why a JWE whose kid names no held key stays closed; a kid of the ephemeral-session form points there. */
+function notHeld(kid: string, tried: number): string {
+  const none = tried === 0 ? '' : `, and none of the ${tried} held keys that fit opens it`;
+  if (EPHEMERAL_SESSION_ID.test(kid)) {
+    return `kid ${quote(kid)} names an ephemeral session, whose key is never used here${none}: decrypt the response there (Workbench › Ephemeral, or signet ephemeral decrypt ${kid}; once: that spends the session key)`;
+  }
+  return tried === 0 ? `no key with kid ${quote(kid)} is held, so this cannot be decrypted here` : `no key with kid ${quote(kid)} is held${none}`;
 }
 
 /** A JWE compact body: encrypted responses (ephemeral-key scheme), encrypted payloads. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import { keyStatusAt } from '../../core/keys/lifecycle.ts';
 import { hmacMismatchDetail, isCallbackUri, parseOpgHeader, requestUriOf, signOpg, verifyOpg } from '../../core/opg/hmac.ts';
+import { secretStatusVerdict } from '../../core/schemes/hmac-opg.ts';
 import { parseInstant } from '../../core/time.ts';
 import { activeForNewWork, secretOf } from '../key-records.ts';
 import type { Session } from '../session.ts';
@@ -58,9 +59,8 @@ export function verifyHmacRequest(session: Session, input: HmacRequestInput & { 
   secret.fill(0);
   const withKey = { ...base, keyId: record.id, canonical: check.canonical, skewSec: check.skewSec };
   if (!check.signatureValid) return { ...withKey, verdict: 'invalid', detail: hmacMismatchDetail(inspection.hmacProfile, parsed.signature) };
-  const status = keyStatusAt(record, at);
-  if (status === 'revoked') return { ...withKey, verdict: 'revoked-key', detail: `HMAC matches, but the secret was revoked at ${record.revokedAt?.toISOString() ?? '?'}` };
-  if (status === 'expired') return { ...withKey, verdict: 'expired-key', detail: `HMAC matches, but the secret expired at ${record.expiresAt?.toISOString() ?? '?'}` };
+  const unusable = secretStatusVerdict(record, keyStatusAt(record, at), at);
+  if (unusable) return { ...withKey, ...unusable };
   if (check.problems.includes('clock-skew')) {
     return { ...withKey, verdict: 'clock-skew', detail: `timestamp is ${Math.abs(check.skewSec ?? 0)} s ${(check.skewSec ?? 0) > 0 ? 'behind' : 'ahead of'} ${at.toISOString()} (window ${inspection.hmacWindowSec} s)` };
   }

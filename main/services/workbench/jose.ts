@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../../core/errors.ts';
 import type { KeyResolver, ResolvedKey } from '../../core/inspect/resolver.ts';
 import { decodeToken, describePayload, jsonHint } from '../../core/jose/decode.ts';
-import { encryptCompact } from '../../core/jose/encrypt.ts';
+import { encryptCompact, recipientAlg } from '../../core/jose/encrypt.ts';
 import { signCompact, signJwt } from '../../core/jose/sign.ts';
 import { parseKeyFile } from '../../core/keys/formats.ts';
 import { openJwe } from '../../core/schemes/jwe.ts';
@@ -94,14 +94,17 @@ async function pastedKey(bytes: Buffer): Promise<ResolvedKey> {
   };
 }
 
+/** The stored key the user named (`--key`), as inspection sees it. */
+function chosenKey(session: Session, base: KeyResolver, ref: string): ResolvedKey {
+  const key = base.byKid(resolveKey(session, ref).kid);
+  if (!key) throw new SignetError('ERR_KEY_NOT_FOUND', `no key "${ref}"`);
+  return key;
+}
+
 function resolverFor(session: Session, ref: string | undefined, pasted?: ResolvedKey): KeyResolver {
   const base = keyResolver(session);
   if (pasted) return onlyKey(base, pasted);
-  if (ref === undefined) return base;
-  const record = resolveKey(session, ref);
-  const key = base.byKid(record.kid);
-  if (!key) throw new SignetError('ERR_KEY_NOT_FOUND', `no key "${ref}"`);
-  return onlyKey(base, key);
+  return ref === undefined ? base : onlyKey(base, chosenKey(session, base, ref));
 }
 
 /**
@@ -134,7 +137,11 @@ function recipient(session: Session, to: { key?: string; publicKey?: Buffer; alg
   return parseKeyFile(to.publicKey).then((parsed) => {
     const [first] = parsed.keys;
     if (!first || parsed.keys.length > 1) throw new SignetError('ERR_KEY_FORMAT', 'the recipient file must hold exactly one public key');
-    return { publicKey: first.publicKey.type === 'private' ? createPublicKey(first.publicKey) : first.publicKey, ...(first.kid && { kid: first.kid }), ...(to.alg && { alg: to.alg }) };
+    // As encryptFor: whoever encrypts to a key should never have held its private part.
+    if (first.privateKey) throw new SignetError('ERR_KEY_FORMAT', "the recipient file holds a private key: encrypt to the recipient's public key only (signet keys export KID --public)");
+    // What a JWK says of its key binds as it does for a stored key (JWK "use", "alg").
+    const alg = recipientAlg(first, to.alg, 'the recipient key');
+    return { publicKey: first.publicKey, ...(first.kid && { kid: first.kid }), ...(alg && { alg }) };
   });
 }
 
@@ -162,8 +169,9 @@ export async function decryptToken(session: Session, input: { token: string; key
   if (parts !== 5) throw new SignetError('ERR_BAD_INPUT', `a compact JWE has 5 dot-separated parts; this has ${parts}${parts === 3 ? ' (a JWS? verify it instead)' : jsonHint(input.token.trim())}`);
   // A malformed JWE is refused as such (ERR_JOSE_MALFORMED), not reported as a failed decryption.
   decodeToken(input.token);
-  const resolver = resolverFor(session, input.key);
-  const opened = await openJwe(input.token, { resolver });
+  const resolver = keyResolver(session);
+  // Passed as the user's choice, not as the answer to every kid: a failure then blames the choice, not the token.
+  const opened = await openJwe(input.token, { resolver }, input.key === undefined ? undefined : chosenKey(session, resolver, input.key));
   if (!opened.opened) {
     if (resolver.locked) throw new SignetError('ERR_LOCKED', 'the keystore is locked: unlock it to decrypt');
     throw new SignetError('ERR_DECRYPT_FAILED', opened.result.detail);

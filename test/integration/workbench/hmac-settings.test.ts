@@ -14,9 +14,10 @@ let secret: Buffer;
 let secretId: string;
 let bodyFile: string;
 const BODY = '{"event":"done"}';
-const TIMESTAMP = Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000);
+// The CLI judges the secret's status at --now, and the secret is made at the real time: sign from then on.
+const TIMESTAMP = Math.floor(Date.now() / 1000);
 /** An hour after the request was signed: far outside the 5-minute window. */
-const AN_HOUR_LATER = '2026-01-01T01:00:00Z';
+const AN_HOUR_LATER = new Date((TIMESTAMP + 3600) * 1000).toISOString();
 const run = (args: string[]) => signet(args, { store: store.path });
 const headerFor = (uri: string, profile: HmacProfileId = 'opg-sha256') =>
   signOpg({ profile, appId: 'OPG-APP-1', secret, method: 'POST', uri, body: Buffer.from(BODY), timestamp: TIMESTAMP, nonce: 'cb-1' }).header;
@@ -75,7 +76,7 @@ describe('hmac sign', () => {
     raw.prepare("UPDATE keys SET kid = 'hmac-kid' WHERE app_id = 'OPG-APP-1'").run();
     raw.prepare("UPDATE keys SET kid = 'OPG-APP-1' WHERE kid = 'older-kid'").run();
     raw.close();
-    const result = await run(['hmac', 'sign', '--app', 'OPG-APP-1', '--method', 'POST', '--uri', '/callbacks/opg', '--body', bodyFile, '--timestamp', '2026-01-01T00:00:00Z', '--nonce', 'cb-1']);
+    const result = await run(['hmac', 'sign', '--app', 'OPG-APP-1', '--method', 'POST', '--uri', '/callbacks/opg', '--body', bodyFile, '--timestamp', new Date(TIMESTAMP * 1000).toISOString(), '--nonce', 'cb-1']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.trim()).toBe(`Authorization: ${headerFor('/callbacks/opg')}`);
   });

@@ -3,12 +3,22 @@ import { SignetError } from '../../../core/errors.ts';
 import type { BodyView, TokenCheckView } from '../../../services/views.ts';
 import { defined, str, type CliContext, type Command, type Values } from '../command.ts';
 
-/** TOKEN|FILE|-: standard input for "-", a file when one exists by that name, else the text itself. */
+/**
+ * TOKEN|FILE|-: standard input for "-", a file when one exists by that name, else the text itself when
+ * it reads as a token: a compact JOSE header is base64url of a JSON object, so it begins "ey" (a JSON
+ * serialization "{", which decoding then names). Anything else is a file name mistyped, not a token.
+ */
 export async function tokenArgument(ctx: CliContext, argument: string | undefined): Promise<string> {
-  if (argument === undefined || argument === '-') return (await ctx.readInput('-', 'token')).toString('utf8').trim();
-  if (argument.length < 4096 && existsSync(argument)) return (await ctx.readInput(argument, 'token file')).toString('utf8').trim();
-  if (argument.includes('.')) return argument.trim();
-  throw new SignetError('ERR_UNREADABLE', `"${argument.slice(0, 60)}" is neither a JOSE token nor a readable file`);
+  if (argument === undefined || argument === '-') return withoutBearer((await ctx.readInput('-', 'token')).toString('utf8'));
+  if (argument.length < 4096 && existsSync(argument)) return withoutBearer((await ctx.readInput(argument, 'token file')).toString('utf8'));
+  const token = withoutBearer(argument);
+  if (token.startsWith('ey') || token.startsWith('{')) return token;
+  throw new SignetError('ERR_UNREADABLE', `neither a JOSE token nor a readable file: ${argument.slice(0, 60)}`);
+}
+
+/** A token copied with its Authorization scheme (RFC 6750 §2.1; the scheme name is case-insensitive). */
+function withoutBearer(text: string): string {
+  return text.trim().replace(/^bearer\s+/i, '');
 }
 
 export function jsonOption(values: Values, name: string): Record<string, unknown> | undefined {

@@ -75,6 +75,10 @@ export const hmacCommands: Command[] = [
       const body = bodyPath === undefined ? undefined : await ctx.readInput(bodyPath, 'body');
       const timestamp = str(values, 'timestamp');
       const nonce = str(values, 'nonce');
+      // An empty value is a mistake (an unset shell variable), not a request for the default.
+      for (const [name, value, fallback] of [['timestamp', timestamp, 'the current time'], ['nonce', nonce, 'a random one']] as const) {
+        if (value === '') throw new SignetError('ERR_BAD_INPUT', `--${name} is empty: give one, or leave the option out for ${fallback}`);
+      }
       const signed = await ctx.call('hmac.sign', { appId, method, uri, ...(body && { bodyBase64: body.toString('base64') }), ...(timestamp && { timestamp }), ...(nonce && { nonce }) });
       if (ctx.json) return ctx.printJson(signed);
       if (!curlUrl) return ctx.print(signed.header);
