@@ -71,3 +71,62 @@ export const METHOD_NAMES = [
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
+
+/**
+ * Reads, and work whose result is all it leaves (a signature, a verdict, a decryption). Those that
+ * open a sealed secret ask the session for the master key themselves (a private export, which is
+ * audited, among them); listing ephemeral sessions destroys those whose TTL has passed, as every
+ * ephemeral call does.
+ */
+export const READS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'keystore.status',
+  'settings.get',
+  'keys.list',
+  'keys.show',
+  'keys.export',
+  'audit.list',
+  'audit.verify',
+  'audit.deletedKeys',
+  'jobs.get',
+  'jobs.list',
+  'notifications.list',
+  'notifications.unreadCount',
+  'notifications.config',
+  'captures.verify',
+  'captures.list',
+  'captures.get',
+  'captures.exchanges',
+  'captures.exchange',
+  'apikeys.list',
+  'jose.sign',
+  'jose.verify',
+  'jose.encrypt',
+  'jose.decrypt',
+  'jose.decode',
+  'ephemeral.list',
+  'hmac.sign',
+  'hmac.verify',
+  'agree.encrypt',
+  'agree.decrypt',
+  'agree.list',
+]);
+
+/**
+ * What a locked keystore still answers. Dispatch refuses every other method with ERR_LOCKED, so a
+ * locked console, or a CLI run without the passphrase, changes nothing the keystore holds or records.
+ */
+export const WORKS_LOCKED: ReadonlySet<MethodName> = new Set<MethodName>([
+  ...READS,
+  // Unlocking and locking, and the changes given the passphrase in the call, which set or check it there.
+  'keystore.unlock',
+  'keystore.lock',
+  'keystore.init',
+  'keystore.changePassphrase',
+  'keystore.backup',
+  'keystore.restore',
+  // Stores nothing: it stops work (locking cancels every job anyway).
+  'jobs.cancel',
+  // The scheduler: reminders go out from cron and while the console is locked. Once channel
+  // credentials are stored it asks for the master key itself (see runNotifications).
+  'notifications.run',
+]);

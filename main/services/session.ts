@@ -39,9 +39,10 @@ export class Session {
     readonly path: string,
     readonly db: Db,
     readonly clock: Clock,
+    evaluatesAtAnotherTime: boolean,
   ) {
     this.keys = keysRepository(db);
-    this.audit = auditLog(db);
+    this.audit = evaluatesAtAnotherTime ? withoutNewRows(auditLog(db)) : auditLog(db);
     this.settings = settingsRepository(db);
     this.captures = capturesRepository(db);
     this.apiKeys = apiKeysRepository(db);
@@ -61,13 +62,19 @@ export class Session {
     this.transaction(() => stale.forEach((row) => this.captures.delete(row.id)));
   }
 
-  /** Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. */
-  static open(path: string, options: { create?: boolean; clock?: Clock; nativeBinding?: string } = {}): Session {
+  /**
+   * Opens (and migrates) the store; `create` allows a new file, as `signet init` needs. `evaluateAt` (the
+   * CLI's --now) sets the clock to that moment for evaluating (statuses, expiry, what is due) and makes
+   * the audit log refuse rows: the keystore's history is stamped with the real time only.
+   */
+  static open(path: string, options: { create?: boolean; clock?: Clock; evaluateAt?: Date; nativeBinding?: string } = {}): Session {
     if (!options.create && path !== ':memory:' && !existsSync(path)) {
       throw new SignetError('ERR_STORE_NOT_INITIALIZED', `no keystore at ${path} (run "signet init" to create one)`);
     }
     const db = openDb(path, { create: options.create ?? false, ...(options.nativeBinding && { nativeBinding: options.nativeBinding }) });
-    return new Session(path, db, options.clock ?? (() => new Date()));
+    const { evaluateAt } = options;
+    const clock = evaluateAt ? () => new Date(evaluateAt) : (options.clock ?? (() => new Date()));
+    return new Session(path, db, clock, evaluateAt !== undefined);
   }
 
   get initialized(): boolean {
@@ -104,6 +111,11 @@ export class Session {
     );
   }
 
+  /** ERR_LOCKED (as `master` words it) unless unlocked: for changes that need the passphrase's consent, not the key. */
+  requireUnlocked(): void {
+    void this.master;
+  }
+
   setMaster(master: MasterKey): void {
     this.#master?.destroy();
     this.#master = master;
@@ -127,4 +139,17 @@ export class Session {
     this.lock();
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * The audit log of a session evaluating at another moment: it takes no rows, and a change that would
+ * add one fails inside its transaction, so nothing of it lands.
+ */
+function withoutNewRows(log: AuditLog): AuditLog {
+  return {
+    ...log,
+    append() {
+      throw new SignetError('ERR_BAD_INPUT', '--now only evaluates at another moment: this would add to the audit log, which takes the real time only (run it without --now)');
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { parseInstant } from '../../core/time.ts';
 import { dispatch } from '../../api/dispatch.ts';
 import type { Input, MethodName, Output } from '../../api/contract.ts';
 import type { CallOptions } from '../../api/handlers.ts';
+import { READS } from '../../api/names.ts';
 import { resolveStorePath } from '../../services/paths.ts';
 import { Session } from '../../services/session.ts';
 import type { CliContext, Command, OptionSpec } from './command.ts';
@@ -76,7 +77,8 @@ function usage(): string {
     '',
     ...commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
-    'Every command takes --store PATH (or SIGNET_STORE), --json, --passphrase-file F (or SIGNET_PASSPHRASE), --now TIME.',
+    'Every command takes --store PATH (or SIGNET_STORE), --json, --passphrase-file F (or SIGNET_PASSPHRASE), and --now TIME',
+    '(to evaluate at another moment; commands that change the keystore refuse it).',
     'Exit codes: 0 all valid, 1 something checked is invalid, 2 bad usage or unreadable input, 130 interrupted (Ctrl+C).',
   ].join('\n');
 }
@@ -146,13 +148,18 @@ export async function main(argv: string[]): Promise<number> {
       return promptHidden('Keystore passphrase: ');
     };
     const open = (): Session => {
-      session ??= Session.open(storePath, { create: command.createsStore === true, ...(now && { clock: () => now }) });
+      session ??= Session.open(storePath, { create: command.createsStore === true, ...(now && { evaluateAt: now }) });
       return session;
     };
     const ctx: CliContext = {
       json,
       openSession: open,
       async call<M extends MethodName>(name: M, input: Input<M>, options?: CallOptions): Promise<Output<M>> {
+        // A change to the keystore happens now, and its audit row says so; `notify run --now` records
+        // what is due at that moment (notices, no audit rows), as cron would then.
+        if (now && !READS.has(name) && name !== 'notifications.run') {
+          throw new SignetError('ERR_BAD_INPUT', `--now only evaluates at another moment, and "signet ${command.name}" changes the keystore, which happens at the real time: run it without --now`);
+        }
         const active = open();
         try {
           return await dispatch(active, name, input, options);

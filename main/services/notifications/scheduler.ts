@@ -23,15 +23,10 @@ export interface RunOptions {
   whenLocked?: 'fail' | 'skip';
 }
 
-/** Throws ERR_LOCKED (with the usual "unlock it" message) unless the master key is at hand. */
-function requireUnlocked(session: Session): void {
-  if (!session.unlocked) void session.master;
-}
-
 export async function runNotifications(session: Session, options: RunOptions = {}): Promise<NotificationRunView> {
   const now = session.clock();
   const repository = notificationsOf(session);
-  if ((options.whenLocked ?? 'fail') === 'fail' && repository.secretIds().length > 0) requireUnlocked(session);
+  if ((options.whenLocked ?? 'fail') === 'fail' && repository.secretIds().length > 0) session.requireUnlocked();
   const config = readConfig(session);
   const created = collectDue(session, config, now);
   const outcome = await deliverDue(session, config, now, { ...(options.os && { os: options.os }) });
@@ -89,7 +84,7 @@ export async function testChannel(session: Session, input: { channel: Notificati
   if (channel === 'os' && !os) {
     throw new SignetError('ERR_BAD_INPUT', 'OS notifications are shown by the desktop app; test them from there (this process cannot show them)');
   }
-  if (channel === 'webhook' || (channel === 'email' && config.smtp?.user)) requireUnlocked(session);
+  if (channel === 'webhook' || (channel === 'email' && config.smtp?.user)) session.requireUnlocked();
 
   const now = session.clock();
   const only = {

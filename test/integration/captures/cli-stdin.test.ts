@@ -118,6 +118,16 @@ describe('signet capture verify - and import - (a capture piped to standard inpu
     expect({ code, output: output.trim() }).toEqual({ code: 2, output: 'signet capture verify: no capture is piped to standard input: pipe one into the command, or give its file instead of "-"' });
   }, 60_000);
 
+  it('import - without a passphrase at hand fails before it copies anything (the input is still coming)', async () => {
+    const child = spawn(process.execPath, [SIGNET_BIN, 'capture', 'import', '-'], { env: { ...env(), SIGNET_PASSPHRASE: '' }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdin.write(readFileSync(goodHar, 'utf8').slice(0, 100));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    child.stdin.destroy();
+    expect({ code, stderr: Buffer.concat(stderr).toString('utf8') }).toEqual({ code: 2, stderr: expect.stringMatching(/^signet capture import: a passphrase is needed/) });
+  }, 60_000);
+
   it('exits 130 when interrupted (Ctrl+C) while the capture is still coming, and removes the copy made so far', async () => {
     const stored = (await signet(['capture', 'list', '--json'], { store })).json<CaptureView[]>();
     const running = startPiped(['capture', 'import', '-']);

@@ -2,7 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unlockKeystore } from '../../../main/services/keystore.ts';
+import { generateKey, type GenerateInput } from '../../../main/services/keys.ts';
 import { verifyWebhookSignature } from '../../../main/services/notifications/index.ts';
+import { Session } from '../../../main/services/session.ts';
 import type { NotificationRunView, NotificationView } from '../../../main/services/notification-views.ts';
 import { tempStore, TEST_PASSPHRASE, type TempStore } from '../../support/store.ts';
 import { startSmtpServer, startWebhookServer, unusedPort, type TestSmtpServer, type TestWebhookServer } from './support.ts';
@@ -41,6 +44,17 @@ async function cliStore(): Promise<string> {
   return store.path;
 }
 
+/** Keys made on DAY0, in-process: the CLI makes keys at the real time only (its --now only evaluates). */
+async function generateOnDay0(path: string, ...inputs: GenerateInput[]): Promise<void> {
+  const session = Session.open(path, { clock: () => new Date(DAY0) });
+  try {
+    await unlockKeystore(session, TEST_PASSPHRASE);
+    for (const input of inputs) await generateKey(session, input);
+  } finally {
+    session.close();
+  }
+}
+
 async function configure(path: string, smtpPort: number, webhookUrl?: string): Promise<void> {
   const channels = webhookUrl ? ['--webhook-url', webhookUrl, '--webhook-secret-out', join(store?.dir ?? '', 'hook-secret.txt')] : [];
   const result = await signet(path, 'notify', 'config', 'set', '--email-to', 'ops@example.test', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtpPort), '--smtp-security', 'none', '--smtp-from', 'signet@example.test', ...channels);
@@ -53,7 +67,7 @@ describe('signet notify', () => {
     smtp = await startSmtpServer();
     webhook = await startWebhookServer();
     await configure(path, smtp.port, webhook.url);
-    expect((await signet(path, 'keys', 'generate', '--type', 'ec', '--name', 'cli key', '--owner', 'acme', '--expires', '100d', '--now', DAY0)).code).toBe(0);
+    await generateOnDay0(path, { type: 'ec', name: 'cli key', owner: 'acme', expires: '100d' });
 
     const first = await signet(path, 'notify', 'run', '--now', DAY0, '--json');
     expect(first.code).toBe(0);
@@ -77,7 +91,7 @@ describe('signet notify', () => {
   it('exits 1 when a delivery failed and stays queued, and says when it will try again', async () => {
     const path = await cliStore();
     await configure(path, await unusedPort());
-    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'unsent', '--now', DAY0);
+    await generateOnDay0(path, { type: 'ed25519', name: 'unsent' });
     const run = await signet(path, 'notify', 'run', '--now', DAY0);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/failed {2}n_\w+ {2}email \(attempt 1\): .*ECONN.*; next try 2027-01-01T00:05:00.000Z/);
@@ -91,7 +105,7 @@ describe('signet notify', () => {
     smtp = await startSmtpServer({ refuse: (address) => address === 'keys@example.test' });
     await configure(path, smtp.port);
     expect((await signet(path, 'notify', 'config', 'set', '--email-to', 'ops@example.test,keys@example.test')).code).toBe(0);
-    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'half sent', '--now', DAY0);
+    await generateOnDay0(path, { type: 'ed25519', name: 'half sent' });
     const run = await signet(path, 'notify', 'run', '--now', DAY0);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('0 delivered, 1 failed');
@@ -104,7 +118,7 @@ describe('signet notify', () => {
     smtp = await startSmtpServer();
     webhook = await startWebhookServer();
     await configure(path, smtp.port, webhook.url);
-    for (const name of ['one', 'two', 'three']) await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', name, '--expires', '40d', '--now', DAY0);
+    await generateOnDay0(path, ...['one', 'two', 'three'].map((name) => ({ type: 'ed25519' as const, name, expires: '40d' })));
     const runs = await Promise.all([signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json'), signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json')]);
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
     const made = runs.flatMap((run) => (JSON.parse(run.stdout) as NotificationRunView).created.map((n) => n.title));
@@ -115,8 +129,7 @@ describe('signet notify', () => {
 
   it('marks notifications read and lists only the unread ones', async () => {
     const path = await cliStore();
-    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'a', '--now', DAY0);
-    await signet(path, 'keys', 'generate', '--type', 'ed25519', '--name', 'b', '--now', DAY0);
+    await generateOnDay0(path, { type: 'ed25519', name: 'a' }, { type: 'ed25519', name: 'b' });
     await signet(path, 'notify', 'run', '--now', DAY0);
     const [newest] = JSON.parse((await signet(path, 'notify', 'list', '--json')).stdout) as NotificationView[];
     expect((await signet(path, 'notify', 'read', newest?.id ?? '')).stdout).toContain('Marked 1 read; 1 unread.');

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { benchKeystore, writeMixedSizeHar } from '../../../bench/inputs.ts';
+import { benchKeystore, PASSPHRASE, writeMixedSizeHar } from '../../../bench/inputs.ts';
 import { run, type RunResult } from '../../../bench/measure.ts';
 import { SIGNET_BIN } from '../../support/cli.ts';
 
@@ -29,8 +29,9 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** With the passphrase, as an import needs (so the verifications run unlocked too, alike for both sizes). */
 async function signet(args: string[], store: string): Promise<RunResult & { peakRssBytes: number }> {
-  const result = await run(process.execPath, [SIGNET_BIN, ...args], { env: { SIGNET_STORE: store } });
+  const result = await run(process.execPath, [SIGNET_BIN, ...args], { env: { SIGNET_STORE: store, SIGNET_PASSPHRASE: PASSPHRASE } });
   expect(result.code, result.stderr).toBe(0);
   expect(result.peakRssBytes).not.toBeNull();
   return { ...result, peakRssBytes: result.peakRssBytes ?? 0 };

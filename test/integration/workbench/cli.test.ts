@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptFor } from '../../../main/core/jose/encrypt.ts';
-import { initKeystore } from '../../../main/services/keystore.ts';
+import { initKeystore, unlockKeystore } from '../../../main/services/keystore.ts';
 import { Session } from '../../../main/services/session.ts';
 import { updateSettings } from '../../../main/services/settings.ts';
+import { createEphemeral } from '../../../main/services/workbench/ephemeral.ts';
 import { signet } from '../../support/cli.ts';
 import { TEST_KDF, TEST_PASSPHRASE } from '../../support/store.ts';
 
@@ -149,10 +150,13 @@ describe('ephemeral-key sessions', () => {
   }, 60_000);
 
   it('destroys a session whose TTL has passed', async () => {
-    const created = (await run(['ephemeral', 'create', '--ttl', '1m', '--json'])).json<{ id: string; publicJwk: JsonWebKey }>();
+    // Made ten minutes ago in-process: the CLI's --now only evaluates, it cannot move a destruction in time.
+    const earlier = Session.open(store, { clock: () => new Date(Date.now() - 10 * 60_000) });
+    await unlockKeystore(earlier, TEST_PASSPHRASE);
+    const created = await createEphemeral(earlier, { ttl: '1m' });
+    earlier.close();
     const jwe = await encryptFor(created.publicJwk, 'late');
-    const later = new Date(Date.now() + 5 * 60_000).toISOString();
-    const result = await signet(['ephemeral', 'decrypt', created.id, jwe, '--now', later], { store });
+    const result = await run(['ephemeral', 'decrypt', created.id, jwe]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/TTL passed/);
   }, 60_000);
@@ -162,15 +166,18 @@ describe('X-OPG-Signature by hand', () => {
   it('signs a request and verifies it, with clock-skew outside the window', async () => {
     const body = join(dir, 'survey.json');
     writeFileSync(body, '{"survey":1}');
-    const signed = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--timestamp', '2026-11-23T10:00:00Z', '--nonce', 'n1', '--json']);
+    // From the real time on, when the secret was made: --now before it would find the secret not yet active.
+    const signedAt = Math.floor(Date.now() / 1000);
+    const after = (seconds: number) => new Date((signedAt + seconds) * 1000).toISOString();
+    const signed = await run(['hmac', 'sign', '--app', 'OPG-APP', '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--timestamp', after(0), '--nonce', 'n1', '--json']);
     const { value, canonical } = signed.json<{ value: string; canonical: string }>();
-    expect(canonical).toBe(`OPG-APPPOST/opg/surveys?x=1${Math.floor(Date.parse('2026-11-23T10:00:00Z') / 1000)}n1${Buffer.from('{"survey":1}').toString('base64')}`);
-    const ok = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:02:00Z']);
+    expect(canonical).toBe(`OPG-APPPOST/opg/surveys?x=1${signedAt}n1${Buffer.from('{"survey":1}').toString('base64')}`);
+    const ok = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', after(120)]);
     expect(ok.code).toBe(0);
-    const skewed = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:20:00Z', '--json']);
+    const skewed = await run(['hmac', 'verify', '--header', value, '--method', 'POST', '--uri', '/opg/surveys?x=1', '--body', body, '--now', after(1200), '--json']);
     expect(skewed.code).toBe(1);
     expect(skewed.json()).toMatchObject({ verdict: 'clock-skew' });
-    const tampered = await run(['hmac', 'verify', '--header', value, '--method', 'PUT', '--uri', '/opg/surveys?x=1', '--body', body, '--now', '2026-11-23T10:02:00Z', '--json']);
+    const tampered = await run(['hmac', 'verify', '--header', value, '--method', 'PUT', '--uri', '/opg/surveys?x=1', '--body', body, '--now', after(120), '--json']);
     expect(tampered.json()).toMatchObject({ verdict: 'invalid' });
   }, 60_000);
 

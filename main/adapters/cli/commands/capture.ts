@@ -217,7 +217,11 @@ export const captureCommands: Command[] = [
       const progress = progressReporter('importing');
       try {
         // Standard input is copied to a file named "stdin", which names the capture unless --name does.
-        const capture = await withCaptureFile(path, { signal: progress.signal, before: () => ctx.unlockForSecrets() }, (file) =>
+        // Storing is a change, so the keystore is unlocked first: before a piped capture is copied, not after.
+        const unlock = async () => {
+          if (!ctx.openSession().unlocked) await ctx.call('keystore.unlock', { passphrase: await ctx.currentPassphrase() });
+        };
+        const capture = await withCaptureFile(path, { signal: progress.signal, before: unlock }, (file) =>
           ctx.call('captures.import', { path: file, ...(name && { name }), ...(at && { at }) }, { signal: progress.signal, onProgress: progress.onProgress }),
         );
         progress.done();

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateKey } from '../../../main/services/keys.ts';
+import type { NotificationRunView } from '../../../main/services/notification-views.ts';
+import type { KeyView } from '../../../main/services/views.ts';
+import { signet } from '../../support/cli.ts';
+import { tempStore, type TempStore } from '../../support/store.ts';
+import { keystoreState } from './support.ts';
+
+// --now moves the moment a command evaluates at; it never moves the moment a change is recorded.
+const LATER = '2038-02-28T12:00:00Z';
+let store: TempStore;
+let keyId: string;
+
+beforeEach(async () => {
+  store = await tempStore();
+  keyId = (await generateKey(store.session, { type: 'ec', name: 'merchant', expires: '1y' })).id;
+  store.session.close();
+});
+afterEach(() => store.cleanup());
+
+const run = (args: string[]) => signet(args, { store: store.path, env: { SIGNET_NEW_PASSPHRASE: 'another long passphrase' } });
+
+describe('--now on a command that changes the keystore', () => {
+  it.each([
+    ['keys generate', () => ['keys', 'generate', '--type', 'hmac', '--app-id', 'OPG-APP-9']],
+    ['keys revoke', () => ['keys', 'revoke', keyId, '--reason', 'superseded']],
+    ['keys delete', () => ['keys', 'delete', keyId]],
+    ['settings set', () => ['settings', 'set', 'policy.expiringSoonDays', '45']],
+    ['notify config set', () => ['notify', 'config', 'set', '--reminder-days', '60,7']],
+    ['passphrase change', () => ['passphrase', 'change']],
+  ])('%s is refused with exit 2, and nothing is written', async (name, args) => {
+    const before = await keystoreState(store.path);
+    const result = await run([...args(), '--now', LATER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(`signet ${name}: --now only evaluates at another moment, and "signet ${name}" changes the keystore, which happens at the real time: run it without --now\n`);
+    expect(await keystoreState(store.path)).toEqual(before);
+  });
+
+  it('refuses a private export, which would add an audit row stamped then, and writes no file', async () => {
+    const before = await keystoreState(store.path);
+    const out = join(store.dir, 'merchant.pem');
+    const result = await run(['keys', 'export', keyId, '--private', '--format', 'pem', '--out', out, '--now', LATER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--now only evaluates at another moment: this would add to the audit log/);
+    expect(existsSync(out)).toBe(false);
+    expect(await keystoreState(store.path)).toEqual(before);
+  });
+});
+
+describe('--now on a command that evaluates', () => {
+  it('shows key statuses as they will be then, changing nothing', async () => {
+    const before = await keystoreState(store.path);
+    const listed = await run(['keys', 'list', '--json', '--now', LATER]);
+    expect(listed.code).toBe(0);
+    expect(listed.json<KeyView[]>()).toMatchObject([{ id: keyId, status: 'expired' }]);
+    expect(await keystoreState(store.path)).toEqual(before);
+  });
+
+  it('lets notify run record what is due then, as cron would, without an audit row', async () => {
+    const { audit } = (await keystoreState(store.path)) as { audit: unknown[] };
+    const result = await run(['notify', 'run', '--json', '--now', LATER]);
+    expect(result.code).toBe(0);
+    expect(result.json<NotificationRunView>()).toMatchObject({ at: '2038-02-28T12:00:00.000Z', created: [{ event: 'key.created' }, { event: 'key.expired' }] });
+    expect(((await keystoreState(store.path)) as { audit: unknown[] }).audit).toEqual(audit);
+  });
+});
