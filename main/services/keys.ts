@@ -6,7 +6,7 @@ import { readFileAtMost } from './bounded-read.ts';
 import { checkValidityOrder, describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
 import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
 import { usableFrom } from '../core/keys/lifecycle.ts';
-import type { AsymmetricKey, CertificateInfo, Curve, KeyType, KeyUse, ParsedKey } from '../core/keys/types.ts';
+import type { AsymmetricKey, CertificateInfo, Curve, KeyType, KeyUse, ParsedKey, ParsedKeyFile } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import { keyAlgorithms } from './algorithms.ts';
@@ -240,7 +240,9 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
   checkLimit(session, 'keysPerFile', total, 'the key file');
   if (input.kid && total > 1) throw new SignetError('ERR_BAD_INPUT', `--kid names one key, but the file holds ${total}`);
   if (parsed.secrets.length > 0) {
-    throw new SignetError('ERR_BAD_INPUT', 'the file holds a symmetric (oct) JWK: import HMAC secrets with "keys import-secret --app-id"');
+    if (parsed.keys.length > 0) throw new SignetError('ERR_BAD_INPUT', 'the file holds symmetric (oct) and asymmetric keys together: import them as two files');
+    if (input.use === 'enc') throw new SignetError('ERR_BAD_INPUT', 'a symmetric JWK is kept as an HMAC secret, for signatures only');
+    return importJwkSecrets(session, parsed, input, now);
   }
 
   const attachments = parsed.keys.flatMap((key) => {
@@ -326,24 +328,57 @@ export interface ImportSecretInput extends LabelInput {
 /** An HMAC secret issued by a partner portal (OnePoint: AppId + secret, valid at most a year). */
 export function importSecret(session: Session, input: ImportSecretInput): KeyView {
   const now = session.clock();
+  const [view] = storeSecrets(session, [secretRecord(session, input, now)], now);
+  if (!view) throw new SignetError('ERR_INTERNAL', 'the secret was not stored');
+  return view;
+}
+
+function secretRecord(session: Session, input: ImportSecretInput, now: Date): KeyRecord {
   const appId = checkedAppId(input.appId);
   if (input.secret.length < 16) throw new SignetError('ERR_BAD_INPUT', 'the secret is shorter than 16 bytes: is it empty or cut short?');
   if (input.secret.length > 4096) throw new SignetError('ERR_TOO_LARGE', 'the secret is longer than 4096 bytes: is this the right file?');
   const expiresAt = expiryFor(session, 'hmac', input.expires, now);
   checkKidFree(session, appId, appId);
   const id = newKeyId();
-  const record: KeyRecord = {
+  return {
     ...baseRecord(id, now, input, `HMAC ${appId}`),
     kid: appId, type: 'hmac', size: input.secret.length * 8, curve: null, use: 'sig', ...chooseAlg('hmac', null, 'sig', input.alg),
     status: 'active', source: 'imported', appId, thumbprint: null, publicDer: null,
     privateSealed: sealSecret(session, id, input.secret), certificateDer: null, chain: [], notBefore: now, expiresAt,
   };
+}
+
+/** All or none, each audited (with the file's format when they came in one). */
+function storeSecrets(session: Session, records: KeyRecord[], now: Date, format?: ParsedKeyFile['format']): KeyView[] {
   session.transaction(() => {
-    checkKidFree(session, record.kid, record.appId);
-    session.keys.insert(record);
-    session.audit.append('key.imported', id, auditSummary(record), now);
+    for (const record of records) {
+      checkKidFree(session, record.kid, record.appId);
+      session.keys.insert(record);
+      session.audit.append('key.imported', record.id, { ...auditSummary(record), ...(format && { format }) }, now);
+    }
   });
-  return toKeyView(session, record, now);
+  return records.map((record) => toKeyView(session, record, now));
+}
+
+/**
+ * Symmetric JWKs (`oct`, RFC 7518 §6.4): HMAC secrets, each kept under its kid as its AppId. A key for
+ * JWE key wrapping (A128KW, dir…) is refused by name rather than kept as an HMAC secret it is not.
+ */
+function importJwkSecrets(session: Session, { secrets, format }: ParsedKeyFile, input: ImportInput, now: Date): KeyView[] {
+  const records = secrets.map(({ secret, kid, alg }, index) => {
+    const where = secrets.length > 1 ? `JWKS key #${index + 1}: ` : '';
+    const appId = input.kid ?? kid;
+    if (!appId) throw new SignetError('ERR_BAD_INPUT', `${where}the symmetric JWK has no "kid" to keep it under: give one with --kid`);
+    const chosenAlg = input.alg ?? alg;
+    if (chosenAlg !== undefined && !/^HS(256|384|512)$/.test(chosenAlg)) {
+      throw new SignetError('ERR_ALG_NOT_ALLOWED', `${where}the symmetric JWK is for ${chosenAlg}: Signet keeps symmetric keys as HMAC secrets (HS256, HS384, HS512, X-OPG-Signature) only`);
+    }
+    const name = input.name && secrets.length > 1 ? `${input.name} ${index + 1}` : input.name;
+    return secretRecord(session, { ...input, ...(name && { name }), appId, secret, ...(chosenAlg && { alg: chosenAlg }) }, now);
+  });
+  const kids = new Set(records.map((record) => record.kid));
+  if (kids.size < records.length) throw new SignetError('ERR_KEY_EXISTS', 'the file holds two symmetric keys with the same kid');
+  return storeSecrets(session, records, now, format);
 }
 
 export function showKey(session: Session, ref: string): KeyDetail {

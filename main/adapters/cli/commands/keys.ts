@@ -17,6 +17,23 @@ function oneOf<T extends string>(values: Values, name: string, allowed: readonly
   return value as T;
 }
 
+const SECRET_ENCODINGS = ['text', 'base64', 'hex'] as const;
+
+/**
+ * The secret's bytes. OnePoint's portal issues text, used as its UTF-8 bytes; a secret issued as raw bytes
+ * comes written in base64 (either alphabet) or hex, and taken as text it would be another key.
+ */
+function secretBytes(line: string, encoding: (typeof SECRET_ENCODINGS)[number]): Buffer {
+  if (encoding === 'text') return Buffer.from(line, 'utf8');
+  const compact = line.replace(/\s+/g, '');
+  if (encoding === 'hex') {
+    if (!/^([0-9a-f]{2})+$/i.test(compact)) throw new SignetError('ERR_BAD_INPUT', 'the secret file does not hold hex (pairs of 0-9, a-f)');
+    return Buffer.from(compact, 'hex');
+  }
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) throw new SignetError('ERR_BAD_INPUT', 'the secret file does not hold base64');
+  return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+}
+
 const KEY_TYPES = ['rsa', 'ec', 'ed25519', 'x25519', 'hmac'] as const;
 const CURVES = ['P-256', 'P-384', 'P-521'] as const;
 const USES = ['sig', 'enc'] as const;
@@ -134,13 +151,13 @@ export const keysCommands: Command[] = [
   {
     name: 'keys import-secret',
     summary: 'import an HMAC secret issued by a partner portal (stored sealed)',
-    usage: '--app-id ID --secret-file F [--name N] [--owner O] [--env E] [--expires …]',
-    options: { 'app-id': { type: 'string' }, 'secret-file': { type: 'string' }, ...labelOptions, expires: { type: 'string' }, alg: { type: 'string' } },
+    usage: '--app-id ID --secret-file F [--encoding text|base64|hex] [--name N] [--owner O] [--env E] [--expires …]',
+    options: { 'app-id': { type: 'string' }, 'secret-file': { type: 'string' }, encoding: { type: 'string' }, ...labelOptions, expires: { type: 'string' }, alg: { type: 'string' } },
     async run(ctx, values) {
       const appId = str(values, 'app-id');
       const secretFile = str(values, 'secret-file');
       if (!appId || !secretFile) throw new SignetError('ERR_BAD_INPUT', '--app-id and --secret-file are required');
-      const secret = Buffer.from(await ctx.readSecretFile(secretFile, 'secret file'), 'utf8');
+      const secret = secretBytes(await ctx.readSecretFile(secretFile, 'secret file'), oneOf(values, 'encoding', SECRET_ENCODINGS) ?? 'text');
       const expires = str(values, 'expires');
       const alg = str(values, 'alg');
       const key = await ctx.call('keys.importSecret', { appId, secretBase64: secret.toString('base64'), ...labels(values), ...(expires && { expires }), ...(alg && { alg }) });
