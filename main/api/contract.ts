@@ -4,7 +4,7 @@ import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
 import { AGREEMENT_PROFILE_IDS, SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
-import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, DeletedKeyView, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
+import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, ImportedKeyView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, DeletedKeyView, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
@@ -103,7 +103,7 @@ export const contract = {
   'keys.show': returns<KeyDetail>()(z.object({ ref }), 'one key with its public part, certificate and history'),
   'keys.generate': returns<KeyView>()(generateInput, 'generate a key pair or an HMAC secret'),
   'keys.generateJob': returns<JobView>()(generateInput, 'generate as a job (progress, cancel): for RSA-4096'),
-  'keys.import': returns<KeyView[]>()(
+  'keys.import': returns<ImportedKeyView[]>()(
     z.object({
       contentBase64: base64.optional(),
       path: path.optional(),

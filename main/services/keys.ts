@@ -25,7 +25,7 @@ import { exportPublicKey } from '../core/keys/export.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
 import { checkLimit } from './limits.ts';
-import type { KeyDetail, KeyView } from './views.ts';
+import type { ImportedKeyView, KeyDetail, KeyView } from './views.ts';
 
 export interface LabelInput {
   name?: string;
@@ -229,7 +229,7 @@ export interface ImportInput extends LabelInput {
  * for a key already held (issued from its CSR, alone, with its chain, or in a bundle with the key) is
  * attached to that key instead.
  */
-export async function importKeys(session: Session, input: ImportInput): Promise<KeyView[]> {
+export async function importKeys(session: Session, input: ImportInput): Promise<ImportedKeyView[]> {
   const now = session.clock();
   checkLimit(session, 'keyFileBytes', input.content.length, 'the key file');
   // Loaded here, on the one path that reads key files (see the imports above).
@@ -267,7 +267,7 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
       session.audit.append('key.imported', record.id, { ...auditSummary(record), format: parsed.format }, now);
     }
   });
-  return [...attachments.map(({ held }) => resolveKey(session, held.id)), ...records].map((record) => toKeyView(session, record, now));
+  return [...attachments.map(({ held }): ImportedKeyView => ({ ...toKeyView(session, resolveKey(session, held.id), now), certificateAttached: true })), ...records.map((record) => toKeyView(session, record, now))];
 }
 
 /** A certificate attached to a held key leaves its labels, use, algorithm and expiry as they are: options that would set them are refused, not ignored. */

@@ -51,6 +51,11 @@ export interface DeletedKeyView {
   deletedAt: string;
 }
 
+/** A key as `keys import` returns it: new, or one already held that a certificate in the file was attached to. */
+export interface ImportedKeyView extends KeyView {
+  certificateAttached?: true;
+}
+
 export interface AuditEntryView {
   seq: number;
   at: string;

@@ -38,6 +38,8 @@ describe('cert csr → CA → keys import', () => {
     const imported = await run(['keys', 'import', join(dir, 'issued.crt')]);
     expect(imported).toMatchObject({ code: 0, stderr: '' });
     expect(imported.stdout).toContain(id);
+    expect(imported.stdout).toMatch(/^Certificate attached to \S+ \(EC P-256\): O=Acme,CN=client\.acme\.test, issued by CN=Test CA\.\n/);
+    expect(imported.stdout).not.toContain('Imported');
     const listed = (await run(['keys', 'list', '--json'])).json<{ id: string; certificate?: { issuer: string } }[]>();
     expect(listed).toMatchObject([{ id, certificate: { issuer: 'CN=Test CA' } }]);
   });

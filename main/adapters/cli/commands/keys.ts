@@ -144,8 +144,12 @@ export const keysCommands: Command[] = [
         ...(use && { use }),
         ...defined(optional),
       });
-      if (ctx.json) ctx.printJson(keys);
-      else ctx.print(`Imported ${keys.length} key${keys.length === 1 ? '' : 's'}.\n${keyTable(keys)}`);
+      if (ctx.json) return ctx.printJson(keys);
+      const attached = keys.filter((key) => key.certificateAttached);
+      const added = keys.filter((key) => !key.certificateAttached);
+      for (const key of attached) ctx.print(`Certificate attached to ${key.kid} (${key.name}): ${key.certificate?.subject ?? ''}, issued by ${key.certificate?.issuer ?? ''}.`);
+      if (added.length > 0) ctx.print(`Imported ${added.length} key${added.length === 1 ? '' : 's'}.`);
+      ctx.print(keyTable(keys));
     },
   },
   {
