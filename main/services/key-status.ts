@@ -1,8 +1,10 @@
 import { SignetError } from '../core/errors.ts';
+import { describeCertificate } from '../core/keys/certificates.ts';
 import { keyStatusAt, usableFrom } from '../core/keys/lifecycle.ts';
 import { parseExpiry } from '../core/time.ts';
 import { resolveKey, toKeyView } from './key-records.ts';
 import { auditSummary, checkExpiryAfter, expiryFor } from './keys.ts';
+import type { KeyRecord } from '../store/keys.ts';
 import type { Session } from './session.ts';
 import type { KeyView } from './views.ts';
 
@@ -59,11 +61,25 @@ export function renewKey(session: Session, input: { ref: string; expires: string
   }
   const expiresAt = expiryFor(session, record.type, input.expires, now);
   checkExpiryAfter(usableFrom(record, now), expiresAt);
+  checkWithinIssuedCertificate(record, expiresAt);
   session.transaction(() => {
     session.keys.setExpiry(record.id, expiresAt);
     session.audit.append('key.renewed', record.id, { kid: record.kid, expiresAt: expiresAt.toISOString(), previousExpiresAt: record.expiresAt?.toISOString() ?? null }, now);
   });
   return toKeyView(session, { ...record, expiresAt }, now);
+}
+
+/**
+ * A key is not used past the certificate a CA issued for it (peers would refuse it): renewing past its
+ * end waits for the renewed certificate (keys import attaches it). A self-signed one is simply made
+ * again after the renewal (cert self-sign).
+ */
+function checkWithinIssuedCertificate(record: KeyRecord, expiresAt: Date): void {
+  if (!record.certificateDer) return;
+  const certificate = describeCertificate(record.certificateDer);
+  if (certificate.selfSigned && record.chain.length === 0) return;
+  if (expiresAt.getTime() <= new Date(certificate.notAfter).getTime()) return;
+  throw new SignetError('ERR_POLICY', `key ${record.kid} holds a certificate issued by ${certificate.issuer} that ends at ${certificate.notAfter}: import the renewed certificate first (Keys › Import; signet keys import FILE), then renew up to its end`);
 }
 
 export function activateKey(session: Session, ref: string): KeyView {

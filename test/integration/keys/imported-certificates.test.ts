@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../../../main/services/audit.ts';
 import { certificateRequest, exportKey, selfSign } from '../../../main/services/key-export.ts';
-import { revokeKey } from '../../../main/services/key-status.ts';
+import { renewKey, revokeKey } from '../../../main/services/key-status.ts';
 import { listKeys } from '../../../main/services/key-views.ts';
 import { generateKey, importKeys, showKey } from '../../../main/services/keys.ts';
 import { manualClock, tempStore, type TempStore } from '../../support/store.ts';
@@ -223,5 +223,21 @@ describe('a new key imported with its certificate', () => {
     await expect(generateKey(store.session, { type: 'ec', expires: '2020-01-01' })).rejects.toMatchObject(refusal);
     await expect(importKeys(store.session, { content: privateKey, expires: '2020-01-01' })).rejects.toMatchObject(refusal);
     expect(await listKeys(store.session)).toHaveLength(0);
+  });
+});
+
+describe('renewing a key that holds a certificate', () => {
+  it('stops at the end of a certificate a CA issued: the renewed certificate comes first', async () => {
+    const { key, issued } = await keyWithIssuedCertificate();
+    await importKeys(store.session, { content: issued });
+    expect(() => renewKey(store.session, { ref: key.id, expires: '2027-06-01T00:00:00Z' })).toThrow(
+      expect.objectContaining({ code: 'ERR_POLICY', message: expect.stringContaining('holds a certificate issued by CN=Test CA that ends at 2027-03-01T00:00:00.000Z: import the renewed certificate first') }),
+    );
+    expect(renewKey(store.session, { ref: key.id, expires: '2027-02-01T00:00:00Z' }).expiresAt).toBe('2027-02-01T00:00:00.000Z');
+  });
+
+  it('goes past a self-signed certificate, which is simply made again', async () => {
+    const key = await generateKey(store.session, { type: 'ec', expires: '30d', certificate: { subject: 'CN=self' } });
+    expect(renewKey(store.session, { ref: key.id, expires: '1y' }).expiresAt).toBe('2027-03-01T10:00:00.000Z');
   });
 });
