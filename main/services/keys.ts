@@ -292,7 +292,7 @@ function importedRecord(session: Session, key: ParsedKey, input: ImportInput, no
   const alg = chooseAlg(key.type, key.curve ?? null, use, input.alg ?? key.alg);
   const labels = { ...input, ...(numberedName && { name: numberedName }) };
   return {
-    ...baseRecord(id, now, labels, certificate?.subject ?? `${key.type.toUpperCase()} ${key.kid ?? thumbprint.slice(0, 8)}`),
+    ...baseRecord(id, now, labels, key.friendlyName ?? certificate?.subject ?? `${key.type.toUpperCase()} ${key.kid ?? thumbprint.slice(0, 8)}`),
     kid: input.kid ?? key.kid ?? thumbprint,
     type: key.type, size: key.size ?? null, curve: key.curve ?? null, use, ...alg,
     status: 'active', source: 'imported', appId: null, thumbprint,

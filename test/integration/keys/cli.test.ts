@@ -102,10 +102,11 @@ describe('keys on the command line', () => {
     const passwordFile = join(dir, 'p12-password');
     writeFileSync(passwordFile, 'p12 secret pass\n');
     openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=partner', '-days', '30']);
-    openssl(['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:p12 secret pass']);
+    openssl(['pkcs12', '-export', '-inkey', key, '-in', cert, '-out', p12, '-passout', 'pass:p12 secret pass', '-name', 'Partner signing key']);
     const imported = await run(['keys', 'import', p12, '--password-file', passwordFile, '--owner', 'partner', '--json']);
     expect(imported.code).toBe(0);
-    expect(imported.json<KeyJson[]>()[0]).toMatchObject({ hasPrivate: true, certificate: { subject: 'CN=partner' } });
+    // Named as the file's friendlyName says, as a browser or keychain shows it.
+    expect(imported.json<KeyJson[]>()[0]).toMatchObject({ name: 'Partner signing key', hasPrivate: true, certificate: { subject: 'CN=partner' } });
   }, 60_000);
 
   it('takes a kid that starts with a dash (one thumbprint in 64 does) as an argument and as a value', async () => {
