@@ -118,7 +118,11 @@ export const handlers: Handlers = {
   'jose.encrypt': async (session, { publicKeyBase64, plaintextBase64, ...input }) =>
     (await workbenchJose()).encryptToken(session, { ...input, plaintext: bytes(plaintextBase64), ...(publicKeyBase64 !== undefined && { publicKey: bytes(publicKeyBase64) }) }),
   'jose.decrypt': async (session, input) => (await workbenchJose()).decryptToken(session, input),
-  'jose.decode': async (_session, { token }) => (await decode()).decodeToken(token),
+  'jose.decode': async (session, { token }) => {
+    // Bounded as verify and decrypt are: a decoded token is printed whole.
+    (await import('../services/limits.ts')).checkLimit(session, 'tokenChars', token.length, 'the token');
+    return (await decode()).decodeToken(token);
+  },
 
   'ephemeral.create': async (session, input) => (await ephemeral()).createEphemeral(session, input),
   'ephemeral.decrypt': async (session, input) => (await ephemeral()).decryptEphemeral(session, input),

@@ -60,7 +60,7 @@ describe('limits as settings', () => {
   it('refuses a token over limits.tokenChars before decoding it', async () => {
     await dispatch(store.session, 'settings.update', { limits: { tokenChars: 1024 } });
     const token = `eyJhbGciOiJFUzI1NiJ9.${'A'.repeat(2000)}.AAAA`;
-    for (const method of ['jose.verify', 'jose.decrypt'] as const) {
+    for (const method of ['jose.verify', 'jose.decrypt', 'jose.decode'] as const) {
       await expect(dispatch(store.session, method, { token })).rejects.toMatchObject({ code: 'ERR_TOO_LARGE', message: expect.stringContaining('limits.tokenChars') });
     }
   });
