@@ -82,6 +82,8 @@ export async function exportKey(session: Session, input: ExportInput): Promise<A
     secret.fill(0);
   } else if (input.format === 'p12') {
     if (password === undefined) throw new SignetError('ERR_BAD_INPUT', 'a PKCS#12 export needs a password of at least 8 characters (it protects the private key in the file)');
+    // A PKCS#12 file pairs a key with its certificate, and an X25519 key cannot sign one for itself.
+    if (!record.certificateDer && record.type === 'x25519') throw new SignetError('ERR_BAD_INPUT', 'an X25519 key has no certificate to put in a PKCS#12 file: export it as pem (encrypted with a password) or jwk');
     const certificates = record.certificateDer ? [record.certificateDer, ...record.chain] : [await transientCertificate(session, record)];
     bytes = await exportPkcs12({ privateKey: privateKeyOf(session, record), certificates, password, friendlyName: record.name });
   } else if (password === undefined || input.format === 'jwk') {

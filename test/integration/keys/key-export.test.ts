@@ -58,6 +58,15 @@ describe('private exports under a password', () => {
     });
     expect(store.session.audit.list({ keyId: key.id }).map((entry) => entry.action)).toEqual(['key.created']);
   });
+
+  it('says an X25519 key has no certificate for a PKCS#12 file, and names the formats it exports as', async () => {
+    const key = await generateKey(store.session, { type: 'x25519' });
+    await expect(exportKey(store.session, { ref: key.id, part: 'private', format: 'p12', password: PASSWORD })).rejects.toMatchObject({
+      code: 'ERR_BAD_INPUT',
+      message: 'an X25519 key has no certificate to put in a PKCS#12 file: export it as pem (encrypted with a password) or jwk',
+    });
+    expect(bytesOf(await exportKey(store.session, { ref: key.id, part: 'private', format: 'pem', password: PASSWORD })).toString('utf8')).toContain('BEGIN ENCRYPTED PRIVATE KEY');
+  });
 });
 
 describe('certificates for held keys', () => {
