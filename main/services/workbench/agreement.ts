@@ -80,7 +80,7 @@ export function agreeAsServer(session: Session, input: { spec: string; identifie
 
 function liveAgreement(session: Session, ref: string): AgreementRecord {
   const record = session.agreements.get(ref);
-  if (!record) throw new SignetError('ERR_NOT_FOUND', `no key agreement "${ref}"`);
+  if (!record) throw missingAgreement(ref);
   if (record.expiresAt.getTime() <= session.clock().getTime()) throw new SignetError('ERR_SESSION_DESTROYED', `key agreement ${ref} expired at ${record.expiresAt.toISOString()}: start a new one`);
   return record;
 }
@@ -92,6 +92,11 @@ function liveAgreement(session: Session, ref: string): AgreementRecord {
 function notWaiting(session: Session, ref: string, infoText: string): SignetError {
   const finished = finishedBy(session, infoText);
   if (finished) return new SignetError('ERR_BAD_INPUT', `key agreement ${ref} is already finished: this answer agreed on ${finished.scheme ?? '?'}, under its new reference ${finished.id}`);
+  return missingAgreement(ref);
+}
+
+/** A client's own ref (g_…) is gone once the agreement is finished: say where it went. */
+function missingAgreement(ref: string): SignetError {
   return new SignetError('ERR_NOT_FOUND', `no key agreement "${ref}" (a finished agreement goes by the server's client_reference_id: see the list of agreements, or signet agree list)`);
 }
 

@@ -18,6 +18,10 @@ describe('the signet-v1-x25519 profile', () => {
     expect(finishAsClient(store.session, { ref: client.ref, info: JSON.stringify(server.info) })).toMatchObject({ ref: server.ref, scheme: 'SCHEME-EC-AES2', agreed: true });
     const { sealed } = agreementEncrypt(store.session, { ref: server.ref, plaintext: Buffer.from('PAN 4111') });
     expect(agreementDecrypt(store.session, { ref: server.ref, sealed }).plaintext).toBe('PAN 4111');
+    // The client's own ref is gone once finished: the refusal says where the agreement went.
+    expect(() => agreementEncrypt(store.session, { ref: client.ref, plaintext: Buffer.from('PAN 4111') })).toThrow(
+      expect.objectContaining({ code: 'ERR_NOT_FOUND', message: expect.stringContaining("a finished agreement goes by the server's client_reference_id") }),
+    );
   });
 
   it('answers a partner spec made under it, and finishes with the partner\'s answer', () => {
