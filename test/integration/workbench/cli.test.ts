@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import type { JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CompactSign } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptFor } from '../../../main/core/jose/encrypt.ts';
 import { initKeystore, unlockKeystore } from '../../../main/services/keystore.ts';
@@ -50,6 +51,17 @@ describe('JOSE by hand', () => {
     const [header, body, signature = ''] = token.split('.');
     const flipped = `${header}.${body}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`;
     expect((await run(['verify', flipped])).code).toBe(1);
+  }, 60_000);
+
+  it("verifies with a partner's public key given as a file, not kept in the keystore", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const token = await new CompactSign(new TextEncoder().encode('{"order":7}')).setProtectedHeader({ alg: 'ES256' }).sign(privateKey);
+    const keyFile = join(dir, 'partner-public.pem');
+    writeFileSync(keyFile, publicKey.export({ format: 'pem', type: 'spki' }));
+    expect((await run(['verify', token, '--key', keyFile, '--json'])).json()).toMatchObject({ verdict: 'valid', alg: 'ES256' });
+    const otherFile = join(dir, 'other-public.pem');
+    writeFileSync(otherFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }));
+    expect((await run(['verify', token, '--key', otherFile, '--json'])).json()).toMatchObject({ verdict: 'invalid' });
   }, 60_000);
 
   it('signs a detached RFC 7797 signature for a Signature header and verifies it with the payload', async () => {

@@ -106,7 +106,7 @@ export const joseCommands: Command[] = [
   {
     name: 'verify',
     summary: 'verify a JWS or JWT against the keystore (kid, key status, claims)',
-    usage: '[--key ID|KID] [--payload FILE] [--at TIME] TOKEN|FILE|-',
+    usage: '[--key ID|KID|PUBLIC-KEY-FILE] [--payload FILE] [--at TIME] TOKEN|FILE|-',
     options: { key: { type: 'string' }, payload: { type: 'string' }, at: { type: 'string' } },
     positionals: { min: 0, max: 1, names: 'TOKEN' },
     async run(ctx, values, [argument]) {
@@ -115,7 +115,9 @@ export const joseCommands: Command[] = [
       const payload = payloadPath === undefined ? undefined : await ctx.readInput(payloadPath, 'payload');
       const key = str(values, 'key');
       const at = str(values, 'at');
-      const check = await ctx.call('jose.verify', { token, ...(key && { key }), ...(at && { at }), ...(payload && { payloadBase64: payload.toString('base64') }) });
+      // A partner's public key not kept in the keystore is read from its file, as encrypt --to does.
+      const verifier = key === undefined ? {} : existsSync(key) ? { publicKeyBase64: (await ctx.readInput(key, 'public key file')).toString('base64') } : { key };
+      const check = await ctx.call('jose.verify', { token, ...verifier, ...(at && { at }), ...(payload && { payloadBase64: payload.toString('base64') }) });
       if (ctx.json) ctx.printJson(check);
       else ctx.print(checkText(check));
       return failed(check.verdict) ? 1 : 0;
