@@ -190,41 +190,33 @@ export function verifyOpg(input: VerifyOpgInput): OpgVerification {
 
 /**
  * Whether a request goes to one of the callback paths, which skip the timestamp and nonce checks (partner
- * spec 004, step 3). Whole segments of the path as a server resolves it: `/opg/callbackhijack` is another
- * resource and `/opg/callback/../admin` is `/opg/admin`; taken for callbacks, they would dodge the replay
- * checks. The query is not part of the path.
+ * spec 004, step 3). Whole segments: `/opg/callbackhijack` is another resource. And it fails closed: a
+ * path that servers read in different ways (dot segments, `;` parameters, empty segments, escapes other
+ * than of unreserved characters) is never a callback, whatever it could resolve to: `/opg/callback/..;/admin`
+ * is `/opg/admin` to Tomcat, `/opg/callback//../admin` to nginx. Such a request keeps its replay checks.
  */
 export function isCallbackUri(uri: string, callbackPaths: readonly string[]): boolean {
-  const path = normalizedPath(uri.split(/[?#]/)[0] ?? '');
+  const path = decodedUnreserved(uri.split(/[?#]/)[0] ?? '');
+  if (!isPlainPath(path)) return false;
   return callbackPaths.some((callback) => {
-    const prefix = normalizedPath(callback).replace(/\/+$/, '');
+    const prefix = decodedUnreserved(callback).replace(/\/+$/, '');
     return path === prefix || path.startsWith(`${prefix}/`);
   });
 }
 
-/**
- * An absolute path as RFC 3986 §6.2.2 compares it: percent-encoded unreserved characters decoded (so
- * `%2e%2e` is the `..` a server sees), other escapes upper-cased, then dot segments removed (§5.2.4).
- */
-function normalizedPath(path: string): string {
-  const decoded = path.replace(/%[0-9a-f]{2}/gi, (escape) => {
+/** Percent-encoded unreserved characters decoded, as RFC 3986 §6.2.2.2 compares paths (`%63` is `c`). */
+function decodedUnreserved(path: string): string {
+  return path.replace(/%[0-9a-f]{2}/gi, (escape) => {
     const char = String.fromCharCode(Number.parseInt(escape.slice(1), 16));
     return /[A-Za-z0-9._~-]/.test(char) ? char : escape.toUpperCase();
   });
-  // Index 0 is the empty text before the leading "/".
-  const input = decoded.split('/');
-  const output: string[] = [];
-  for (let index = 1; index < input.length; index++) {
-    const segment = input[index] ?? '';
-    if (segment !== '.' && segment !== '..') {
-      output.push(segment);
-      continue;
-    }
-    if (segment === '..') output.pop();
-    // "/a/b/.." is "/a/": a final dot segment leaves the trailing slash.
-    if (index === input.length - 1) output.push('');
-  }
-  return `/${output.join('/')}`;
+}
+
+/** An absolute path every server reads the same way: no dot or empty segment (but a final slash), no `;`, no escape left. */
+function isPlainPath(path: string): boolean {
+  if (!path.startsWith('/')) return false;
+  const segments = path.slice(1).split('/');
+  return segments.every((segment, index) => (segment !== '' || index === segments.length - 1) && segment !== '.' && segment !== '..' && !/[;%\\]/.test(segment));
 }
 
 const DIGESTS = {
