@@ -33,6 +33,16 @@ export function certificateAudit(record: KeyRecord, certificate: CertificateInfo
   };
 }
 
+/**
+ * The certificate a CA issued for a key, if it holds one: it took a request and a wait to get, TLS peers
+ * may trust only it, and the key is not used past it. A self-signed one (chain or not) is simply made again.
+ */
+export function issuedCertificate(record: KeyRecord): CertificateInfo | undefined {
+  if (!record.certificateDer) return undefined;
+  const certificate = describeCertificate(record.certificateDer);
+  return certificate.selfSigned ? undefined : certificate;
+}
+
 /** The held key an imported key's certificate belongs to (same public key), if there is one. */
 export function heldKeyFor(session: Session, thumbprint: string): KeyRecord | undefined {
   const held = session.keys.byThumbprint(thumbprint);
@@ -59,6 +69,10 @@ export function attachCertificate(session: Session, record: KeyRecord, key: Pars
   const sameChain = record.chain.length === chain.length && record.chain.every((der, index) => chain[index]?.equals(der));
   if (record.certificateDer?.equals(leaf) && sameChain) throw new SignetError('ERR_KEY_EXISTS', `key ${record.id} already holds this certificate`);
   const certificate = describeCertificate(leaf);
+  const issued = issuedCertificate(record);
+  if (issued && certificate.selfSigned) {
+    throw new SignetError('ERR_POLICY', `key ${record.id} holds a certificate issued by ${issued.issuer}: a self-signed one would replace it (to do that: Certificate › Replace; signet cert self-sign ${record.kid} --replace)`);
+  }
   checkValidityOrder(certificate);
   const notAfter = new Date(certificate.notAfter);
   if (notAfter <= now) throw new SignetError('ERR_CERT', `the certificate for key ${record.id} expired at ${certificate.notAfter}: nothing was attached`);

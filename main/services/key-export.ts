@@ -15,7 +15,7 @@ import {
 } from '../core/keys/index.ts';
 import { addDuration, parseDuration } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
-import { assertCertifiable, certificateAudit } from './key-certificates.ts';
+import { assertCertifiable, certificateAudit, issuedCertificate } from './key-certificates.ts';
 import { asymmetricOf, privateKeyOf, publicKeyOf, resolveKey, secretOf, toKeyView } from './key-records.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
@@ -138,14 +138,10 @@ function usableUntil(record: KeyRecord): Date | null {
   return ends.length === 0 ? null : new Date(Math.min(...ends.map((end) => end.getTime())));
 }
 
-/**
- * A certificate a CA issued took a request and a wait to get, and TLS peers may trust only it: a
- * self-signed one (which drops the chain) replaces it only when asked to.
- */
+/** A self-signed certificate (which drops the chain) replaces one a CA issued only when asked to. */
 function assertReplaceable(record: KeyRecord, replace: boolean): void {
-  if (replace || !record.certificateDer) return;
-  const held = describeCertificate(record.certificateDer);
-  if (held.selfSigned && record.chain.length === 0) return;
+  const held = replace ? undefined : issuedCertificate(record);
+  if (!held) return;
   const chain = record.chain.length > 0 ? ` (with ${record.chain.length} chain certificate${record.chain.length === 1 ? '' : 's'})` : '';
   throw new SignetError('ERR_POLICY', `key ${record.id} holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it; ask to replace it (--replace) if that is what you want`);
 }

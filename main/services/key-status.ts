@@ -1,7 +1,7 @@
 import { SignetError } from '../core/errors.ts';
-import { describeCertificate } from '../core/keys/certificates.ts';
 import { keyStatusAt, usableFrom } from '../core/keys/lifecycle.ts';
 import { parseExpiry } from '../core/time.ts';
+import { issuedCertificate } from './key-certificates.ts';
 import { resolveKey, toKeyView } from './key-records.ts';
 import { auditSummary, checkExpiryAfter, expiryFor } from './keys.ts';
 import type { KeyRecord } from '../store/keys.ts';
@@ -75,10 +75,8 @@ export function renewKey(session: Session, input: { ref: string; expires: string
  * again after the renewal (cert self-sign).
  */
 function checkWithinIssuedCertificate(record: KeyRecord, expiresAt: Date): void {
-  if (!record.certificateDer) return;
-  const certificate = describeCertificate(record.certificateDer);
-  if (certificate.selfSigned && record.chain.length === 0) return;
-  if (expiresAt.getTime() <= new Date(certificate.notAfter).getTime()) return;
+  const certificate = issuedCertificate(record);
+  if (!certificate || expiresAt.getTime() <= new Date(certificate.notAfter).getTime()) return;
   throw new SignetError('ERR_POLICY', `key ${record.kid} holds a certificate issued by ${certificate.issuer} that ends at ${certificate.notAfter}: import the renewed certificate first (Keys › Import; signet keys import FILE), then renew up to its end`);
 }
 

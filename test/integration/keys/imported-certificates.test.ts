@@ -150,6 +150,17 @@ describe('refusing a certificate for a held key, attaching nothing', () => {
     await expect(importKeys(store.session, { content: issued })).rejects.toMatchObject({ code: 'ERR_KEY_EXISTS', message: `key ${key.id} already holds this certificate` });
   });
 
+  it('refuses a self-signed certificate over the one the CA issued, pointing at self-sign --replace', async () => {
+    const { key, issued } = await keyWithIssuedCertificate();
+    const selfSigned = Buffer.from((await exportKey(store.session, { ref: key.id, part: 'public', format: 'cert' })).contentBase64, 'base64');
+    await importKeys(store.session, { content: issued });
+    await expect(importKeys(store.session, { content: selfSigned })).rejects.toMatchObject({
+      code: 'ERR_POLICY',
+      message: `key ${key.id} holds a certificate issued by CN=Test CA: a self-signed one would replace it (to do that: Certificate › Replace; signet cert self-sign ${key.kid} --replace)`,
+    });
+    expect(showKey(store.session, key.id).certificate).toMatchObject({ issuer: 'CN=Test CA' });
+  });
+
   it('refuses options that would describe a new key, rather than ignore them', async () => {
     const { key, issued } = await keyWithIssuedCertificate();
     await expect(importKeys(store.session, { content: issued, name: 'renamed', expires: '1y' })).rejects.toMatchObject({
