@@ -75,8 +75,7 @@ export type MethodName = (typeof METHOD_NAMES)[number];
 /**
  * Reads, and work whose result is all it leaves (a signature, a verdict, a decryption). Those that
  * open a sealed secret ask the session for the master key themselves (a private export, which is
- * audited, among them); listing ephemeral sessions destroys those whose TTL has passed, as every
- * ephemeral call does.
+ * audited, among them). Listing ephemeral sessions is not one: it destroys those whose TTL has passed.
  */
 export const READS: ReadonlySet<MethodName> = new Set<MethodName>([
   'keystore.status',
@@ -103,7 +102,6 @@ export const READS: ReadonlySet<MethodName> = new Set<MethodName>([
   'jose.encrypt',
   'jose.decrypt',
   'jose.decode',
-  'ephemeral.list',
   'hmac.sign',
   'hmac.verify',
   'agree.encrypt',
@@ -113,7 +111,8 @@ export const READS: ReadonlySet<MethodName> = new Set<MethodName>([
 
 /**
  * What a locked keystore still answers. Dispatch refuses every other method with ERR_LOCKED, so a
- * locked console, or a CLI run without the passphrase, changes nothing the keystore holds or records.
+ * locked console, or a CLI run without the passphrase, changes nothing the keystore holds or records,
+ * but for the notices and reminders the scheduler records (notifications.run, below).
  */
 export const WORKS_LOCKED: ReadonlySet<MethodName> = new Set<MethodName>([
   ...READS,

@@ -30,6 +30,8 @@ describe('--now on a command that changes the keystore', () => {
     ['settings set', () => ['settings', 'set', 'policy.expiringSoonDays', '45']],
     ['notify config set', () => ['notify', 'config', 'set', '--reminder-days', '60,7']],
     ['passphrase change', () => ['passphrase', 'change']],
+    // Listing destroys the sessions whose TTL has passed: at a later --now, live ones.
+    ['ephemeral list', () => ['ephemeral', 'list']],
   ])('%s is refused with exit 2, and nothing is written', async (name, args) => {
     const before = await keystoreState(store.path);
     const result = await run([...args(), '--now', LATER]);
