@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings } from '../../main/services/settings.ts';
-import { chromiumMissing, ensureRenderer, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest } from '../support/browser.ts';
+import { chromiumMissing, ensureRenderer, holdJobs, launchChromium, openConsole, screenshotBothThemes, startConsole, type ConsoleUnderTest } from '../support/browser.ts';
+import { harText } from '../support/capture.ts';
 import { TEST_PASSPHRASE } from '../support/store.ts';
 
 const missing = chromiumMissing();
@@ -85,6 +86,44 @@ describe.skipIf(missing !== undefined)('lock screen', () => {
     await page.clock.fastForward('00:20');
     await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
     expect(running.store.session.unlocked).toBe(false);
+    await context.close();
+  });
+
+  it('does not lock itself while an import the user started is running, and locks once it is done', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const { page, context } = await openConsole(browser, running.server, { fakeClock: true });
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Lock the keystore').selectOption('1');
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Captures' }).click();
+    const held = holdJobs(running.store.session);
+    await page.getByLabel('Capture file to open').setInputFiles({ name: 'long.har', mimeType: 'application/json', buffer: Buffer.from(harText([{ url: 'https://api.klix.test/a' }])) });
+    const status = page.getByTestId('import-status');
+    await status.getByText('Inspecting').waitFor();
+    // Locking would cancel the import (a gigabyte takes minutes): the idle time does not run meanwhile.
+    await page.clock.fastForward('01:10');
+    expect(running.store.session.unlocked).toBe(true);
+    held.release();
+    await page.clock.fastForward('00:01');
+    await status.getByText('Imported long.har.').waitFor();
+    await page.clock.fastForward('01:10');
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await context.close();
+  });
+
+  it('says an import stopped by locking the keystore was not cancelled by the user', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const { page, context } = await openConsole(browser, running.server);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Captures' }).click();
+    holdJobs(running.store.session);
+    await page.getByLabel('Capture file to open').setInputFiles({ name: 'stopped.har', mimeType: 'application/json', buffer: Buffer.from(harText([{ url: 'https://api.klix.test/a' }])) });
+    const status = page.getByTestId('import-status');
+    await status.getByText('Inspecting').waitFor();
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByTestId('import-status').getByText('the keystore was locked while this capture was being imported: nothing was stored; import it again').waitFor();
+    expect(running.store.session.captures.list()).toEqual([]);
     await context.close();
   });
 

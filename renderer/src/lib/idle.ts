@@ -4,9 +4,10 @@ const CHECK_EVERY_MS = 5_000;
 /**
  * Calls `onIdle` once the user has not touched the page for `minutes`. Checks on an interval against
  * the wall clock, so a laptop waking from sleep locks at once instead of after a full new period.
- * Returns the function that stops watching.
+ * While `working()` says work the user started is running (locking would cancel it: a gigabyte import
+ * takes minutes), the page counts as in use. Returns the function that stops watching.
  */
-export function watchIdle(minutes: number, onIdle: () => void): () => void {
+export function watchIdle(minutes: number, onIdle: () => void, working: () => boolean = () => false): () => void {
   if (minutes <= 0) return () => {};
   let lastActivity = Date.now();
   const touch = (): void => {
@@ -14,7 +15,8 @@ export function watchIdle(minutes: number, onIdle: () => void): () => void {
   };
   for (const name of ACTIVITY_EVENTS) window.addEventListener(name, touch, { passive: true, capture: true });
   const timer = setInterval(() => {
-    if (Date.now() - lastActivity >= minutes * 60_000) {
+    if (working()) touch();
+    else if (Date.now() - lastActivity >= minutes * 60_000) {
       lastActivity = Date.now();
       onIdle();
     }

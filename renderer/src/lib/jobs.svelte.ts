@@ -3,6 +3,23 @@ import { ApiError, call, noticeFailure } from './api.ts';
 
 const POLL_MS = 250;
 
+let working = 0;
+
+/** Whether work the user started is under way (an upload, an import, a key being generated): idle-lock waits for it. */
+export function workUnderWay(): boolean {
+  return working > 0;
+}
+
+/** Runs `work` as work the user started (see workUnderWay). */
+export async function whileWorking<T>(work: () => Promise<T>): Promise<T> {
+  working++;
+  try {
+    return await work();
+  } finally {
+    working--;
+  }
+}
+
 /**
  * One long piece of work the service runs as a job (capture import, key generation), watched from the
  * console: polled for progress, cancellable. The service stores nothing for a cancelled job, so the
@@ -24,12 +41,14 @@ export class JobWatch {
     this.job = started;
     if (this.#cancelOnStart) await this.cancel();
     let current: JobView = this.job ?? started;
-    while (current.state === 'running' && !this.#stopped) {
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      if (this.#stopped) break;
-      current = await call('jobs.get', { id: current.id });
-      this.job = current;
-    }
+    await whileWorking(async () => {
+      while (current.state === 'running' && !this.#stopped) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        if (this.#stopped) break;
+        current = await call('jobs.get', { id: current.id });
+        this.job = current;
+      }
+    });
     if (current.state === 'failed') noticeFailure(current.error);
     return current;
   }

@@ -1,7 +1,7 @@
 import type { CaptureView, JobView } from '../../../../main/services/views.ts';
 import { ApiError, bridge, call, messageOf, upload } from '../../lib/api.ts';
 import { baseName } from '../../lib/host-menu.svelte.ts';
-import { jobError, JobWatch } from '../../lib/jobs.svelte.ts';
+import { jobError, JobWatch, whileWorking } from '../../lib/jobs.svelte.ts';
 import { keystore } from '../../lib/keystore.svelte.ts';
 import { captureList } from './capture-list.svelte.ts';
 
@@ -21,6 +21,8 @@ export class CaptureImport {
   error = $state('');
   readonly watch = new JobWatch();
   #upload: AbortController | null = null;
+  /** The keystore locked while this import ran: the service cancelled it, the user did not. */
+  #stoppedByLock = false;
 
   get busy(): boolean {
     return this.phase === 'uploading' || this.phase === 'inspecting';
@@ -45,32 +47,43 @@ export class CaptureImport {
     this.size = file.size;
     const controller = new AbortController();
     this.#upload = controller;
-    try {
-      const { uploadId } = await upload(file, ({ sent, total }) => {
-        this.sent = sent;
-        this.size = total;
-      }, controller.signal);
-      return await this.#run({ uploadId, name: file.name });
-    } catch (error) {
-      return this.#settle(error);
-    } finally {
-      this.#upload = null;
-    }
+    // Upload and import are one piece of work: the idle lock waits for both (a gigabyte takes minutes).
+    return whileWorking(async () => {
+      try {
+        const { uploadId } = await upload(file, ({ sent, total }) => {
+          this.sent = sent;
+          this.size = total;
+        }, controller.signal);
+        return await this.#run({ uploadId, name: file.name });
+      } catch (error) {
+        return this.#settle(error);
+      } finally {
+        this.#upload = null;
+      }
+    });
   }
 
   async fromPath(path: string, name = baseName(path)): Promise<CaptureView | null> {
     if (this.busy) return null;
     this.#begin(name, 'inspecting');
-    try {
-      return await this.#run({ path, name });
-    } catch (error) {
-      return this.#settle(error);
-    }
+    return whileWorking(async () => {
+      try {
+        return await this.#run({ path, name });
+      } catch (error) {
+        return this.#settle(error);
+      }
+    });
   }
 
   async cancel(): Promise<void> {
     if (this.phase === 'uploading') this.#upload?.abort();
     else if (this.phase === 'inspecting') await this.watch.cancel();
+  }
+
+  /** Locking cancels every job in the service: an import under way then stops, and must say why. */
+  locked(): void {
+    if (this.busy) this.#stoppedByLock = true;
+    else this.dismiss();
   }
 
   dismiss(): void {
@@ -91,7 +104,8 @@ export class CaptureImport {
       captureList.openId = capture.id;
       return capture;
     }
-    if (job.state === 'cancelled') this.phase = 'cancelled';
+    if (job.state === 'cancelled' && this.#stoppedByLock) this.#fail(this.fileName, 'the keystore was locked while this capture was being imported: nothing was stored; import it again');
+    else if (job.state === 'cancelled') this.phase = 'cancelled';
     else this.#fail(this.fileName, jobError(job));
     return null;
   }
@@ -103,6 +117,7 @@ export class CaptureImport {
   }
 
   #begin(name: string, phase: ImportPhase): void {
+    this.#stoppedByLock = false;
     this.fileName = name;
     this.phase = phase;
     this.error = '';
@@ -121,5 +136,4 @@ export class CaptureImport {
 
 /** One import at a time, kept across views: leaving the captures view does not lose it. */
 export const captureImport = new CaptureImport();
-// Locking cancels every job in the service; the console forgets what it was showing about it.
-keystore.onLock(() => captureImport.dismiss());
+keystore.onLock(() => captureImport.locked());
