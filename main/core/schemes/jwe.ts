@@ -114,6 +114,10 @@ function failedOpening(failure: SignetError | undefined, choice: Choice, kid: st
     return { verdict: 'invalid', detail: `${message} with the key its kid names: the JWE was altered, or encrypted to another key under this kid` };
   }
   if (kid !== undefined && choice === 'search') return { verdict: 'undecryptable', detail: notHeld(kid, tried.length) };
+  if (kid === undefined && choice === 'search') {
+    const none = tried.length === 0 ? 'no held key fits its algorithm' : `none of the ${tried.length} held key${tried.length === 1 ? '' : 's'} that fit opens it`;
+    return { verdict: 'undecryptable', detail: `the JWE names no kid, and ${none}: it was encrypted to a key not held here` };
+  }
   return { verdict: 'undecryptable', detail: message };
 }
 

@@ -42,6 +42,14 @@ describe('a JWE whose kid names no held key', () => {
     ecSecond = await generateKey(store.session, { type: 'ec', use: 'enc' });
   });
 
+  it('says a kid-less JWE that no held key opens was encrypted to a key not held here, and how many were tried', async () => {
+    const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+    const jwe = await encryptCompact({ publicKey: stranger, keyType: 'ec', plaintext });
+    const detail = 'the JWE names no kid, and none of the 2 held keys that fit opens it: it was encrypted to a key not held here';
+    await expect(decryptToken(store.session, { token: jwe })).rejects.toMatchObject({ code: 'ERR_DECRYPT_FAILED', message: detail });
+    expect(await captureFinding(jwe)).toMatchObject({ verdict: 'undecryptable', detail });
+  });
+
   it('opens a kid-less P-256 JWE with the P-256 key held after an X25519 key', async () => {
     const jwe = await encryptTo(ecSecond);
     expect(await decryptToken(store.session, { token: jwe })).toMatchObject({ verdict: 'decrypted', kid: ecSecond.kid });
