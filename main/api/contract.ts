@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { settingsPatchSchema, type Settings } from '../services/settings.ts';
 import { SCHEMES, VERDICTS } from '../core/inspect/findings.ts';
 import type { DecodedToken } from '../core/jose/decode.ts';
+import { SECRET_ENCODINGS } from '../core/keys/secret-text.ts';
 import { AGREEMENT_PROFILE_IDS, SCHEMES as AGREEMENT_SCHEMES, type ClientKeyDerivationSpec, type ServerKeyDerivationInfo } from '../core/agreement/index.ts';
 import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, ImportedKeyView, JobView, TokenCheckView, AuditChainView, CaptureReport, CaptureView, ExchangeDetail, ExchangeRowView, AuditEntryView, CertificateInfo, DeletedKeyView, KeyDetail, KeystoreStatusView, KeyView, SanitizedDownload, SanitizedExport } from '../services/views.ts';
 import type { MethodName } from './names.ts';
@@ -117,8 +118,17 @@ export const contract = {
     'import keys from PEM, DER, JWK, JWKS or PKCS#12, given as bytes or as a file on this machine',
   ),
   'keys.importSecret': returns<KeyView>()(
-    z.object({ appId: ref, secretBase64: base64, ...labels, expires: when.optional(), alg: alg.optional() }),
-    'import an HMAC secret issued by a partner',
+    z.object({
+      appId: ref,
+      secretBase64: base64.optional(),
+      // The secret as issued, decoded by the service: hex of the longest secret kept (4096 bytes), spaced.
+      secretText: z.string().min(1).max(16_384).optional(),
+      encoding: z.enum(SECRET_ENCODINGS).optional(),
+      ...labels,
+      expires: when.optional(),
+      alg: alg.optional(),
+    }),
+    'import an HMAC secret issued by a partner: its bytes (secretBase64), or its text and how that is written (secretText, encoding)',
   ),
   'keys.export': returns<Artifact>()(
     z.object({ ref, part: z.enum(['public', 'private']), format: z.enum(['pem', 'der', 'jwk', 'jwks', 'p12', 'cert']), password: z.string().max(1024).optional() }),

@@ -67,7 +67,15 @@ export const handlers: Handlers = {
     const service = await keys();
     return service.importKeys(session, { ...rest, content: await service.keyFileBytes(contentBase64, path) });
   },
-  'keys.importSecret': async (session, { secretBase64, ...rest }) => (await keys()).importSecret(session, { ...rest, secret: bytes(secretBase64) }),
+  'keys.importSecret': async (session, { secretBase64, secretText, encoding, ...rest }) => {
+    const service = await keys();
+    const secret = service.secretBytes(secretBase64, secretText, encoding);
+    try {
+      return service.importSecret(session, { ...rest, secret });
+    } finally {
+      secret.fill(0);
+    }
+  },
   'keys.export': async (session, input) => (await keyExport()).exportKey(session, input),
   'keys.revoke': async (session, input) => (await keyStatus()).revokeKey(session, input),
   'keys.renew': async (session, input) => (await keyStatus()).renewKey(session, input),

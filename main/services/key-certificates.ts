@@ -71,7 +71,7 @@ export function attachCertificate(session: Session, record: KeyRecord, key: Pars
   const certificate = describeCertificate(leaf);
   const issued = issuedCertificate(record);
   if (issued && certificate.selfSigned) {
-    throw new SignetError('ERR_POLICY', `key ${record.id} holds a certificate issued by ${issued.issuer}: a self-signed one would replace it (to do that: Certificate › Replace; signet cert self-sign ${record.kid} --replace)`);
+    throw new SignetError('ERR_POLICY', `key "${record.name}" holds a certificate issued by ${issued.issuer}: a self-signed one would replace it (to do that: Keys › Self-sign, "Replace the certificate issued by …"; signet cert self-sign ${record.kid} --replace)`);
   }
   checkValidityOrder(certificate);
   const notAfter = new Date(certificate.notAfter);

@@ -143,7 +143,7 @@ function assertReplaceable(record: KeyRecord, replace: boolean): void {
   const held = replace ? undefined : issuedCertificate(record);
   if (!held) return;
   const chain = record.chain.length > 0 ? ` (with ${record.chain.length} chain certificate${record.chain.length === 1 ? '' : 's'})` : '';
-  throw new SignetError('ERR_POLICY', `key ${record.id} holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it; ask to replace it (--replace) if that is what you want`);
+  throw new SignetError('ERR_POLICY', `key "${record.name}" holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it (if that is what you want: tick "Replace the certificate issued by …"; signet cert self-sign ${record.kid} --replace)`);
 }
 
 /**

@@ -5,6 +5,7 @@ import { readFileAtMost } from './bounded-read.ts';
 // file, and the index would bring the key-file parsers (pkijs: some 0.8 MB of bundle) with it.
 import { checkValidityOrder, describeCertificate, selfSignCertificate } from '../core/keys/certificates.ts';
 import { generateAsymmetric, generateSecret } from '../core/keys/generate.ts';
+import { decodeSecretText, type SecretEncoding } from '../core/keys/secret-text.ts';
 import { usableFrom } from '../core/keys/lifecycle.ts';
 import type { AsymmetricKey, CertificateInfo, Curve, KeyType, KeyUse, ParsedKey, ParsedKeyFile } from '../core/keys/types.ts';
 import { addDuration, parseDuration, parseExpiry } from '../core/time.ts';
@@ -270,13 +271,16 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
   return [...attachments.map(({ held }): ImportedKeyView => ({ ...toKeyView(session, resolveKey(session, held.id), now), certificateAttached: true })), ...records.map((record) => toKeyView(session, record, now))];
 }
 
+/** The options that would describe a new key, by what they set: the console's and the CLI's words alike. */
+const NEW_KEY_FIELDS = { name: 'name', owner: 'owner', environment: 'environment', kid: 'kid', expires: 'expiry', use: 'use', alg: 'algorithm' } as const;
+
 /** A certificate attached to a held key leaves its labels, use, algorithm and expiry as they are: options that would set them are refused, not ignored. */
 function checkNoNewKeyOptions(input: ImportInput, held: KeyRecord): void {
-  const given = (['name', 'owner', 'environment', 'kid', 'expires', 'use', 'alg'] as const).filter((option) => input[option] !== undefined);
+  const given = (Object.keys(NEW_KEY_FIELDS) as (keyof typeof NEW_KEY_FIELDS)[]).filter((option) => input[option] !== undefined).map((option) => NEW_KEY_FIELDS[option]);
   if (given.length === 0) return;
   throw new SignetError(
     'ERR_BAD_INPUT',
-    `the certificate is for key ${held.id}, which keeps its own labels, use, algorithm and expiry: drop ${given.map((option) => `--${option === 'environment' ? 'env' : option}`).join(', ')} (change the expiry with "keys renew")`,
+    `the certificate is for key ${held.id} ("${held.name}"), which keeps its own ${given.join(', ')}: leave ${given.length === 1 ? 'it' : 'them'} out (to change its expiry: Keys › Renew; signet keys renew ${held.id} --expires …)`,
   );
 }
 
@@ -316,6 +320,17 @@ function importedExpiry(requested: string, from: Date, now: Date, certificate: C
     );
   }
   return expiresAt;
+}
+
+/**
+ * An HMAC secret's bytes: given as such (base64), or as the text the partner issued with how it is
+ * written, decoded here once for the CLI and the console alike.
+ */
+export function secretBytes(secretBase64: string | undefined, secretText: string | undefined, encoding: SecretEncoding | undefined): Buffer {
+  if (secretText !== undefined && secretBase64 === undefined) return decodeSecretText(secretText, encoding ?? 'text');
+  if (secretBase64 === undefined || secretText !== undefined) throw new SignetError('ERR_BAD_INPUT', 'give the secret one way: as secretBase64, or as secretText with its encoding');
+  if (encoding !== undefined) throw new SignetError('ERR_BAD_INPUT', 'encoding goes with secretText: secretBase64 is the bytes themselves');
+  return Buffer.from(secretBase64.replace(/\s+/g, ''), 'base64');
 }
 
 export interface ImportSecretInput extends LabelInput {
@@ -360,18 +375,26 @@ function storeSecrets(session: Session, records: KeyRecord[], now: Date, format?
   return records.map((record) => toKeyView(session, record, now));
 }
 
+const HMAC_ONLY = 'Signet keeps symmetric keys as HMAC secrets (HS256, HS384, HS512, X-OPG-Signature) only';
+
 /**
  * Symmetric JWKs (`oct`, RFC 7518 §6.4): HMAC secrets, each kept under its kid as its AppId. A key for
- * JWE key wrapping (A128KW, dir…) is refused by name rather than kept as an HMAC secret it is not.
+ * JWE key wrapping (A128KW, dir…, or marked so by its `use` or `key_ops`) is refused by name rather than
+ * kept as an HMAC secret it is not.
  */
 function importJwkSecrets(session: Session, { secrets, format }: ParsedKeyFile, input: ImportInput, now: Date): KeyView[] {
-  const records = secrets.map(({ secret, kid, alg }, index) => {
+  const records = secrets.map(({ secret, kid, alg, use, keyOps }, index) => {
     const where = secrets.length > 1 ? `JWKS key #${index + 1}: ` : '';
     const appId = input.kid ?? kid;
     if (!appId) throw new SignetError('ERR_BAD_INPUT', `${where}the symmetric JWK has no "kid" to keep it under: give one with --kid`);
     const chosenAlg = input.alg ?? alg;
     if (chosenAlg !== undefined && !/^HS(256|384|512)$/.test(chosenAlg)) {
-      throw new SignetError('ERR_ALG_NOT_ALLOWED', `${where}the symmetric JWK is for ${chosenAlg}: Signet keeps symmetric keys as HMAC secrets (HS256, HS384, HS512, X-OPG-Signature) only`);
+      throw new SignetError('ERR_ALG_NOT_ALLOWED', `${where}the symmetric JWK is for ${chosenAlg}: ${HMAC_ONLY}`);
+    }
+    // RFC 7517 §4.2, §4.3: a key marked for encryption or wrapping must not also sign.
+    if (use !== undefined && use !== 'sig') throw new SignetError('ERR_KEY_UNSUITABLE', `${where}the symmetric JWK is for use "${use}": ${HMAC_ONLY}`);
+    if (keyOps && !keyOps.some((operation) => operation === 'sign' || operation === 'verify')) {
+      throw new SignetError('ERR_KEY_UNSUITABLE', `${where}the symmetric JWK is for ${keyOps.join(', ') || 'no operation'} (its key_ops), not sign or verify: ${HMAC_ONLY}`);
     }
     const name = input.name && secrets.length > 1 ? `${input.name} ${index + 1}` : input.name;
     return secretRecord(session, { ...input, ...(name && { name }), appId, secret, ...(chosenAlg && { alg: chosenAlg }) }, now);

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../main/api/dispatch.ts';
+import { OpensslCa } from '../integration/keys/openssl-ca.ts';
 import { chromiumMissing, holdJobs, screenshotBothThemes, withConsole, type OpenedConsole } from '../support/browser.ts';
 
 const missing = chromiumMissing();
@@ -122,6 +123,44 @@ describe.skipIf(missing !== undefined)('keys view', () => {
     const row = page.getByRole('row', { name: /HMAC OPG-APP-7/ });
     await row.getByText('Active').waitFor();
     expect(await row.textContent()).toContain('HMAC 256');
+  });
+
+  it('shows the service refusal of a secret that is not what it is written as, without the secret', async () => {
+    const { page, session } = await consoleWith();
+    await page.getByRole('button', { name: 'Import' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import' });
+    await dialog.getByRole('tab', { name: 'HMAC secret' }).click();
+    await dialog.getByLabel('AppId').fill('OPG-APP-8');
+    await dialog.getByLabel('Written as').selectOption('base64');
+    // 41 characters: one after the last four, which no bytes are written as.
+    const cutShort = randomBytes(32).toString('base64url').slice(0, 41);
+    await dialog.getByLabel('Secret', { exact: true }).fill(cutShort);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.getByText('the secret is not base64: its length is not that of any bytes (is it cut short?)').waitFor();
+    expect(await alert.textContent()).not.toContain(cutShort);
+    expect(session.keys.count()).toBe(0);
+  });
+
+  it('says which held key an imported certificate was attached to, and opens that key', async () => {
+    const { page, session } = await consoleWith([{ type: 'ec', curve: 'P-256', name: 'mTLS client' }]);
+    const [key] = session.keys.list({});
+    const csr = await dispatch(session, 'certs.csr', { ref: key?.id ?? 'missing', subject: 'CN=client.acme.test,O=Acme' });
+    const ca = new OpensslCa();
+    try {
+      const issued = ca.issue(Buffer.from(csr.contentBase64, 'base64'), { from: '2020-01-01T00:00:00Z', to: '2049-01-01T00:00:00Z' });
+      await page.getByRole('button', { name: 'Import' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import' });
+      await dialog.getByLabel('…or paste a PEM, JWK or JWKS').fill(issued.toString('utf8'));
+      await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+    } finally {
+      ca.cleanup();
+    }
+    await page.getByRole('status').getByText(`Certificate attached to ${key?.kid} (mTLS client): O=Acme,CN=client.acme.test, issued by CN=Test CA.`).waitFor();
+    await page.getByRole('complementary', { name: 'Key detail' }).getByRole('heading', { name: 'mTLS client' }).waitFor();
+    expect(session.keys.count()).toBe(1);
+    await screenshotBothThemes(page, 'certificate-attached');
   });
 
   it('shows the service error inside the import dialog when the pasted text holds no key', async () => {

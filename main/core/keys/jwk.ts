@@ -43,7 +43,15 @@ function addJwk(result: ParsedKeyFile, value: unknown, where: string): void {
     if (kty === undefined) throw new SignetError('ERR_KEY_FORMAT', "JWK is missing 'kty'");
     const meta = readMeta(value);
     if (kty === 'oct') {
-      result.secrets.push({ secret: decodeMember(value, 'k'), ...(meta.kid ? { kid: meta.kid } : {}), ...(meta.alg ? { alg: meta.alg } : {}) });
+      // Its `use` whatever it says, and its `key_ops`: a secret meant for anything but signatures is refused on import.
+      const keyOps = readKeyOps(value);
+      result.secrets.push({
+        secret: decodeMember(value, 'k'),
+        ...(meta.kid ? { kid: meta.kid } : {}),
+        ...(meta.alg ? { alg: meta.alg } : {}),
+        ...(typeof value.use === 'string' ? { use: value.use } : {}),
+        ...(keyOps ? { keyOps } : {}),
+      });
       return;
     }
     if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') {
@@ -134,6 +142,14 @@ function readMeta(jwk: JsonObject): { kid?: string; alg?: string; use?: KeyUse }
   // RFC 7517 §4.2 allows other `use` values; Signet only acts on the two registered ones.
   if (jwk.use === 'sig' || jwk.use === 'enc') meta.use = jwk.use;
   return meta;
+}
+
+/** RFC 7517 §4.3: an array of operation names. */
+function readKeyOps(jwk: JsonObject): string[] | undefined {
+  const keyOps: unknown = jwk.key_ops;
+  if (keyOps === undefined) return undefined;
+  if (!Array.isArray(keyOps) || keyOps.some((operation) => typeof operation !== 'string')) throw new SignetError('ERR_KEY_FORMAT', "JWK member 'key_ops' must be an array of strings");
+  return keyOps.map(String);
 }
 
 function requireString(jwk: JsonObject, member: string): void {

@@ -45,5 +45,6 @@ export interface ParsedKey extends AsymmetricKey {
 export interface ParsedKeyFile {
   format: 'pem' | 'der' | 'jwk' | 'jwks' | 'pkcs12';
   keys: ParsedKey[];
-  secrets: { secret: Buffer; kid?: string; alg?: string }[];
+  /** `use` as the JWK wrote it, whatever its value, and its `key_ops`. */
+  secrets: { secret: Buffer; kid?: string; alg?: string; use?: string; keyOps?: string[] }[];
 }

@@ -53,10 +53,19 @@ describe('cert csr → CA → keys import', () => {
   it('will not self-sign over the CA\'s certificate without --replace', async () => {
     const refused = await run(['cert', 'self-sign', id, '--subject', 'CN=x']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^signet cert self-sign: key k_\w+ holds a certificate issued by CN=Test CA .*--replace/);
+    expect(refused.stderr).toMatch(/^signet cert self-sign: key "[^"]+" holds a certificate issued by CN=Test CA.*--replace/);
     const replaced = await run(['cert', 'self-sign', id, '--subject', 'CN=x', '--replace', '--json']);
     expect(replaced.code).toBe(0);
     expect(replaced.json<{ selfSigned: boolean }>().selfSigned).toBe(true);
+  });
+});
+
+describe('cert self-sign --out', () => {
+  it('names the key it attached the certificate to by kid and name, as keys import does', async () => {
+    const { id, kid } = (await run(['keys', 'generate', '--type', 'ec', '--name', 'mTLS client', '--json'])).json<{ id: string; kid: string }>();
+    const result = await run(['cert', 'self-sign', id, '--subject', 'CN=client.acme.test', '--out', join(dir, 'self-signed.crt')]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(new RegExp(`^Certificate attached to ${kid} \\(mTLS client\\):\n  subject      CN=client\\.acme\\.test\n`));
   });
 });
 

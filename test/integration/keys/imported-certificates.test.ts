@@ -156,17 +156,18 @@ describe('refusing a certificate for a held key, attaching nothing', () => {
     await importKeys(store.session, { content: issued });
     await expect(importKeys(store.session, { content: selfSigned })).rejects.toMatchObject({
       code: 'ERR_POLICY',
-      message: `key ${key.id} holds a certificate issued by CN=Test CA: a self-signed one would replace it (to do that: Certificate › Replace; signet cert self-sign ${key.kid} --replace)`,
+      message: `key "${key.name}" holds a certificate issued by CN=Test CA: a self-signed one would replace it (to do that: Keys › Self-sign, "Replace the certificate issued by …"; signet cert self-sign ${key.kid} --replace)`,
     });
     expect(showKey(store.session, key.id).certificate).toMatchObject({ issuer: 'CN=Test CA' });
   });
 
-  it('refuses options that would describe a new key, rather than ignore them', async () => {
+  it('refuses options that would describe a new key, rather than ignore them, naming them as the console and the CLI both do', async () => {
     const { key, issued } = await keyWithIssuedCertificate();
-    await expect(importKeys(store.session, { content: issued, name: 'renamed', expires: '1y' })).rejects.toMatchObject({
+    await expect(importKeys(store.session, { content: issued, name: 'renamed', environment: 'prod', expires: '1y' })).rejects.toMatchObject({
       code: 'ERR_BAD_INPUT',
-      message: expect.stringContaining(`the certificate is for key ${key.id}, which keeps its own labels`),
+      message: `the certificate is for key ${key.id} ("${key.name}"), which keeps its own name, environment, expiry: leave them out (to change its expiry: Keys › Renew; signet keys renew ${key.id} --expires …)`,
     });
+    await expect(importKeys(store.session, { content: issued, alg: 'ES256' })).rejects.toMatchObject({ message: expect.stringContaining('which keeps its own algorithm: leave it out (') });
   });
 });
 

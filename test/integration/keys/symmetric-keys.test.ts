@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../main/api/dispatch.ts';
 import { importKeys } from '../../../main/services/keys.ts';
 import { verifyToken } from '../../../main/services/workbench/jose.ts';
 import { signet } from '../../support/cli.ts';
@@ -36,6 +37,28 @@ describe('an oct JWK in keys import', () => {
     const content = Buffer.from(JSON.stringify({ kty: 'oct', kid: 'wrap', alg: 'A128KW', k: A128KW.k }));
     await expect(importKeys(store.session, { content })).rejects.toMatchObject({ code: 'ERR_ALG_NOT_ALLOWED', message: expect.stringContaining('is for A128KW') });
     expect(store.session.keys.list({})).toEqual([]);
+  });
+
+  it.each([
+    ['use "enc"', { use: 'enc' }, 'the symmetric JWK is for use "enc": '],
+    ['a use Signet does not know', { use: 'tls' }, 'the symmetric JWK is for use "tls": '],
+    ['key_ops for wrapping', { key_ops: ['wrapKey', 'unwrapKey'] }, 'the symmetric JWK is for wrapKey, unwrapKey (its key_ops), not sign or verify: '],
+    ['empty key_ops', { key_ops: [] }, 'the symmetric JWK is for no operation (its key_ops), not sign or verify: '],
+  ])('refuses a key marked for something else by %s, though its alg is not given', async (_marked, members, refusal) => {
+    await expect(importKeys(store.session, { content: octJwk({ kid: KID, ...members }) })).rejects.toMatchObject({
+      code: 'ERR_KEY_UNSUITABLE',
+      message: `${refusal}Signet keeps symmetric keys as HMAC secrets (HS256, HS384, HS512, X-OPG-Signature) only`,
+    });
+    expect(store.session.keys.list({})).toEqual([]);
+  });
+
+  it('keeps a key marked for signatures by its use or its key_ops', async () => {
+    const set = Buffer.from(JSON.stringify({ keys: [{ kty: 'oct', kid: 'by-use', use: 'sig', k: HS256.k }, { kty: 'oct', kid: 'by-ops', key_ops: ['verify'], k: HS256.k }] }));
+    expect((await importKeys(store.session, { content: set })).map((key) => key.kid)).toEqual(['by-use', 'by-ops']);
+  });
+
+  it('refuses key_ops that is not an array of strings', async () => {
+    await expect(importKeys(store.session, { content: octJwk({ kid: KID, key_ops: 'sign' }) })).rejects.toMatchObject({ code: 'ERR_KEY_FORMAT', message: "JWK member 'key_ops' must be an array of strings" });
   });
 
   it('imports a JWKS of secrets all or none, and refuses one mixing them with key pairs', async () => {
@@ -75,8 +98,36 @@ describe('keys import-secret --encoding', () => {
   });
 
   it('refuses a file that is not what --encoding says', async () => {
-    expect(await importAndVerify('not hex at all', 'hex')).toEqual({ imported: 2, verdict: 'signet keys import-secret: the secret file does not hold hex (pairs of 0-9, a-f)\n' });
-    expect(await importAndVerify('a', 'base64')).toEqual({ imported: 2, verdict: 'signet keys import-secret: the secret file does not hold base64\n' });
+    expect(await importAndVerify('not hex at all', 'hex')).toEqual({ imported: 2, verdict: 'signet keys import-secret: the secret is not hex (pairs of 0-9, a-f)\n' });
+    expect(await importAndVerify('a', 'base64')).toEqual({ imported: 2, verdict: 'signet keys import-secret: the secret is not base64: its length is not that of any bytes (is it cut short?)\n' });
     expect(await importAndVerify(HS256.k, 'utf16')).toEqual({ imported: 2, verdict: 'signet keys import-secret: --encoding is one of text, base64, hex, not "utf16"\n' });
+  });
+});
+
+describe('keys.importSecret in the contract', () => {
+  const hex = Buffer.from(HS256.k, 'base64url').toString('hex');
+
+  it('takes the secret as text and its encoding, decoded by the service', async () => {
+    const key = await dispatch(store.session, 'keys.importSecret', { appId: KID, secretText: hex, encoding: 'hex' });
+    expect(key).toMatchObject({ kid: KID, size: 256 });
+    expect((await verifyToken(store.session, { token: HS256.compact })).verdict).toBe('valid');
+  });
+
+  it('refuses the secret given both ways, or neither', async () => {
+    const oneWay = 'give the secret one way: as secretBase64, or as secretText with its encoding';
+    const secretBase64 = Buffer.from(hex, 'hex').toString('base64');
+    await expect(dispatch(store.session, 'keys.importSecret', { appId: KID, secretBase64, secretText: hex, encoding: 'hex' })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: oneWay });
+    await expect(dispatch(store.session, 'keys.importSecret', { appId: KID })).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: oneWay });
+    await expect(dispatch(store.session, 'keys.importSecret', { appId: KID, secretBase64, encoding: 'hex' })).rejects.toMatchObject({
+      code: 'ERR_BAD_INPUT',
+      message: 'encoding goes with secretText: secretBase64 is the bytes themselves',
+    });
+    expect(store.session.keys.list({})).toEqual([]);
+  });
+
+  it('never says the secret it refuses', async () => {
+    const cutShort = HS256.k.slice(0, 41);
+    const refused = dispatch(store.session, 'keys.importSecret', { appId: KID, secretText: cutShort, encoding: 'base64' });
+    await expect(refused).rejects.toMatchObject({ code: 'ERR_BAD_INPUT', message: expect.not.stringContaining(cutShort) });
   });
 });

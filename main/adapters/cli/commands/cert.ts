@@ -52,7 +52,7 @@ export const certCommands: Command[] = [
         }
       }
       if (ctx.json) ctx.printJson({ ...result.certificate, pem: Buffer.from(result.artifact.contentBase64, 'base64').toString('utf8') });
-      else if (out) ctx.print(['Certificate attached to ' + result.key.id, ...certificateLines(result.certificate)].join('\n'));
+      else if (out) ctx.print([`Certificate attached to ${result.key.kid} (${result.key.name}):`, ...certificateLines(result.certificate)].join('\n'));
     },
   },
   {

@@ -1,4 +1,5 @@
 import { SignetError } from '../../../core/errors.ts';
+import { SECRET_ENCODINGS } from '../../../core/keys/secret-text.ts';
 import { MAX_KEY_FILE_BYTES } from '../../../core/keys/types.ts';
 import { defined, int, list, str, type Command, type Values } from '../command.ts';
 import { keyDetail, keySummary, keyTable } from '../format.ts';
@@ -15,23 +16,6 @@ function oneOf<T extends string>(values: Values, name: string, allowed: readonly
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new SignetError('ERR_BAD_INPUT', `--${name} is one of ${allowed.join(', ')}, not "${value}"`);
   return value as T;
-}
-
-const SECRET_ENCODINGS = ['text', 'base64', 'hex'] as const;
-
-/**
- * The secret's bytes. OnePoint's portal issues text, used as its UTF-8 bytes; a secret issued as raw bytes
- * comes written in base64 (either alphabet) or hex, and taken as text it would be another key.
- */
-function secretBytes(line: string, encoding: (typeof SECRET_ENCODINGS)[number]): Buffer {
-  if (encoding === 'text') return Buffer.from(line, 'utf8');
-  const compact = line.replace(/\s+/g, '');
-  if (encoding === 'hex') {
-    if (!/^([0-9a-f]{2})+$/i.test(compact)) throw new SignetError('ERR_BAD_INPUT', 'the secret file does not hold hex (pairs of 0-9, a-f)');
-    return Buffer.from(compact, 'hex');
-  }
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) throw new SignetError('ERR_BAD_INPUT', 'the secret file does not hold base64');
-  return Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 }
 
 const KEY_TYPES = ['rsa', 'ec', 'ed25519', 'x25519', 'hmac'] as const;
@@ -161,11 +145,11 @@ export const keysCommands: Command[] = [
       const appId = str(values, 'app-id');
       const secretFile = str(values, 'secret-file');
       if (!appId || !secretFile) throw new SignetError('ERR_BAD_INPUT', '--app-id and --secret-file are required');
-      const secret = secretBytes(await ctx.readSecretFile(secretFile, 'secret file'), oneOf(values, 'encoding', SECRET_ENCODINGS) ?? 'text');
+      const encoding = oneOf(values, 'encoding', SECRET_ENCODINGS) ?? 'text';
+      const secretText = await ctx.readSecretFile(secretFile, 'secret file');
       const expires = str(values, 'expires');
       const alg = str(values, 'alg');
-      const key = await ctx.call('keys.importSecret', { appId, secretBase64: secret.toString('base64'), ...labels(values), ...(expires && { expires }), ...(alg && { alg }) });
-      secret.fill(0);
+      const key = await ctx.call('keys.importSecret', { appId, secretText, encoding, ...labels(values), ...(expires && { expires }), ...(alg && { alg }) });
       if (ctx.json) ctx.printJson(key);
       else ctx.print(keySummary(key));
     },

@@ -1,6 +1,6 @@
 import type { Input } from '../../../../../main/api/contract.ts';
 import type { KeyUse } from '../../../../../main/services/views.ts';
-import { bytesToBase64, fileToBase64, textToBase64 } from '../../../lib/files.ts';
+import { fileToBase64, textToBase64 } from '../../../lib/files.ts';
 import { LabelFields } from './forms.svelte.ts';
 
 /**
@@ -42,7 +42,8 @@ export class ImportKeyForm {
   }
 }
 
-export type SecretEncoding = 'text' | 'base64' | 'hex';
+/** How the secret is written: the service decodes it, with the same rules as the CLI's --encoding. */
+type SecretEncoding = NonNullable<Input<'keys.importSecret'>['encoding']>;
 
 /** An HMAC secret a partner issued with its AppId (OnePoint), as text, base64 or hex. */
 export class ImportSecretForm {
@@ -55,25 +56,14 @@ export class ImportSecretForm {
 
   problem(): string {
     if (!this.appId.trim()) return 'Enter the AppId the secret belongs to.';
-    if (!this.secret) return 'Paste the secret.';
-    if (this.encoding === 'hex' && !/^([0-9a-f]{2})+$/i.test(this.secret.replace(/\s+/g, ''))) return 'The secret is not hex (pairs of 0-9, a-f).';
-    if (this.encoding === 'base64' && !/^[A-Za-z0-9+/_-]+={0,2}$/.test(this.secret.replace(/\s+/g, ''))) return 'The secret is not base64.';
-    return '';
-  }
-
-  private secretBase64(): string {
-    const compact = this.secret.replace(/\s+/g, '');
-    if (this.encoding === 'text') return textToBase64(this.secret);
-    if (this.encoding === 'base64') return compact.replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = new Uint8Array(compact.length / 2);
-    for (let index = 0; index < bytes.length; index++) bytes[index] = parseInt(compact.slice(index * 2, index * 2 + 2), 16);
-    return bytesToBase64(bytes);
+    return this.secret ? '' : 'Paste the secret.';
   }
 
   input(): Input<'keys.importSecret'> {
     return {
       appId: this.appId.trim(),
-      secretBase64: this.secretBase64(),
+      secretText: this.secret,
+      encoding: this.encoding,
       ...this.labels.values(),
       ...(this.expires.trim() && { expires: this.expires.trim() }),
       ...(this.alg && { alg: this.alg }),
