@@ -386,7 +386,7 @@ function importJwkSecrets(session: Session, { secrets, format }: ParsedKeyFile, 
   const records = secrets.map(({ secret, kid, alg, use, keyOps }, index) => {
     const where = secrets.length > 1 ? `JWKS key #${index + 1}: ` : '';
     const appId = input.kid ?? kid;
-    if (!appId) throw new SignetError('ERR_BAD_INPUT', `${where}the symmetric JWK has no "kid" to keep it under: give one with --kid`);
+    if (!appId) throw new SignetError('ERR_BAD_INPUT', `${where}the symmetric JWK has no "kid" to keep it under: give one (signet keys import FILE --kid K), or import its "k" as an HMAC secret in base64 (Keys › Import › HMAC secret; signet keys import-secret --encoding base64)`);
     const chosenAlg = input.alg ?? alg;
     if (chosenAlg !== undefined && !/^HS(256|384|512)$/.test(chosenAlg)) {
       throw new SignetError('ERR_ALG_NOT_ALLOWED', `${where}the symmetric JWK is for ${chosenAlg}: ${HMAC_ONLY}`);
