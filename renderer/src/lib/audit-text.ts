@@ -42,7 +42,8 @@ function valueText(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string' && ISO_INSTANT.test(value)) return formatDateTime(value);
   if (Array.isArray(value)) return value.map(valueText).join(', ');
-  if (typeof value === 'object') return JSON.stringify(value);
+  // A nested record (the certificate a new one replaced) reads as its own "name value" pairs, not JSON.
+  if (typeof value === 'object') return Object.entries(value).map(([name, inner]) => `${name} ${valueText(inner)}`).join(', ');
   return String(value);
 }
 
