@@ -89,6 +89,7 @@ function parseRdns(text: string): Rdn[] {
   let index = 0;
   while (index < text.length) {
     const next = text.slice(index).trimStart()[0];
+    if (next === undefined) throw badSubject('it ends with a separator');
     if (next === ',' || next === '+') throw badSubject('it has an empty RDN (two separators in a row, or one at the start)');
     const equals = text.indexOf('=', index);
     if (equals < 0) throw badSubject(`'${text.slice(index).trim()}' has no '='`);

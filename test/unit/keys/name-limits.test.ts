@@ -32,6 +32,10 @@ describe('subjects', () => {
     expect(subjectRefusal(subject)).toBe(`invalid subject: it has an empty RDN (two separators in a row, or one at the start) ${EXAMPLE}`);
   });
 
+  it.each([['CN=a,'], ['CN=a, '], ['CN=a,  ']])('says "%s" ends with a separator, trailing spaces or not', (subject) => {
+    expect(subjectRefusal(subject)).toBe(`invalid subject: it ends with a separator ${EXAMPLE}`);
+  });
+
   it('refuses a CN over the 64 characters of RFC 5280 ub-common-name, counting characters, not bytes', () => {
     expect(subjectRefusal(`CN=${'a'.repeat(65)}`)).toBe(`invalid subject: CN is at most 64 characters (RFC 5280 upper bound), this one has 65 ${EXAMPLE}`);
     expect(formatDistinguishedName(distinguishedName(`CN=${'é'.repeat(64)}`).toArrayBuffer())).toBe(`CN=${'é'.repeat(64)}`);
