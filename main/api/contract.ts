@@ -9,7 +9,7 @@ import type { AgreementView, ApiKeyView, Artifact, BodyView, EphemeralView, Impo
 import type { MethodName } from './names.ts';
 import type { BackupView } from '../services/backup.ts';
 import { configPatchSchema, notifyChannelSchema } from '../services/notifications/schemas.ts';
-import type { NotificationConfigView, NotificationRunView, NotificationTestView, NotificationView } from '../services/notification-views.ts';
+import type { NotificationConfigView, NotificationRunView, NotificationsDueView, NotificationTestView, NotificationView } from '../services/notification-views.ts';
 
 /**
  * The contract: one table of methods, each with an input schema (checked at every transport by
@@ -157,6 +157,7 @@ export const contract = {
   'jobs.list': returns<JobView[]>()(empty, 'jobs of this session'),
 
   'notifications.run': returns<NotificationRunView>()(empty, 'record what is due (status changes, expiry reminders) and send what is queued'),
+  'notifications.due': returns<NotificationsDueView>()(empty, 'what a run would record now (status changes, expiry reminders), storing and sending nothing'),
   'notifications.list': returns<NotificationView[]>()(
     z.object({ unread: z.boolean().optional(), key: ref.optional(), limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
     'the in-app notification center, newest first, with each delivery and its error',

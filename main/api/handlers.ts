@@ -94,6 +94,7 @@ export const handlers: Handlers = {
   'jobs.list': (session) => session.jobs.list(),
 
   'notifications.run': async (session) => (await notifications()).runNotifications(session, { whenLocked: 'fail', ...(await withOs(session)) }),
+  'notifications.due': async (session) => (await notifications()).notificationsDue(session),
   'notifications.list': async (session, input) => (await notifications()).listNotifications(session, input),
   'notifications.unreadCount': async (session) => (await notifications()).unreadCount(session),
   'notifications.markRead': async (session, input) => (await notifications()).markRead(session, input),

@@ -87,6 +87,18 @@ export interface NotificationRunView {
   cancelled: number;
 }
 
+/** A notification a run would record now (notifications.due): never stored, so it has no id, and goes nowhere yet. */
+export interface DueNotificationView extends Omit<NotificationView, 'id' | 'readAt' | 'deliveries'> {
+  /** Where a run would send it: each outside channel the owner has on, and its target. */
+  deliveries: Pick<DeliveryView, 'channel' | 'target'>[];
+}
+
+export interface NotificationsDueView {
+  at: string;
+  /** What a run at `at` would record: status changes not yet announced, reminders not yet made. */
+  due: DueNotificationView[];
+}
+
 export interface ChannelSettingsView {
   inApp: boolean;
   os: boolean;

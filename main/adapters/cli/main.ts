@@ -155,10 +155,11 @@ export async function main(argv: string[]): Promise<number> {
       json,
       openSession: open,
       async call<M extends MethodName>(name: M, input: Input<M>, options?: CallOptions): Promise<Output<M>> {
-        // A change to the keystore happens now, and its audit row says so; `notify run --now` records
-        // what is due at that moment (notices, no audit rows), as cron would then.
-        if (now && !READS.has(name) && name !== 'notifications.run') {
-          throw new SignetError('ERR_BAD_INPUT', `--now only evaluates at another moment, and "signet ${command.name}" changes the keystore, which happens at the real time: run it without --now`);
+        // A change to the keystore happens now, and its audit row says so. A run would also use up the
+        // reminders it records at that moment (and send them): `notify due` previews instead.
+        if (now && !READS.has(name)) {
+          const instead = name === 'notifications.run' ? ', or see what is due then with "signet notify due --now TIME"' : '';
+          throw new SignetError('ERR_BAD_INPUT', `--now only evaluates at another moment, and "signet ${command.name}" changes the keystore, which happens at the real time: run it without --now${instead}`);
         }
         const active = open();
         try {

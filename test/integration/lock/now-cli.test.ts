@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../main/services/keys.ts';
-import type { NotificationRunView } from '../../../main/services/notification-views.ts';
+import type { NotificationsDueView, NotificationView } from '../../../main/services/notification-views.ts';
 import type { KeyView } from '../../../main/services/views.ts';
 import { signet } from '../../support/cli.ts';
 import { tempStore, type TempStore } from '../../support/store.ts';
@@ -21,6 +21,7 @@ beforeEach(async () => {
 afterEach(() => store.cleanup());
 
 const run = (args: string[]) => signet(args, { store: store.path, env: { SIGNET_NEW_PASSPHRASE: 'another long passphrase' } });
+const notices = async () => (await run(['notify', 'list', '--json'])).json<NotificationView[]>();
 
 describe('--now on a command that changes the keystore', () => {
   it.each([
@@ -49,6 +50,17 @@ describe('--now on a command that changes the keystore', () => {
     expect(existsSync(out)).toBe(false);
     expect(await keystoreState(store.path)).toEqual(before);
   });
+
+  it('refuses notify run, which would use up the reminders due then, and points to notify due', async () => {
+    const before = await keystoreState(store.path);
+    const result = await run(['notify', 'run', '--now', LATER]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'signet notify run: --now only evaluates at another moment, and "signet notify run" changes the keystore, which happens at the real time: run it without --now, or see what is due then with "signet notify due --now TIME"\n',
+    );
+    expect(await keystoreState(store.path)).toEqual(before);
+    expect(await notices()).toEqual([]);
+  });
 });
 
 describe('--now on a command that evaluates', () => {
@@ -60,11 +72,12 @@ describe('--now on a command that evaluates', () => {
     expect(await keystoreState(store.path)).toEqual(before);
   });
 
-  it('lets notify run record what is due then, as cron would, without an audit row', async () => {
-    const { audit } = (await keystoreState(store.path)) as { audit: unknown[] };
-    const result = await run(['notify', 'run', '--json', '--now', LATER]);
+  it('lets notify due show what a run would record then, changing nothing', async () => {
+    const before = await keystoreState(store.path);
+    const result = await run(['notify', 'due', '--json', '--now', LATER]);
     expect(result.code).toBe(0);
-    expect(result.json<NotificationRunView>()).toMatchObject({ at: '2038-02-28T12:00:00.000Z', created: [{ event: 'key.created' }, { event: 'key.expired' }] });
-    expect(((await keystoreState(store.path)) as { audit: unknown[] }).audit).toEqual(audit);
+    expect(result.json<NotificationsDueView>()).toMatchObject({ at: '2038-02-28T12:00:00.000Z', due: [{ event: 'key.created' }, { event: 'key.expired' }] });
+    expect(await keystoreState(store.path)).toEqual(before);
+    expect(await notices()).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ afterEach(async () => {
   store = smtp = webhook = undefined;
 });
 
-const DAY0 = '2027-01-01T00:00:00Z';
+const DAY_MS = 86_400_000;
 const bin = join(import.meta.dirname, '../../../bin/signet.mjs');
 
 interface CliResult {
@@ -44,15 +44,26 @@ async function cliStore(): Promise<string> {
   return store.path;
 }
 
-/** Keys made on DAY0, in-process: the CLI makes keys at the real time only (its --now only evaluates). */
-async function generateOnDay0(path: string, ...inputs: GenerateInput[]): Promise<void> {
-  const session = Session.open(path, { clock: () => new Date(DAY0) });
+/**
+ * Keys made in-process `daysAgo` days before now, on a clock that stands still: the CLI makes keys and
+ * runs at the real time only, so a key's age decides which reminders a run finds due.
+ */
+async function generateDaysAgo(path: string, daysAgo: number, ...inputs: GenerateInput[]): Promise<void> {
+  const madeAt = Date.now() - daysAgo * DAY_MS;
+  const session = Session.open(path, { clock: () => new Date(madeAt) });
   try {
     await unlockKeystore(session, TEST_PASSPHRASE);
     for (const input of inputs) await generateKey(session, input);
   } finally {
     session.close();
   }
+}
+
+/** When a delivery that failed in this run is tried again: five minutes after the run's `at`, which its summary starts with. */
+function firstRetry(summary: string): string {
+  const at = /^Notifications at (\S+):/.exec(summary)?.[1];
+  expect(at).toBeDefined();
+  return new Date(Date.parse(at ?? '') + 5 * 60_000).toISOString();
 }
 
 async function configure(path: string, smtpPort: number, webhookUrl?: string): Promise<void> {
@@ -62,39 +73,57 @@ async function configure(path: string, smtpPort: number, webhookUrl?: string): P
 }
 
 describe('signet notify', () => {
-  it('runs from cron with --now and --json, and lists what it made', async () => {
+  it('runs from cron with --json, sends through both channels, and lists what it made', async () => {
     const path = await cliStore();
     smtp = await startSmtpServer();
     webhook = await startWebhookServer();
     await configure(path, smtp.port, webhook.url);
-    await generateOnDay0(path, { type: 'ec', name: 'cli key', owner: 'acme', expires: '100d' });
+    // Ten days into a 100-day life: 90 days left, so the 90-day reminder is due now, with the creation notice.
+    await generateDaysAgo(path, 10, { type: 'ec', name: 'cli key', owner: 'acme', expires: '100d' });
 
-    const first = await signet(path, 'notify', 'run', '--now', DAY0, '--json');
+    const first = await signet(path, 'notify', 'run', '--json');
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout) as NotificationRunView).toMatchObject({ at: '2027-01-01T00:00:00.000Z', created: [{ event: 'key.created' }], delivered: 2, failed: [] });
-    const second = await signet(path, 'notify', 'run', '--now', '2027-01-11T00:00:00Z', '--json');
-    expect(JSON.parse(second.stdout) as NotificationRunView).toMatchObject({ created: [{ event: 'key.expiring', facts: { daysBefore: 90 } }], delivered: 2 });
+    const run = JSON.parse(first.stdout) as NotificationRunView;
+    expect(run).toMatchObject({ created: [{ event: 'key.created' }, { event: 'key.expiring', facts: { daysBefore: 90 } }], delivered: 4, failed: [] });
+    const second = await signet(path, 'notify', 'run', '--json');
+    expect(JSON.parse(second.stdout) as NotificationRunView).toMatchObject({ created: [], delivered: 0 });
 
     const listed = await signet(path, 'notify', 'list', '--json');
     expect((JSON.parse(listed.stdout) as NotificationView[]).map((n) => n.title)).toEqual(['Key "cli key" expires in 90 days', 'Key "cli key" was created']);
     expect(smtp.mails).toHaveLength(2);
+    expect(webhook.posts).toHaveLength(2);
 
     const secretFile = join(store?.dir ?? '', 'hook-secret.txt');
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
     const secret = readFileSync(secretFile, 'utf8').trim();
+    // Signed at the run's moment, as a receiver whose clock agrees checks them.
     for (const post of webhook.posts) {
-      const at = new Date(JSON.parse(post.body).createdAt);
-      expect(verifyWebhookSignature(String(post.headers['x-signet-signature']), post.body, secret, at)).toBe(true);
+      expect(verifyWebhookSignature(String(post.headers['x-signet-signature']), post.body, secret, new Date(run.at))).toBe(true);
     }
+  });
+
+  it('previews with notify due what a run would record, recording and sending nothing', async () => {
+    const path = await cliStore();
+    smtp = await startSmtpServer();
+    await configure(path, smtp.port);
+    await generateDaysAgo(path, 10, { type: 'ec', name: 'cli key', expires: '100d' });
+    const due = await signet(path, 'notify', 'due');
+    expect(due.code).toBe(0);
+    expect(due.stdout).toMatch(/^Due at \S+: 2 to record \(a preview: nothing is recorded or sent\)\.\n/);
+    expect(due.stdout).toMatch(/ key\.created +Key "cli key" was created +in-app os email\n/);
+    expect(due.stdout).toMatch(/ key\.expiring +Key "cli key" expires in 90 days +in-app os email\n/);
+    expect(JSON.parse((await signet(path, 'notify', 'list', '--json')).stdout)).toEqual([]);
+    expect(smtp.mails).toEqual([]);
   });
 
   it('exits 1 when a delivery failed and stays queued, and says when it will try again', async () => {
     const path = await cliStore();
     await configure(path, await unusedPort());
-    await generateOnDay0(path, { type: 'ed25519', name: 'unsent' });
-    const run = await signet(path, 'notify', 'run', '--now', DAY0);
+    await generateDaysAgo(path, 0, { type: 'ed25519', name: 'unsent' });
+    const run = await signet(path, 'notify', 'run');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/failed {2}n_\w+ {2}email \(attempt 1\): .*ECONN.*; next try 2027-01-01T00:05:00.000Z/);
+    expect(run.stdout).toMatch(/failed {2}n_\w+ {2}email \(attempt 1\): .*ECONN.*; next try /);
+    expect(run.stdout).toContain(`; next try ${firstRetry(run.stdout)}`);
     const listed = await signet(path, 'notify', 'list');
     expect(listed.stdout).toContain('email:queued(1 failed)');
     expect(listed.stdout).toContain('Delivery problems:');
@@ -105,11 +134,11 @@ describe('signet notify', () => {
     smtp = await startSmtpServer({ refuse: (address) => address === 'keys@example.test' });
     await configure(path, smtp.port);
     expect((await signet(path, 'notify', 'config', 'set', '--email-to', 'ops@example.test,keys@example.test')).code).toBe(0);
-    await generateOnDay0(path, { type: 'ed25519', name: 'half sent' });
-    const run = await signet(path, 'notify', 'run', '--now', DAY0);
+    await generateDaysAgo(path, 0, { type: 'ed25519', name: 'half sent' });
+    const run = await signet(path, 'notify', 'run');
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('0 delivered, 1 failed');
-    expect(run.stdout).toMatch(/email \(attempt 1\): the SMTP server refused keys@example\.test \(550 no such user\); next try 2027-01-01T00:05:00.000Z/);
+    expect(run.stdout).toContain(`email (attempt 1): the SMTP server refused keys@example.test (550 no such user); next try ${firstRetry(run.stdout)}`);
     expect(smtp.mails.map((mail) => mail.to)).toEqual([['ops@example.test']]);
   });
 
@@ -118,8 +147,9 @@ describe('signet notify', () => {
     smtp = await startSmtpServer();
     webhook = await startWebhookServer();
     await configure(path, smtp.port, webhook.url);
-    await generateOnDay0(path, ...['one', 'two', 'three'].map((name) => ({ type: 'ed25519' as const, name, expires: '40d' })));
-    const runs = await Promise.all([signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json'), signet(path, 'notify', 'run', '--now', '2027-01-20T00:00:00Z', '--json')]);
+    // 19 days into a 40-day life: 21 days left, so the 30-day reminder is due now.
+    await generateDaysAgo(path, 19, ...['one', 'two', 'three'].map((name) => ({ type: 'ed25519' as const, name, expires: '40d' })));
+    const runs = await Promise.all([signet(path, 'notify', 'run', '--json'), signet(path, 'notify', 'run', '--json')]);
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
     const made = runs.flatMap((run) => (JSON.parse(run.stdout) as NotificationRunView).created.map((n) => n.title));
     expect(made.sort()).toEqual(['Key "one" expires in 21 days', 'Key "one" was created', 'Key "three" expires in 21 days', 'Key "three" was created', 'Key "two" expires in 21 days', 'Key "two" was created']);
@@ -129,8 +159,8 @@ describe('signet notify', () => {
 
   it('marks notifications read and lists only the unread ones', async () => {
     const path = await cliStore();
-    await generateOnDay0(path, { type: 'ed25519', name: 'a' }, { type: 'ed25519', name: 'b' });
-    await signet(path, 'notify', 'run', '--now', DAY0);
+    await generateDaysAgo(path, 0, { type: 'ed25519', name: 'a' }, { type: 'ed25519', name: 'b' });
+    await signet(path, 'notify', 'run');
     const [newest] = JSON.parse((await signet(path, 'notify', 'list', '--json')).stdout) as NotificationView[];
     expect((await signet(path, 'notify', 'read', newest?.id ?? '')).stdout).toContain('Marked 1 read; 1 unread.');
     const unread = JSON.parse((await signet(path, 'notify', 'list', '--unread', '--json')).stdout) as NotificationView[];

@@ -1,11 +1,11 @@
 import { SignetError } from '../../../core/errors.ts';
 import type { Input } from '../../../api/contract.ts';
-import type { ChannelSettingsView, NotificationConfigView, NotificationRunView, NotificationView, SmtpSecurity } from '../../../services/notification-views.ts';
+import type { ChannelSettingsView, NotificationConfigView, NotificationRunView, NotificationsDueView, NotificationView, SmtpSecurity } from '../../../services/notification-views.ts';
 import { defined, int, str, type Command, type Values } from '../command.ts';
 import { table } from '../format.ts';
 import { writeOutput } from '../io.ts';
 
-// signet notify …: run the scheduler (from cron), read the in-app center, configure channels, test one.
+// signet notify …: run the scheduler (from cron) or preview it, read the in-app center, configure channels, test one.
 
 const CHANNELS = ['in-app', 'os', 'email', 'webhook'] as const;
 
@@ -43,12 +43,15 @@ function deliveryCell(notification: NotificationView): string {
   return parts.join(' ') || '-';
 }
 
+/** "2027-01-01 09:30": to the minute, as tables show times. */
+const minute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+
 function notificationTable(notifications: NotificationView[]): string {
   if (notifications.length === 0) return 'No notifications.';
   const rows = notifications.map((notification) => [
     notification.readAt ? ' ' : '*',
     notification.id,
-    notification.createdAt.slice(0, 16).replace('T', ' '),
+    minute(notification.createdAt),
     notification.event,
     notification.title,
     deliveryCell(notification),
@@ -68,6 +71,18 @@ function runSummary(run: NotificationRunView): string {
     lines.push(`  failed  ${failure.notificationId}  ${failure.channel} (attempt ${failure.attempts}): ${failure.error}; next try ${failure.nextAttemptAt}`);
   }
   return lines.join('\n');
+}
+
+function dueText(preview: NotificationsDueView): string {
+  if (preview.due.length === 0) return `Nothing due at ${preview.at}.`;
+  const heading = `Due at ${preview.at}: ${preview.due.length} to record (a preview: nothing is recorded or sent).`;
+  const rows = preview.due.map((notification) => [
+    minute(notification.createdAt),
+    notification.event,
+    notification.title,
+    [...(notification.inApp ? ['in-app'] : []), ...notification.deliveries.map((delivery) => delivery.channel)].join(' ') || '-',
+  ]);
+  return [heading, table(['CREATED', 'EVENT', 'TITLE', 'CHANNELS'], rows)].join('\n');
 }
 
 function scopeLines(name: string, scope: ChannelSettingsView): string[] {
@@ -98,12 +113,22 @@ export const notifyCommands: Command[] = [
   {
     name: 'notify run',
     summary: 'record due reminders and status changes, send what is queued (safe from cron; exit 1 if a delivery failed and stays queued)',
-    usage: '[--now TIME] [--json]',
+    usage: '[--json]',
     async run(ctx) {
       const run = await ctx.call('notifications.run', {});
       if (ctx.json) ctx.printJson(run);
       else ctx.print(runSummary(run));
       return run.failed.length > 0 ? 1 : 0;
+    },
+  },
+  {
+    name: 'notify due',
+    summary: 'what notify run would record now, or at --now TIME (status changes, reminders); records and sends nothing',
+    usage: '[--now TIME] [--json]',
+    async run(ctx) {
+      const preview = await ctx.call('notifications.due', {});
+      if (ctx.json) ctx.printJson(preview);
+      else ctx.print(dueText(preview));
     },
   },
   {
