@@ -127,6 +127,33 @@ describe.skipIf(missing !== undefined)('lock screen', () => {
     await context.close();
   });
 
+  it('shows the lock screen in another window within a minute, saying it was locked elsewhere', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const other = await openConsole(browser, running.server, { fakeClock: true });
+    await other.page.getByRole('navigation', { name: 'Views' }).waitFor();
+    const { page, context } = await openConsole(browser, running.server);
+    await page.getByRole('button', { name: 'Lock', exact: true }).click();
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await other.page.clock.fastForward('01:01');
+    await other.page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await other.page.getByRole('status').getByText('The keystore was locked elsewhere (another window, or its host). Unlock it to go on.').waitFor();
+    await screenshotBothThemes(other.page, 'unlock-locked-elsewhere');
+    await context.close();
+    await other.context.close();
+  });
+
+  it('says a change asked for in a window that did not know of the lock was not made', async () => {
+    running = await startConsole(rendererDir, 'unlocked');
+    const { page, context } = await openConsole(browser, running.server);
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Lock the keystore').waitFor();
+    running.store.session.lock();
+    await page.getByLabel('Lock the keystore').selectOption('1');
+    await page.getByRole('heading', { name: 'Unlock the keystore' }).waitFor();
+    await page.getByRole('status').getByText('The keystore was locked elsewhere (another window, or its host): the change you asked for was not made. Unlock it to go on.').waitFor();
+    await context.close();
+  });
+
   it('locks the keystore from the top bar', async () => {
     running = await startConsole(rendererDir, 'unlocked');
     const { page, context } = await openConsole(browser, running.server);

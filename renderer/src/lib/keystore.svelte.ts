@@ -15,16 +15,19 @@ export class KeystoreState {
 
   constructor() {
     // Any answer that the keystore is locked re-reads the status, which brings up the lock screen.
-    onLockedAnswer(() => void this.refresh());
+    onLockedAnswer(() => void this.refresh('The keystore was locked elsewhere (another window, or its host): the change you asked for was not made. Unlock it to go on.'));
   }
 
   get unlocked(): boolean {
     return this.status?.unlocked === true;
   }
 
-  async refresh(): Promise<void> {
+  /** Reads the status again; `lockedNotice` tells the lock screen why, when this finds the keystore locked meanwhile. */
+  async refresh(lockedNotice = 'The keystore was locked elsewhere (another window, or its host). Unlock it to go on.'): Promise<void> {
+    const wasUnlocked = this.unlocked;
     try {
       this.status = await call('keystore.status', {});
+      if (wasUnlocked && !this.status.unlocked && !this.notice) this.notice = lockedNotice;
       this.loadError = '';
     } catch (error) {
       this.loadError = messageOf(error);
