@@ -2,6 +2,9 @@ import type { AuditEntryView, CertificateInfo, KeyDetail, KeyView } from '../../
 
 // Human output. Plain text, aligned columns, dates as YYYY-MM-DD: what fits a terminal.
 
+/** "1 key", "2 keys". */
+export const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => oneLine(row[column] ?? '').length)));
   return [tableLine(headers, widths), ...rows.map((row) => tableLine(row, widths))].join('\n');

@@ -53,7 +53,7 @@ function withHeader(bytes: Buffer, change: (header: BackupHeader) => BackupHeade
 
 /** `signet restore` of `backup` onto the test's store, run to its end while this thread waits. */
 function restoreInAnotherProcess(backup: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [SIGNET_BIN, 'restore', backup], { env: { ...process.env, SIGNET_STORE: store.path, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [SIGNET_BIN, 'restore', backup, '--force'], { env: { ...process.env, SIGNET_STORE: store.path, SIGNET_PASSPHRASE: TEST_PASSPHRASE }, encoding: 'utf8' });
 }
 
 const withoutRestoreRows = (action: string) => action === 'keystore.backup-written' || action === 'keystore.restored';

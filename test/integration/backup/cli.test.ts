@@ -61,9 +61,21 @@ describe('signet restore', () => {
 
   it('refuses a wrong passphrase and leaves the current store as it was', async () => {
     const before = await keysOf(store.path);
-    const result = await signet(['restore', backup], { store: store.path, env: { SIGNET_BACKUP_PASSPHRASE: 'not the backup passphrase' } });
+    const result = await signet(['restore', backup, '--force'], { store: store.path, env: { SIGNET_BACKUP_PASSPHRASE: 'not the backup passphrase' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('wrong passphrase');
     expect(await keysOf(store.path)).toEqual(before);
+  });
+
+  it('will not replace the keys a keystore holds without --force, as backup will not write over a file', async () => {
+    const before = await keysOf(store.path);
+    const refused = await signet(['restore', backup], { store: store.path });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      `signet restore: the keystore at ${store.path} holds 2 keys and 0 captures, which the restore replaces with the backup's (whatever was made since the backup is lost): pass --force to go on (to keep them, first: signet backup --out FILE)\n`,
+    );
+    expect(await keysOf(store.path)).toEqual(before);
+    const restored = await signet(['restore', backup, '--force'], { store: store.path });
+    expect(restored.stdout).toMatch(/^Restored .*: 2 keys, 0 captures, \d+ audit rows/);
   });
 });

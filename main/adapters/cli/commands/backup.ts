@@ -3,10 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { SignetError } from '../../../core/errors.ts';
 import { resolveStorePath } from '../../../services/paths.ts';
 import type { BackupView } from '../../../services/backup.ts';
-import { str, type Command } from '../command.ts';
+import { str, type CliContext, type Command } from '../command.ts';
+import { counted } from '../format.ts';
 
 function summary(view: BackupView): string {
-  return `${view.keys} keys, ${view.captures} captures, ${view.auditRows} audit rows (schema ${view.schemaVersion}, made ${view.createdAt})`;
+  return `${counted(view.keys, 'key')}, ${counted(view.captures, 'capture')}, ${counted(view.auditRows, 'audit row')} (schema ${view.schemaVersion}, made ${view.createdAt})`;
 }
 
 export const backupCommands: Command[] = [
@@ -27,8 +28,8 @@ export const backupCommands: Command[] = [
   {
     name: 'restore',
     summary: 'replace the keystore with a backup after checking it (a tampered backup or wrong passphrase changes nothing)',
-    usage: 'FILE [--backup-passphrase-file F] [--passphrase-file CURRENT]',
-    options: { 'backup-passphrase-file': { type: 'string' } },
+    usage: 'FILE [--force] [--backup-passphrase-file F] [--passphrase-file CURRENT]',
+    options: { 'backup-passphrase-file': { type: 'string' }, force: { type: 'boolean' } },
     positionals: { min: 1, max: 1, names: 'FILE' },
     async run(ctx, values, [path = '']) {
       // Restoring onto a new machine: an empty file becomes the store the backup is copied into.
@@ -40,6 +41,7 @@ export const backupCommands: Command[] = [
       }
       try {
         const { initialized } = await ctx.call('keystore.status', {});
+        if (initialized && values.force !== true) await refuseToReplaceHeld(ctx, storePath);
         const backupFile = str(values, 'backup-passphrase-file');
         const fromBackup = backupFile ? await ctx.readSecretFile(backupFile, 'backup passphrase file') : process.env.SIGNET_BACKUP_PASSPHRASE || undefined;
         const current = initialized ? await ctx.currentPassphrase() : undefined;
@@ -61,3 +63,17 @@ export const backupCommands: Command[] = [
     },
   },
 ];
+
+/**
+ * A restore replaces everything the keystore holds, keys made since the backup included: as `backup --out`
+ * does not write over a file, a restore does not replace keys or captures unless told to (--force).
+ */
+async function refuseToReplaceHeld(ctx: CliContext, storePath: string): Promise<void> {
+  const keys = (await ctx.call('keys.list', {})).length;
+  const captures = (await ctx.call('captures.list', {})).length;
+  if (keys + captures === 0) return;
+  throw new SignetError(
+    'ERR_BAD_INPUT',
+    `the keystore at ${storePath} holds ${counted(keys, 'key')} and ${counted(captures, 'capture')}, which the restore replaces with the backup's (whatever was made since the backup is lost): pass --force to go on (to keep them, first: signet backup --out FILE)`,
+  );
+}

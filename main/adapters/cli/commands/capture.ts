@@ -2,7 +2,7 @@ import { isFailing, type Finding, type Verdict } from '../../../core/inspect/fin
 import type { BodyView, ExchangeDetail, ExchangeRowView } from '../../../services/views.ts';
 import { SignetError, toErrorBody } from '../../../core/errors.ts';
 import { int, str, type CliContext, type Command } from '../command.ts';
-import { table, tableLine } from '../format.ts';
+import { counted, table, tableLine } from '../format.ts';
 import { withCaptureFile } from '../io.ts';
 
 // Fixed widths, so that rows print as findings come (a table sized to its widest cells would wait for
@@ -93,7 +93,6 @@ function streamedFindings(ctx: CliContext, beforeWrite: () => void, strict: bool
   };
 }
 
-const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Rows `capture show` lists unless told otherwise (--limit), and the most one call of the contract returns. */
 const SHOWN_ROWS = 1000;
