@@ -21,7 +21,13 @@ export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024 * 1024;
 // Made by mkdtemp: a new folder of ours, 0700, under a name no other user can guess and create first
 // (a folder made in advance by someone else would let them swap the captures in it).
 let folder: Promise<string> | undefined;
-const uploadFolder = (): Promise<string> => (folder ??= mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`)));
+// Gone when the process exits as well, however it does (`… | head` exits at once with 141): it holds
+// credentials in clear, and the next sweep may be long in coming.
+const uploadFolder = (): Promise<string> =>
+  (folder ??= mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-`)).then((path) => {
+    process.once('exit', () => rmSync(path, { recursive: true, force: true }));
+    return path;
+  }));
 
 export async function saveUpload(body: Readable, limit = MAX_UPLOAD_BYTES): Promise<{ uploadId: string; bytes: number }> {
   const uploadId = `u_${randomBytes(12).toString('hex')}`;

@@ -128,6 +128,13 @@ describe('signet capture verify - and import - (a capture piped to standard inpu
     expect({ code, stderr: Buffer.concat(stderr).toString('utf8') }).toEqual({ code: 2, stderr: expect.stringMatching(/^signet capture import: a passphrase is needed/) });
   }, 60_000);
 
+  it('removes the copy when the reader of the output goes away (exit 141, as `| head` does)', async () => {
+    const entry = JSON.parse(readFileSync(goodHar, 'utf8')).log.entries[0];
+    const many = JSON.stringify({ log: { version: '1.2', creator: { name: 'test', version: '1' }, entries: Array.from({ length: 3000 }, () => entry) } });
+    const result = await signet(['capture', 'verify', '-'], { store, input: many, env: { TMPDIR: spoolDir }, readBytes: 200 });
+    expect(result.code).toBe(141);
+  }, 60_000);
+
   it('exits 130 when interrupted (Ctrl+C) while the capture is still coming, and removes the copy made so far', async () => {
     const stored = (await signet(['capture', 'list', '--json'], { store })).json<CaptureView[]>();
     const running = startPiped(['capture', 'import', '-']);
