@@ -84,6 +84,12 @@ describe('keys on the command line', () => {
     expect((await run(['keys', 'export', key.id, '--public', '--format', 'cert'])).stdout).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
   });
 
+  it('says, on renewing a key, that its self-signed certificate still ends where it did', async () => {
+    const key = (await run(['keys', 'generate', '--type', 'ec', '--cert', '--subject', 'CN=renewed', '--expires', '30d', '--json'])).json<KeyJson>();
+    const renewed = await run(['keys', 'renew', key.id, '--expires', '1y']);
+    expect(renewed.stdout).toMatch(new RegExp(`^Its self-signed certificate still ends at \\S+: issue a new one to go with the key \\(signet cert self-sign ${key.kid} --subject "CN=renewed"\\)\\.$`, 'm'));
+  });
+
   it('refuses a future revocation, pointing at keys renew, and revokes at once on a compromise', async () => {
     const key = (await run(['keys', 'generate', '--type', 'ec', '--json'])).json<KeyJson>();
     const scheduled = await run(['keys', 'revoke', key.id, '--at', '2099-01-01T00:00:00Z', '--reason', 'planned']);

@@ -202,6 +202,11 @@ export const keysCommands: Command[] = [
       const key = await ctx.call('keys.renew', { ref, expires });
       if (ctx.json) ctx.printJson(key);
       else ctx.print(`Renewed ${key.id} (${key.kid}): it now expires at ${key.expiresAt}.`);
+      // A self-signed certificate is not renewed with its key (a CA's one holds the renewal back, in the service).
+      const certificate = key.certificate;
+      if (!ctx.json && certificate?.selfSigned && key.expiresAt && certificate.notAfter < key.expiresAt) {
+        ctx.print(`Its self-signed certificate still ends at ${certificate.notAfter}: issue a new one to go with the key (signet cert self-sign ${key.kid} --subject "${certificate.subject}").`);
+      }
     },
   },
   {
