@@ -157,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
       async call<M extends MethodName>(name: M, input: Input<M>, options?: CallOptions): Promise<Output<M>> {
         // A change to the keystore happens now, and its audit row says so. A run would also use up the
         // reminders it records at that moment (and send them): `notify due` previews instead.
+        // Captures carry their own times: each exchange is judged when it was sent, and --at moves that.
+        if (now && name === 'captures.verify') throw new SignetError('ERR_BAD_INPUT', 'capture verify judges each exchange at the time it was sent: to judge them all at one moment, use --at TIME, not --now');
         if (now && !READS.has(name)) {
           const instead = name === 'notifications.run' ? ', or see what is due then with "signet notify due --now TIME"' : '';
           throw new SignetError('ERR_BAD_INPUT', `--now only evaluates at another moment, and "signet ${command.name}" changes the keystore, which happens at the real time: run it without --now${instead}`);

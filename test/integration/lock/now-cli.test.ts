@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../main/services/keys.ts';
@@ -60,6 +60,15 @@ describe('--now on a command that changes the keystore', () => {
     );
     expect(await keystoreState(store.path)).toEqual(before);
     expect(await notices()).toEqual([]);
+  });
+});
+
+describe('--now on capture verify', () => {
+  it('points at --at, which moves the moment every exchange is judged at, rather than be ignored', async () => {
+    const har = join(store.dir, 'empty.har');
+    writeFileSync(har, JSON.stringify({ log: { version: '1.2', creator: { name: 't', version: '1' }, entries: [] } }));
+    const result = await run(['capture', 'verify', har, '--now', LATER]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 2, stderr: 'signet capture verify: capture verify judges each exchange at the time it was sent: to judge them all at one moment, use --at TIME, not --now\n' });
   });
 });
 
