@@ -5,6 +5,7 @@ import { SEVERITY, type Finding, type Verdict } from '../core/inspect/findings.t
 import { countVerdicts } from '../core/inspect/inspector.ts';
 import { decodeToken } from '../core/jose/decode.ts';
 import { requestUriOf } from '../core/opg/hmac.ts';
+import { redactedApiKey } from '../core/schemes/api-key.ts';
 import { openJwe } from '../core/schemes/jwe.ts';
 import { hostOf } from '../core/schemes/scheme.ts';
 import type { Exchange } from '../core/traffic/exchange.ts';
@@ -13,6 +14,7 @@ import type { CaptureRecord, ExchangeMessages, ExchangeRow } from '../store/capt
 import { captureSize, inspectFile, sniffFormat, type InspectOptions } from './inspection.ts';
 import { keyResolver } from './key-resolver.ts';
 import type { Session } from './session.ts';
+import { readSettings } from './settings.ts';
 import type { BodyView, CaptureReport, CaptureView, DecodedJose, ExchangeDetail, ExchangeRowView } from './views.ts';
 
 export interface VerifyOptions extends InspectOptions {
@@ -69,6 +71,7 @@ export async function importCapture(session: Session, options: ImportOptions): P
     session.captures.begin({ id, name: options.name?.trim() || basename(options.path), format, fileName: basename(options.path), importedAt, checkedAt }),
   );
   session.importing.add(id);
+  const apiKeyHeaders = new Set(readSettings(session).inspection.apiKeyHeaders.map((name) => name.toLowerCase()));
   const summary: Partial<Record<Verdict, number>> = {};
   let exchangeCount = 0;
   let batch: { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[] = [];
@@ -90,7 +93,7 @@ export async function importCapture(session: Session, options: ImportOptions): P
       else {
         const { exchange } = item;
         if (!exchange) throw new SignetError('ERR_INTERNAL', 'inspection returned an exchange without its messages');
-        batch.push({ row: exchangeRow(exchange, item.findings), messages: exchangeMessages(exchange), findings: item.findings });
+        batch.push({ row: exchangeRow(exchange, item.findings), messages: exchangeMessages(exchange, apiKeyHeaders), findings: item.findings });
         batchBytes += (exchange.request.body?.length ?? 0) + (exchange.response?.body?.length ?? 0);
       }
       if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
@@ -146,14 +149,22 @@ function malformedRow(index: number, findings: Finding[]): ExchangeRow {
 }
 
 const pairs = (headers: { name: string; value: string }[]): [string, string][] => headers.map((header) => [header.name, header.value]);
+
+/**
+ * A request's headers as stored: API keys as their last four characters only, as the keystore keeps every
+ * API key (DESIGN); their findings were made from the whole key before. Other credentials are kept as
+ * captured, since signatures cover them (a sanitized export redacts what it can).
+ */
+const storedRequestHeaders = (headers: { name: string; value: string }[], apiKeyHeaders: ReadonlySet<string>): [string, string][] =>
+  headers.map((header) => [header.name, apiKeyHeaders.has(header.name.toLowerCase()) && header.value.trim() ? redactedApiKey(header.value) : header.value]);
 const bytesOf = (body: Uint8Array | null): Buffer | null => (body && body.length ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null);
 
-function exchangeMessages(exchange: Exchange): ExchangeMessages {
+function exchangeMessages(exchange: Exchange, apiKeyHeaders: ReadonlySet<string>): ExchangeMessages {
   const { request, response } = exchange;
   return {
     url: request.url,
     httpVersion: request.httpVersion,
-    requestHeaders: pairs(request.headers),
+    requestHeaders: storedRequestHeaders(request.headers, apiKeyHeaders),
     requestBody: bytesOf(request.body),
     requestMime: request.bodyMimeType ?? null,
     statusText: response?.statusText ?? null,

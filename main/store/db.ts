@@ -36,7 +36,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     throw new SignetError('ERR_STORE_CORRUPT', `cannot open the keystore at ${path}: ${(error as Error).message}`);
   }
   try {
-    // Captured traffic is stored in clear (bearer tokens, API keys in headers): owner-only, like ~/.ssh.
+    // Captured traffic is stored in clear (bearer tokens; API keys are kept as their last four): owner-only, like ~/.ssh.
     // SQLite creates the -wal and -shm files with the main file's permissions.
     if (options.create && path !== ':memory:') chmodSync(path, 0o600);
     db.pragma('busy_timeout = 5000');

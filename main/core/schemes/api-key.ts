@@ -1,12 +1,16 @@
 import { headerValues, type Detected, type Scheme } from './scheme.ts';
 
-/** How a sanitized export writes an API key: its last four characters only, as the keystore keeps them. */
-export function redactedApiKey(value: string): string {
-  return `[redacted API key …${value.trim().slice(-4)}]`;
-}
-
 /** Signet's own redaction marks (`[redacted by Signet]`, `[redacted API key …WXYZ]`), met again in a sanitized export. */
 const REDACTION_MARK = /^\[redacted\b.*\]$/s;
+
+/**
+ * How a stored capture and a sanitized export write an API key: its last four characters only, as the
+ * keystore keeps them. A value already redacted (a stored capture exported) is left as it is.
+ */
+export function redactedApiKey(value: string): string {
+  const presented = value.trim();
+  return REDACTION_MARK.test(presented) ? presented : `[redacted API key …${presented.slice(-4)}]`;
+}
 
 /**
  * API-key headers (KLIX: `X-KLIX-Api-Key`): matched against keys stored only as a hash plus their last

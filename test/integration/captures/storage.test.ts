@@ -149,6 +149,17 @@ describe('importing a capture', () => {
 });
 
 describe('sanitized export', () => {
+  it('stores an API key seen in traffic as its last four characters only, as the keystore keeps API keys, after judging it whole', async () => {
+    addApiKey(store.session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef' });
+    const path = writeCapture(store.dir, 'keyed.har', harText([{ method: 'GET', url: 'https://api.klix.test/v1/orders', headers: { 'X-KLIX-Api-Key': 'klix_live_0123456789abcdef' } }]));
+    const capture = await importCapture(store.session, { path });
+    const shown = await showExchange(store.session, { id: capture.id, index: 0 });
+    expect(shown.request.headers).toContainEqual(['X-KLIX-Api-Key', '[redacted API key …cdef]']);
+    expect(shown.findings).toMatchObject([{ scheme: 'api-key', verdict: 'known' }]);
+    const stored = store.session.db.prepare("SELECT count(*) AS n FROM exchange_messages WHERE request_headers LIKE '%klix_live_0123456789abcdef%'").get();
+    expect(stored).toEqual({ n: 0 });
+  });
+
   it('redacts bearer tokens, cookies and API keys, keeps signatures, and re-inspects the same', async () => {
     addApiKey(store.session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef' });
     const capture = await importCapture(store.session, { path: await sampleCapture() });
