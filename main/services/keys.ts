@@ -274,9 +274,15 @@ export async function importKeys(session: Session, input: ImportInput): Promise<
 /** The options that would describe a new key, by what they set: the console's and the CLI's words alike. */
 const NEW_KEY_FIELDS = { name: 'name', owner: 'owner', environment: 'environment', kid: 'kid', expires: 'expiry', use: 'use', alg: 'algorithm' } as const;
 
-/** A certificate attached to a held key leaves its labels, use, algorithm and expiry as they are: options that would set them are refused, not ignored. */
+/**
+ * A certificate attached to a held key leaves its labels, use, algorithm and expiry as they are: options
+ * that would change them are refused, not ignored (one that says what the key already has changes nothing).
+ */
 function checkNoNewKeyOptions(input: ImportInput, held: KeyRecord): void {
-  const given = (Object.keys(NEW_KEY_FIELDS) as (keyof typeof NEW_KEY_FIELDS)[]).filter((option) => input[option] !== undefined).map((option) => NEW_KEY_FIELDS[option]);
+  const heldValue = { name: held.name, owner: held.owner, environment: held.environment, kid: held.kid, expires: undefined, use: held.use, alg: held.alg };
+  const given = (Object.keys(NEW_KEY_FIELDS) as (keyof typeof NEW_KEY_FIELDS)[])
+    .filter((option) => input[option] !== undefined && input[option] !== heldValue[option])
+    .map((option) => NEW_KEY_FIELDS[option]);
   if (given.length === 0) return;
   throw new SignetError(
     'ERR_BAD_INPUT',

@@ -167,7 +167,13 @@ describe('refusing a certificate for a held key, attaching nothing', () => {
       code: 'ERR_BAD_INPUT',
       message: `the certificate is for key ${key.id} ("${key.name}"), which keeps its own name, environment, expiry: leave them out (to change its expiry: Keys › Renew; signet keys renew ${key.id} --expires …)`,
     });
-    await expect(importKeys(store.session, { content: issued, alg: 'ES256' })).rejects.toMatchObject({ message: expect.stringContaining('which keeps its own algorithm: leave it out (') });
+    await expect(importKeys(store.session, { content: issued, alg: 'ES384' })).rejects.toMatchObject({ message: expect.stringContaining('which keeps its own algorithm: leave it out (') });
+  });
+
+  it('takes options that say what the key already has: they change nothing', async () => {
+    const { key, issued } = await keyWithIssuedCertificate();
+    const [attached] = await importKeys(store.session, { content: issued, name: key.name, alg: key.alg });
+    expect(attached).toMatchObject({ id: key.id, certificateAttached: true });
   });
 });
 
