@@ -74,7 +74,8 @@ export function keySummary(key: KeyView): string {
     `  private part ${key.hasPrivate ? 'held (sealed)' : 'not held (verification key)'}`,
     ...(key.thumbprint ? [`  thumbprint   ${key.thumbprint}`] : []),
     `  created      ${key.createdAt}`,
-    `  valid        ${key.notBefore ?? key.createdAt} .. ${key.expiresAt ?? 'no expiry'}`,
+    // A key with no start (a partner's, imported) verifies what was signed before it was added.
+    `  valid        ${key.notBefore ?? `no start (added ${key.createdAt})`} .. ${key.expiresAt ?? 'no expiry'}`,
     ...(key.revokedAt ? [`  revoked      ${key.revokedAt} (${key.revocationReason ?? 'no reason'})`] : []),
   ];
   if (key.certificate) lines.push('  certificate', ...certificateLines(key.certificate, '    '));

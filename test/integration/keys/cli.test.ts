@@ -73,6 +73,8 @@ describe('keys on the command line', () => {
     expect(openssl(['pkey', '-in', out, '-passin', `file:${passwordFile}`, '-pubout'])).toBe(publicPem);
     const copy = await run(['keys', 'import', out, '--password-file', passwordFile, '--kid', 'merchant-copy', '--json']);
     expect(copy.json<KeyJson[]>()[0]).toMatchObject({ hasPrivate: true, thumbprint: merchant.kid });
+    // Imported without a start, it verifies what was signed before it was added: shown so, not from its import.
+    expect((await run(['keys', 'show', 'merchant-copy'])).stdout).toMatch(/^ {2}valid {8}no start \(added \S+\) \.\. /m);
     expect((await run(['keys', 'delete', 'merchant-copy'])).code).toBe(0);
   });
 
