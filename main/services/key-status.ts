@@ -3,7 +3,7 @@ import { keyStatusAt, usableFrom } from '../core/keys/lifecycle.ts';
 import { parseExpiry } from '../core/time.ts';
 import { issuedCertificate } from './key-certificates.ts';
 import { resolveKey, toKeyView } from './key-records.ts';
-import { auditSummary, checkExpiryAfter, expiryFor } from './keys.ts';
+import { auditSummary, checkExpiryAfter, expiryFor } from './key-policy.ts';
 import type { KeyRecord } from '../store/keys.ts';
 import type { Session } from './session.ts';
 import type { KeyView } from './views.ts';
