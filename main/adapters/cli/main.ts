@@ -169,7 +169,15 @@ export async function main(argv: string[]): Promise<number> {
         } catch (error) {
           // Unlock lazily: commands that touch no private material never pay for scrypt or a prompt.
           if (!(error instanceof SignetError) || error.code !== 'ERR_LOCKED') throw error;
-          await dispatch(active, 'keystore.unlock', { passphrase: await currentPassphrase() });
+          const passphrase = await currentPassphrase().catch((missing: unknown) => {
+            // Say why this command needs it: reads of the same keystore did not.
+            if (missing instanceof SignetError && missing.code === 'ERR_PASSPHRASE_REQUIRED') {
+              const why = READS.has(name) ? 'uses a sealed secret' : 'changes the keystore';
+              throw new SignetError(missing.code, `"signet ${command.name}" ${why}, so ${missing.message}`);
+            }
+            throw missing;
+          });
+          await dispatch(active, 'keystore.unlock', { passphrase });
           return dispatch(active, name, input, options);
         }
       },

@@ -33,11 +33,12 @@ describe('a change to the keystore', () => {
     expect(await keystoreState(store.path)).toEqual(before);
   });
 
-  it.each(changes)('%s with no passphrase to be had (no terminal) exits 2 saying how to give one, and changes nothing', async (_name, args) => {
+  it.each(changes)('%s with no passphrase to be had (no terminal) exits 2 saying why it needs one and how to give it, and changes nothing', async (name, args) => {
     const before = await keystoreState(store.path);
     const result = await signet([...args(), '--json'], { store: store.path, env: { SIGNET_PASSPHRASE: undefined } });
     expect(result.code).toBe(2);
     expect(result.json()).toMatchObject({ error: { code: 'ERR_PASSPHRASE_REQUIRED' } });
+    expect(result.stderr).toContain(`"signet ${name}" changes the keystore, so a passphrase is needed`);
     expect(result.stderr).toMatch(/SIGNET_PASSPHRASE or use --passphrase-file/);
     expect(await keystoreState(store.path)).toEqual(before);
   });
