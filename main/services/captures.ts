@@ -11,10 +11,10 @@ import { hostOf } from '../core/schemes/scheme.ts';
 import type { Exchange } from '../core/traffic/exchange.ts';
 import { parseExpiry } from '../core/time.ts';
 import type { CaptureRecord, ExchangeMessages, ExchangeRow } from '../store/captures.ts';
+import { apiKeyHeaders } from './api-keys.ts';
 import { captureSize, inspectFile, sniffFormat, type InspectOptions } from './inspection.ts';
 import { keyResolver } from './key-resolver.ts';
 import type { Session } from './session.ts';
-import { readSettings } from './settings.ts';
 import type { BodyView, CaptureReport, CaptureView, DecodedJose, ExchangeDetail, ExchangeRowView } from './views.ts';
 
 export interface VerifyOptions extends InspectOptions {
@@ -71,7 +71,8 @@ export async function importCapture(session: Session, options: ImportOptions): P
     session.captures.begin({ id, name: options.name?.trim() || basename(options.path), format, fileName: basename(options.path), importedAt, checkedAt }),
   );
   session.importing.add(id);
-  const apiKeyHeaders = new Set(readSettings(session).inspection.apiKeyHeaders.map((name) => name.toLowerCase()));
+  // The headers inspection judges as API keys (settings, and those of stored keys): stored as their last four.
+  const apiKeyNames = new Set(apiKeyHeaders(session).map((name) => name.toLowerCase()));
   const summary: Partial<Record<Verdict, number>> = {};
   let exchangeCount = 0;
   let batch: { row: ExchangeRow; messages: ExchangeMessages; findings: Finding[] }[] = [];
@@ -93,7 +94,7 @@ export async function importCapture(session: Session, options: ImportOptions): P
       else {
         const { exchange } = item;
         if (!exchange) throw new SignetError('ERR_INTERNAL', 'inspection returned an exchange without its messages');
-        batch.push({ row: exchangeRow(exchange, item.findings), messages: exchangeMessages(exchange, apiKeyHeaders), findings: item.findings });
+        batch.push({ row: exchangeRow(exchange, item.findings), messages: exchangeMessages(exchange, apiKeyNames), findings: item.findings });
         batchBytes += (exchange.request.body?.length ?? 0) + (exchange.response?.body?.length ?? 0);
       }
       if (batch.length >= BATCH_ROWS || batchBytes >= BATCH_BYTES) await flush();
@@ -155,16 +156,16 @@ const pairs = (headers: { name: string; value: string }[]): [string, string][] =
  * API key (DESIGN); their findings were made from the whole key before. Other credentials are kept as
  * captured, since signatures cover them (a sanitized export redacts what it can).
  */
-const storedRequestHeaders = (headers: { name: string; value: string }[], apiKeyHeaders: ReadonlySet<string>): [string, string][] =>
-  headers.map((header) => [header.name, apiKeyHeaders.has(header.name.toLowerCase()) && header.value.trim() ? redactedApiKey(header.value) : header.value]);
+const storedRequestHeaders = (headers: { name: string; value: string }[], apiKeyNames: ReadonlySet<string>): [string, string][] =>
+  headers.map((header) => [header.name, apiKeyNames.has(header.name.toLowerCase()) && header.value.trim() ? redactedApiKey(header.value) : header.value]);
 const bytesOf = (body: Uint8Array | null): Buffer | null => (body && body.length ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : null);
 
-function exchangeMessages(exchange: Exchange, apiKeyHeaders: ReadonlySet<string>): ExchangeMessages {
+function exchangeMessages(exchange: Exchange, apiKeyNames: ReadonlySet<string>): ExchangeMessages {
   const { request, response } = exchange;
   return {
     url: request.url,
     httpVersion: request.httpVersion,
-    requestHeaders: storedRequestHeaders(request.headers, apiKeyHeaders),
+    requestHeaders: storedRequestHeaders(request.headers, apiKeyNames),
     requestBody: bytesOf(request.body),
     requestMime: request.bodyMimeType ?? null,
     statusText: response?.statusText ?? null,

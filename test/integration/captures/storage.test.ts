@@ -160,6 +160,15 @@ describe('sanitized export', () => {
     expect(stored).toEqual({ n: 0 });
   });
 
+  it('stores as its last four an API key sent in the header of a key added by hand, which inspection judges too', async () => {
+    addApiKey(store.session, { header: 'X-Partner-Key', value: 'partner_live_9876543210wxyz' });
+    const path = writeCapture(store.dir, 'partner.har', harText([{ method: 'GET', url: 'https://api.partner.test/v1/items', headers: { 'X-Partner-Key': 'partner_live_9876543210wxyz' } }]));
+    const capture = await importCapture(store.session, { path });
+    const shown = await showExchange(store.session, { id: capture.id, index: 0 });
+    expect(shown.request.headers).toContainEqual(['X-Partner-Key', '[redacted API key …wxyz]']);
+    expect(shown.findings).toMatchObject([{ scheme: 'api-key', verdict: 'known' }]);
+  });
+
   it('redacts bearer tokens, cookies and API keys, keeps signatures, and re-inspects the same', async () => {
     addApiKey(store.session, { header: 'X-KLIX-Api-Key', value: 'klix_live_0123456789abcdef' });
     const capture = await importCapture(store.session, { path: await sampleCapture() });
