@@ -43,6 +43,17 @@ export function issuedCertificate(record: KeyRecord): CertificateInfo | undefine
   return certificate.selfSigned ? undefined : certificate;
 }
 
+/**
+ * A self-signed certificate (which drops the chain) replaces one a CA issued only when asked to: refused
+ * otherwise, `how` saying where to ask (the console's place; the CLI's flag is the same everywhere).
+ */
+export function refuseSelfSignedOverIssued(record: KeyRecord, how: string): void {
+  const held = issuedCertificate(record);
+  if (!held) return;
+  const chain = record.chain.length > 0 ? ` (with ${record.chain.length} chain certificate${record.chain.length === 1 ? '' : 's'})` : '';
+  throw new SignetError('ERR_POLICY', `key "${record.name}" holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it (${how}; signet cert self-sign ${record.kid} --replace)`);
+}
+
 /** The held key an imported key's certificate belongs to (same public key), if there is one. */
 export function heldKeyFor(session: Session, thumbprint: string): KeyRecord | undefined {
   const held = session.keys.byThumbprint(thumbprint);
@@ -69,10 +80,7 @@ export function attachCertificate(session: Session, record: KeyRecord, key: Pars
   const sameChain = record.chain.length === chain.length && record.chain.every((der, index) => chain[index]?.equals(der));
   if (record.certificateDer?.equals(leaf) && sameChain) throw new SignetError('ERR_KEY_EXISTS', `key ${record.id} already holds this certificate`);
   const certificate = describeCertificate(leaf);
-  const issued = issuedCertificate(record);
-  if (issued && certificate.selfSigned) {
-    throw new SignetError('ERR_POLICY', `key "${record.name}" holds a certificate issued by ${issued.issuer}: a self-signed one would replace it (to do that: Keys › Self-sign, "Replace the certificate issued by …"; signet cert self-sign ${record.kid} --replace)`);
-  }
+  if (certificate.selfSigned) refuseSelfSignedOverIssued(record, 'to do that: Keys › Self-sign, "Replace the certificate issued by …"');
   checkValidityOrder(certificate);
   const notAfter = new Date(certificate.notAfter);
   if (notAfter <= now) throw new SignetError('ERR_CERT', `the certificate for key ${record.id} expired at ${certificate.notAfter}: nothing was attached`);

@@ -15,7 +15,7 @@ import {
 } from '../core/keys/index.ts';
 import { addDuration, parseDuration } from '../core/time.ts';
 import type { KeyRecord } from '../store/keys.ts';
-import { assertCertifiable, certificateAudit, issuedCertificate } from './key-certificates.ts';
+import { assertCertifiable, certificateAudit, refuseSelfSignedOverIssued } from './key-certificates.ts';
 import { asymmetricOf, privateKeyOf, publicKeyOf, resolveKey, secretOf, toKeyView } from './key-records.ts';
 import type { Session } from './session.ts';
 import { readSettings } from './settings.ts';
@@ -138,14 +138,6 @@ function usableUntil(record: KeyRecord): Date | null {
   return ends.length === 0 ? null : new Date(Math.min(...ends.map((end) => end.getTime())));
 }
 
-/** A self-signed certificate (which drops the chain) replaces one a CA issued only when asked to. */
-function assertReplaceable(record: KeyRecord, replace: boolean): void {
-  const held = replace ? undefined : issuedCertificate(record);
-  if (!held) return;
-  const chain = record.chain.length > 0 ? ` (with ${record.chain.length} chain certificate${record.chain.length === 1 ? '' : 's'})` : '';
-  throw new SignetError('ERR_POLICY', `key "${record.name}" holds a certificate issued by ${held.issuer}${chain}: a self-signed one would replace it (if that is what you want: tick "Replace the certificate issued by …"; signet cert self-sign ${record.kid} --replace)`);
-}
-
 /**
  * Makes a self-signed certificate for a held key and attaches it. The certificate fits inside the key's
  * lifetime, not the other way round: the key keeps its start, so what it signed before stays valid, and
@@ -156,7 +148,7 @@ export async function selfSign(session: Session, input: CertificateInput & { day
   const now = session.clock();
   const record = resolveKey(session, input.ref);
   assertCertifiable(record, now);
-  assertReplaceable(record, input.replace === true);
+  if (input.replace !== true) refuseSelfSignedOverIssued(record, 'if that is what you want: tick "Replace the certificate issued by …"');
   // A pending key's certificate starts with the key.
   const notBefore = usableFrom(record, now);
   const keyEnd = usableUntil(record);
