@@ -2,7 +2,7 @@ import { SignetError } from '../../../core/errors.ts';
 import { SECRET_ENCODINGS } from '../../../core/keys/secret-text.ts';
 import { MAX_KEY_FILE_BYTES } from '../../../core/keys/types.ts';
 import { defined, int, list, str, type Command, type Values } from '../command.ts';
-import { keyDetail, keySummary, keyTable } from '../format.ts';
+import { counted, keyDetail, keySummary, keyTable } from '../format.ts';
 import { checkDestination, readInput } from '../io.ts';
 
 const labelOptions = { name: { type: 'string' }, owner: { type: 'string' }, env: { type: 'string' } } as const;
@@ -132,7 +132,7 @@ export const keysCommands: Command[] = [
       const attached = keys.filter((key) => key.certificateAttached);
       const added = keys.filter((key) => !key.certificateAttached);
       for (const key of attached) ctx.print(`Certificate attached to ${key.kid} (${key.name}): ${key.certificate?.subject ?? ''}, issued by ${key.certificate?.issuer ?? ''}.`);
-      if (added.length > 0) ctx.print(`Imported ${added.length} key${added.length === 1 ? '' : 's'}.`);
+      if (added.length > 0) ctx.print(`Imported ${counted(added.length, 'key')}.`);
       ctx.print(keyTable(keys));
     },
   },
