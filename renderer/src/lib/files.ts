@@ -3,7 +3,7 @@ import type { Artifact } from '../../../main/services/views.ts';
 // Bytes in and out of the console: files picked or dropped become base64 for the contract, and
 // artifacts from the services become downloads through a Blob link (nothing is written elsewhere).
 
-export function bytesToBase64(bytes: Uint8Array): string {
+function bytesToBase64(bytes: Uint8Array): string {
   let binary = '';
   const chunk = 0x8000;
   for (let offset = 0; offset < bytes.length; offset += chunk) {
