@@ -29,8 +29,9 @@ function toView(record: { id: string; name: string; header: string; last4: strin
 }
 
 /**
- * The headers that carry API keys, for inspection and the sanitized export: the setting's, and the one
- * each stored key was registered for (`apikey add --header X-Partner-Key` must be found and redacted).
+ * The headers that carry API keys, for inspection, stored captures and the sanitized export: the
+ * setting's, and the one each stored key was registered for (`apikey add --header X-Partner-Key` must be
+ * found, and kept and exported as its last four only).
  */
 export function apiKeyHeaders(session: Session): string[] {
   const byName = new Map<string, string>();
